@@ -1,1 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build(); app.Run();
+using Spheres.DevHost;
+
+// With Azure Functions Core Tools installed, `func start` in Spheres.Functions serves the same API.
+DevHostApplication.Create(args).Run();

@@ -1,0 +1,52 @@
+namespace Spheres.Core.Problems;
+
+/// <summary>
+/// A failure the caller should see as an RFC 9457 problem. Core services throw these; the
+/// HTTP layer turns them into responses in one place. Messages never carry secrets.
+/// </summary>
+public class ProblemException(int status, string typeSuffix, string title, string detail) : Exception(detail)
+{
+    /// <summary>Base of every problem <c>type</c> URI this API returns.</summary>
+    public const string TypeBase = "https://spheres.app/problems/";
+
+    public int Status { get; } = status;
+    public string Type { get; } = TypeBase + typeSuffix;
+    public string Title { get; } = title;
+    public string Detail { get; } = detail;
+    public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
+
+    /// <summary>Seconds the client should wait, sent as <c>Retry-After</c>.</summary>
+    public int? RetryAfterSeconds { get; init; }
+
+    public static ProblemException Validation(IReadOnlyDictionary<string, string[]> errors, string? detail = null) =>
+        new(400, "validation", "The request is not valid.", detail ?? "One or more fields are invalid; see errors.")
+        {
+            Errors = errors,
+        };
+
+    public static ProblemException Validation(string field, string message) =>
+        Validation(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemException BadRequest(string detail) => new(400, "bad-request", "The request is not valid.", detail);
+
+    public static ProblemException NotFound(string detail) => new(404, "not-found", "Not found.", detail);
+
+    public static ProblemException Conflict(string detail) => new(409, "conflict", "Conflict.", detail);
+
+    public static ProblemException Unauthorized(string detail) => new(401, "unauthorized", "Authentication required.", detail);
+
+    public static ProblemException Forbidden(string typeSuffix, string detail) => new(403, typeSuffix, "Not allowed.", detail);
+
+    public static ProblemException TooLarge(long limitBytes) =>
+        new(413, "payload-too-large", "The request body is too large.", $"The body may be at most {limitBytes} bytes.");
+
+    public static ProblemException TooManyRequests(string detail, int retryAfterSeconds) =>
+        new(429, "rate-limited", "Too many requests.", detail) { RetryAfterSeconds = retryAfterSeconds };
+
+    public static ProblemException StorageUnavailable() =>
+        new(503, "storage-unavailable", "Service temporarily unavailable.",
+            "Storage is not reachable right now. Retry after the time given in Retry-After.")
+        {
+            RetryAfterSeconds = 5,
+        };
+}

@@ -1,0 +1,104 @@
+using System.Collections.Concurrent;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Queues;
+using Microsoft.Extensions.Configuration;
+using Spheres.Core.Configuration;
+
+namespace Spheres.Core.Storage;
+
+/// <summary>Extra pipeline policies and retry limits for the storage clients (tests count requests here).</summary>
+public sealed class StorageClientSettings
+{
+    public List<HttpPipelinePolicy> AdditionalPolicies { get; } = [];
+
+    /// <summary>Few, quick retries: a request waiting on storage is better answered 503 than held.</summary>
+    public int MaxRetries { get; set; } = 2;
+
+    public TimeSpan NetworkTimeout { get; set; } = TimeSpan.FromSeconds(10);
+}
+
+/// <summary>
+/// The app's Table and Queue clients, built from the same settings the Functions host uses:
+/// a connection string locally (Azurite), identity-based service URIs in Azure.
+/// Tables and queues are created on first use, once per instance.
+/// </summary>
+public sealed class SpheresStorage
+{
+    private readonly TableServiceClient _tables;
+    private readonly QueueServiceClient _queues;
+    private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tableClients = new();
+    private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> _queueClients = new();
+
+    public SpheresStorage(IConfiguration configuration, StorageClientSettings settings)
+    {
+        var tableOptions = Configure(new TableClientOptions(), settings);
+        var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, settings);
+        var connectionString = configuration[SettingNames.Storage];
+        if (!string.IsNullOrWhiteSpace(connectionString))
+        {
+            _tables = new TableServiceClient(connectionString, tableOptions);
+            _queues = new QueueServiceClient(connectionString, queueOptions);
+            return;
+        }
+
+        var section = configuration.GetSection(SettingNames.Storage);
+        var tableUri = section["tableServiceUri"] ?? throw MissingSetting("tableServiceUri");
+        var queueUri = section["queueServiceUri"] ?? throw MissingSetting("queueServiceUri");
+        var clientId = section["clientId"];
+        TokenCredential credential = string.IsNullOrEmpty(clientId)
+            ? new DefaultAzureCredential()
+            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        _tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
+        _queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
+    }
+
+    public Task<TableClient> TableAsync(string name, CancellationToken cancellationToken) =>
+        GetOrCreate(_tableClients, name, async () =>
+        {
+            var client = _tables.GetTableClient(name);
+            await client.CreateIfNotExistsAsync(cancellationToken).ConfigureAwait(false);
+            return client;
+        });
+
+    public Task<QueueClient> QueueAsync(string name, CancellationToken cancellationToken) =>
+        GetOrCreate(_queueClients, name, async () =>
+        {
+            var client = _queues.GetQueueClient(name);
+            await client.CreateIfNotExistsAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+            return client;
+        });
+
+    private static async Task<T> GetOrCreate<T>(ConcurrentDictionary<string, Lazy<Task<T>>> cache, string name, Func<Task<T>> create)
+    {
+        var lazy = cache.GetOrAdd(name, _ => new Lazy<Task<T>>(create));
+        try
+        {
+            return await lazy.Value.ConfigureAwait(false);
+        }
+        catch
+        {
+            // A failed creation (storage down) must not be cached: the next request tries again.
+            cache.TryRemove(new KeyValuePair<string, Lazy<Task<T>>>(name, lazy));
+            throw;
+        }
+    }
+
+    private static T Configure<T>(T options, StorageClientSettings settings) where T : ClientOptions
+    {
+        options.Retry.MaxRetries = settings.MaxRetries;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(200);
+        options.Retry.MaxDelay = TimeSpan.FromSeconds(2);
+        options.Retry.NetworkTimeout = settings.NetworkTimeout;
+        foreach (var policy in settings.AdditionalPolicies)
+        {
+            options.AddPolicy(policy, HttpPipelinePosition.PerRetry);
+        }
+        return options;
+    }
+
+    private static InvalidOperationException MissingSetting(string name) =>
+        new($"Storage is not configured: set {SettingNames.Storage} (a connection string) or {SettingNames.Storage}__{name}.");
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using Spheres.Core.Problems;
+using Spheres.Functions;
+using Spheres.Functions.Http;
+
+namespace Spheres.DevHost;
+
+/// <summary>
+/// Serves Spheres.Functions on Kestrel: every HTTP function at <c>/api/{its route}</c> with its
+/// methods, the function key where the function asks for one, the timers on their schedules,
+/// and DI from <see cref="FunctionsRegistration.AddSpheres"/>, the method Program.cs calls.
+/// </summary>
+public static class DevHostApplication
+{
+    public const string RoutePrefix = "api";
+    public const string DefaultUrl = "http://localhost:7071";
+
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        AddLocalSettingsBelowEnvironment(builder.Configuration);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+        builder.Services.AddSpheres(builder.Configuration);
+        builder.Services.AddHostedService<FunctionTimers>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        MapHttpFunctions(app);
+        app.MapFallback(context => Api.ToResponse(ProblemException.NotFound(
+            $"No endpoint at {context.Request.Method} {context.Request.Path}. The API is described at /api/openapi.json.")).WriteAsync(context.Response));
+        return app;
+    }
+
+    private static void MapHttpFunctions(WebApplication app)
+    {
+        foreach (var function in FunctionDiscovery.HttpFunctions)
+        {
+            var requiresKey = !function.IsAnonymous;
+            app.MapMethods($"/{RoutePrefix}/{function.RouteTemplate}", function.HttpMethods, async context =>
+            {
+                if (requiresKey && !await FunctionKeyCheck.AllowsAsync(context))
+                {
+                    return;
+                }
+                await FunctionInvoker.InvokeHttpAsync(function.Method, function.Name, context);
+            }).WithName(function.Name);
+        }
+    }
+
+    private static void AddLocalSettingsBelowEnvironment(ConfigurationManager configuration)
+    {
+        if (LocalSettings.FindFile() is not { } path)
+        {
+            return;
+        }
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        // Just below the unprefixed environment variables, so Spheres__... variables override the file.
+        var environment = sources.Select((s, i) => (s, i))
+            .LastOrDefault(x => x.s is EnvironmentVariablesConfigurationSource { Prefix: null or "" }, (null!, sources.Count)).i;
+        sources.Insert(environment, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
+        {
+            InitialData = LocalSettings.Read(path),
+        });
+    }
+}

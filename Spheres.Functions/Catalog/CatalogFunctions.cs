@@ -1,0 +1,98 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Catalog;
+using Spheres.Core.Problems;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Catalog;
+
+/// <summary>
+/// The public catalog: spheres and integration types, anonymous and cacheable.
+///   GET accounts/spheres                      active spheres by order
+///   GET accounts/spheres/{slug}               one active sphere
+///   GET accounts/integration-types            active types, filters combine with AND
+///   GET accounts/integration-types/{slug}     one active type
+/// </summary>
+public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses responses, ILogger<CatalogFunctions> logger)
+{
+    private const string Tag = "catalog";
+
+    [Function("ListSpheres")]
+    [ApiOperation(Tag, "List the active spheres, ordered by `order`.")]
+    [ApiResponse(200, "The spheres.", Body = typeof(SphereJson[]), Headers = ["ETag", "Cache-Control"])]
+    [ApiResponse(304, "Not modified (If-None-Match matched).")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> ListSpheres(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            return responses.Answer(request, snapshot, "spheres",
+                () => CatalogService.ActiveSpheres(snapshot).Select(SphereJson.From).ToList());
+        });
+
+    [Function("GetSphere")]
+    [ApiOperation(Tag, "One active sphere by slug.")]
+    [ApiResponse(200, "The sphere.", Body = typeof(SphereJson), Headers = ["ETag", "Cache-Control"])]
+    [ApiResponse(304, "Not modified (If-None-Match matched).")]
+    [ApiResponse(404, "No active sphere has this slug.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> GetSphere(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            var sphere = snapshot.FindActiveSphere(slug) ?? throw ProblemException.NotFound($"No active sphere has the slug '{slug}'.");
+            return responses.Answer(request, snapshot, "sphere:" + sphere.Slug, () => SphereJson.From(sphere));
+        });
+
+    [Function("ListIntegrationTypes")]
+    [ApiOperation(Tag, "List the active integration types, ordered by `order`. Filters combine with AND.")]
+    [ApiQuery("sphere_id", typeof(int), "Only types offered in this sphere (general types are offered in every sphere).")]
+    [ApiQuery("sphere_slug", typeof(string), "Like sphere_id, by slug.")]
+    [ApiQuery("country", typeof(string), "ISO 3166-1 alpha-2: types available there (or worldwide).")]
+    [ApiQuery("integration_type", typeof(string), "A kind such as messenger, booking, medical_booking.")]
+    [ApiResponse(200, "The types.", Body = typeof(IntegrationTypeJson[]), Headers = ["ETag", "Cache-Control"])]
+    [ApiResponse(304, "Not modified (If-None-Match matched).")]
+    [ApiResponse(400, "A filter names an unknown sphere, country or kind.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> ListIntegrationTypes(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            var filter = new IntegrationTypeFilter(
+                Query(request, "sphere_id"), Query(request, "sphere_slug"), Query(request, "country"), Query(request, "integration_type"));
+            var types = CatalogService.FilterTypes(snapshot, filter);
+            var key = $"types:{filter.SphereId}|{filter.SphereSlug}|{filter.Country?.ToUpperInvariant()}|{filter.Kind}";
+            return responses.Answer(request, snapshot, key, () => types.Select(t => IntegrationTypeJson.From(t, snapshot)).ToList());
+        });
+
+    [Function("GetIntegrationType")]
+    [ApiOperation(Tag, "One active integration type by slug.")]
+    [ApiResponse(200, "The type.", Body = typeof(IntegrationTypeJson), Headers = ["ETag", "Cache-Control"])]
+    [ApiResponse(304, "Not modified (If-None-Match matched).")]
+    [ApiResponse(404, "No active type has this slug.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> GetIntegrationType(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            var type = snapshot.FindActiveType(slug) ?? throw ProblemException.NotFound($"No active integration type has the slug '{slug}'.");
+            return responses.Answer(request, snapshot, "type:" + type.Slug, () => IntegrationTypeJson.From(type, snapshot));
+        });
+
+    /// <summary>A query value, or null when absent; an empty value counts as given (and is then invalid).</summary>
+    private static string? Query(HttpRequest request, string name) =>
+        request.Query.TryGetValue(name, out var values) ? values.ToString().Trim() : null;
+}

@@ -1,0 +1,20 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core;
+using Spheres.Functions.Catalog;
+
+namespace Spheres.Functions;
+
+public static class FunctionsRegistration
+{
+    /// <summary>
+    /// The app's whole DI setup. Program.cs (the Functions worker) and DevHost both call this,
+    /// so the two hosts run the same services.
+    /// </summary>
+    public static IServiceCollection AddSpheres(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSpheresCore(configuration);
+        services.AddSingleton<CatalogResponses>();
+        return services;
+    }
+}

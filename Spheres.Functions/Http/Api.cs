@@ -1,0 +1,58 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Problems;
+using Spheres.Core.Storage;
+
+namespace Spheres.Functions.Http;
+
+/// <summary>
+/// The one place where failures become HTTP answers: problems as RFC 9457 bodies, storage
+/// outages as 503 with Retry-After, anything unexpected as a bare 500. No stack trace leaves
+/// the process, in a response or a log line.
+/// </summary>
+public static class Api
+{
+    public static async Task<IActionResult> RunAsync(HttpRequest request, ILogger logger, Func<Task<ApiResponse>> handler)
+    {
+        var aborted = request.HttpContext.RequestAborted;
+        try
+        {
+            return await handler().ConfigureAwait(false);
+        }
+        catch (ProblemException problem)
+        {
+            if (problem.Status >= 500)
+            {
+                logger.LogWarning("{Method} {Path} answered {Status}: {Detail}", request.Method, request.Path, problem.Status, problem.Detail);
+            }
+            return ToResponse(problem);
+        }
+        catch (OperationCanceledException) when (aborted.IsCancellationRequested)
+        {
+            return ApiResponse.Empty(499); // the client went away; nobody reads this
+        }
+        catch (Exception e) when (StorageFailures.IsUnavailable(e, aborted))
+        {
+            logger.LogWarning("{Method} {Path}: storage unavailable ({Error})", request.Method, request.Path, e.GetType().Name);
+            return ToResponse(ProblemException.StorageUnavailable());
+        }
+        catch (Exception e)
+        {
+            logger.LogError("{Method} {Path} failed: {Error} in {Site}", request.Method, request.Path, e.GetType().FullName,
+                e.TargetSite is { } site ? site.DeclaringType?.FullName + "." + site.Name : "unknown");
+            return ApiResponse.Problem(new ProblemBody(ProblemException.TypeBase + "internal", "Internal error.", 500,
+                "Something went wrong on our side. Try again; if it keeps failing, contact support."));
+        }
+    }
+
+    public static ApiResponse ToResponse(ProblemException problem)
+    {
+        var response = ApiResponse.Problem(new ProblemBody(problem.Type, problem.Title, problem.Status, problem.Detail, problem.Errors));
+        if (problem.RetryAfterSeconds is { } seconds)
+        {
+            response.WithHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return response;
+    }
+}

@@ -1,0 +1,45 @@
+namespace Spheres.Functions.OpenApi;
+
+/// <summary>Describes an HTTP function for <c>/api/openapi.json</c>. Every HTTP function carries one.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ApiOperationAttribute(string tag, string summary) : Attribute
+{
+    public string Tag { get; } = tag;
+    public string Summary { get; } = summary;
+    public string? Description { get; init; }
+
+    /// <summary>The JSON request body's type, when the operation takes one.</summary>
+    public Type? RequestBody { get; init; }
+
+    /// <summary>Whether the operation needs <c>Authorization: Bearer</c>.</summary>
+    public bool RequiresBearer { get; init; }
+}
+
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiResponseAttribute(int status, string description) : Attribute
+{
+    public int Status { get; } = status;
+    public string Description { get; } = description;
+
+    /// <summary>The JSON body's type; problems (4xx/5xx) need none, they share the Problem schema.</summary>
+    public Type? Body { get; init; }
+
+    /// <summary>Response headers worth documenting, such as ETag.</summary>
+    public string[] Headers { get; init; } = [];
+}
+
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiQueryAttribute(string name, Type type, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public Type Type { get; } = type;
+    public string Description { get; } = description;
+}
+
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiHeaderAttribute(string name, string description) : Attribute
+{
+    public string Name { get; } = name;
+    public string Description { get; } = description;
+    public bool Required { get; init; }
+}

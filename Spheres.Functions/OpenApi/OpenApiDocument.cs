@@ -1,0 +1,164 @@
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.RegularExpressions;
+using Microsoft.Azure.Functions.Worker;
+using Spheres.Functions.Http;
+
+namespace Spheres.Functions.OpenApi;
+
+/// <summary>
+/// Builds the OpenAPI 3.1 document from the functions themselves (trigger attributes for paths,
+/// methods and keys; <see cref="ApiOperationAttribute"/> and friends for the rest; JSON schemas
+/// from the C# types with the API's own serializer options), so it cannot drift from the code.
+/// </summary>
+public static partial class OpenApiDocument
+{
+    private static readonly Lazy<byte[]> Document = new(() => JsonSerializer.SerializeToUtf8Bytes(Build(HttpFunctionCatalog.All)));
+
+    public static byte[] Utf8 => Document.Value;
+
+    public static JsonObject Build(IReadOnlyList<HttpFunction> functions)
+    {
+        var paths = new JsonObject();
+        foreach (var group in functions.GroupBy(f => "/api/" + RouteConstraint().Replace(f.RouteTemplate, "{$1}").TrimEnd('/')))
+        {
+            var item = new JsonObject();
+            foreach (var function in group)
+            {
+                foreach (var method in function.HttpMethods)
+                {
+                    item[method.ToLowerInvariant()] = Operation(function);
+                }
+            }
+            paths[group.Key] = item;
+        }
+
+        return new JsonObject
+        {
+            ["openapi"] = "3.1.0",
+            ["info"] = new JsonObject
+            {
+                ["title"] = "Spheres API",
+                ["version"] = "1.0",
+                ["description"] = "Backend of the Spheres AI chat agent for small businesses. Every path also works with a trailing slash.",
+            },
+            ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
+            ["paths"] = paths,
+            ["components"] = new JsonObject
+            {
+                ["schemas"] = new JsonObject { ["Problem"] = Schema(typeof(ProblemBody)) },
+                ["securitySchemes"] = new JsonObject
+                {
+                    ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
+                    ["functionKey"] = new JsonObject { ["type"] = "apiKey", ["in"] = "header", ["name"] = "x-functions-key" },
+                },
+            },
+        };
+    }
+
+    private static JsonObject Operation(HttpFunction function)
+    {
+        var doc = function.Method.GetCustomAttribute<ApiOperationAttribute>()
+            ?? throw new InvalidOperationException($"Function {function.Name} has no [ApiOperation]: document it.");
+        var operation = new JsonObject
+        {
+            ["operationId"] = function.Name,
+            ["tags"] = new JsonArray(doc.Tag),
+            ["summary"] = doc.Summary,
+        };
+        if (doc.Description is not null) operation["description"] = doc.Description;
+
+        var parameters = new JsonArray();
+        foreach (Match m in RouteParameter().Matches(function.RouteTemplate))
+        {
+            var type = m.Groups[2].Value is "int" or "long" ? "integer" : "string";
+            parameters.Add(new JsonObject
+            {
+                ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true,
+                ["schema"] = new JsonObject { ["type"] = type },
+            });
+        }
+        foreach (var query in function.Method.GetCustomAttributes<ApiQueryAttribute>())
+        {
+            parameters.Add(new JsonObject
+            {
+                ["name"] = query.Name, ["in"] = "query", ["required"] = false, ["description"] = query.Description,
+                ["schema"] = Schema(query.Type),
+            });
+        }
+        foreach (var header in function.Method.GetCustomAttributes<ApiHeaderAttribute>())
+        {
+            parameters.Add(new JsonObject
+            {
+                ["name"] = header.Name, ["in"] = "header", ["required"] = header.Required, ["description"] = header.Description,
+                ["schema"] = new JsonObject { ["type"] = "string" },
+            });
+        }
+        if (parameters.Count > 0) operation["parameters"] = parameters;
+
+        if (doc.RequestBody is { } body)
+        {
+            operation["requestBody"] = new JsonObject
+            {
+                ["required"] = true,
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(body) } },
+            };
+        }
+
+        var security = new JsonArray();
+        if (!function.IsAnonymous) security.Add(new JsonObject { ["functionKey"] = new JsonArray() });
+        if (doc.RequiresBearer) security.Add(new JsonObject { ["bearer"] = new JsonArray() });
+        if (security.Count > 0) operation["security"] = security;
+
+        var responses = new JsonObject();
+        foreach (var response in function.Method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status))
+        {
+            responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(response);
+        }
+        if (responses.Count == 0)
+        {
+            throw new InvalidOperationException($"Function {function.Name} documents no response.");
+        }
+        operation["responses"] = responses;
+        return operation;
+    }
+
+    private static JsonObject Response(ApiResponseAttribute response)
+    {
+        var result = new JsonObject { ["description"] = response.Description };
+        if (response.Body is { } body)
+        {
+            result["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(body) } };
+        }
+        else if (response.Status >= 400)
+        {
+            result["content"] = new JsonObject
+            {
+                ["application/problem+json"] = new JsonObject { ["schema"] = new JsonObject { ["$ref"] = "#/components/schemas/Problem" } },
+            };
+        }
+        if (response.Headers.Length > 0)
+        {
+            var headers = new JsonObject();
+            foreach (var name in response.Headers)
+            {
+                headers[name] = new JsonObject { ["schema"] = new JsonObject { ["type"] = "string" } };
+            }
+            result["headers"] = headers;
+        }
+        return result;
+    }
+
+    private static JsonNode Schema(Type type) => ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+    {
+        TreatNullObliviousAsNonNullable = true,
+    });
+
+    [GeneratedRegex(@"\{(\w+)(?::[^}]*)?\}")]
+    private static partial Regex RouteConstraint();
+
+    [GeneratedRegex(@"\{(\w+)(?::(\w+))?[^}]*\}")]
+    private static partial Regex RouteParameter();
+}

@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Configuration;
+using Spheres.Core.Storage;
+using Spheres.DevHost;
+
+namespace Spheres.Tests.Infrastructure;
+
+/// <summary>
+/// DevHost (the real routing, key checks and DI of Spheres.Functions) on an in-process TestServer,
+/// wired to an Azurite. Requests go through HttpClient exactly as the frontend sends them.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string FunctionKey = "test-function-key";
+
+    private TestHost(WebApplication app, StorageRequestCounter counter)
+    {
+        App = app;
+        StorageRequests = counter;
+        Client = app.GetTestClient();
+    }
+
+    public WebApplication App { get; }
+    public HttpClient Client { get; }
+    public StorageRequestCounter StorageRequests { get; }
+    public IServiceProvider Services => App.Services;
+
+    public static async Task<TestHost> StartAsync(
+        string storageConnectionString,
+        IDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
+    {
+        var counter = new StorageRequestCounter();
+        var app = DevHostApplication.Create([], builder =>
+        {
+            builder.WebHost.UseTestServer();
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                [SettingNames.Storage] = storageConnectionString,
+                [SettingNames.DevHostFunctionKey] = FunctionKey,
+                [SettingNames.CatalogReseedSchedule] = "0 0 3 * * *",
+                [SettingNames.PublicBaseUrl] = "https://spheres.test",
+                [SettingNames.KeyVaultUri] = "",
+            });
+            if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+            var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };
+            storage.AdditionalPolicies.Add(counter);
+            builder.Services.AddSingleton(storage);
+            services?.Invoke(builder.Services);
+        });
+        await app.StartAsync();
+        return new TestHost(app, counter);
+    }
+
+    public static async Task<TestHost> StartSharedAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
+        await StartAsync((await AzuriteServer.Shared).ConnectionString, settings, services);
+
+    public HttpRequestMessage AdminRequest(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add("x-functions-key", FunctionKey);
+        return request;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await App.StopAsync();
+        await App.DisposeAsync();
+    }
+}

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Sets up and runs every test of the solution: unit tests, end-to-end tests through DevHost
+# against Azurite (each test run starts its own, in memory, on free ports) and the Bicep checks.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+for tool in dotnet node npm; do
+  command -v "$tool" >/dev/null || { echo "test.sh: $tool is required but not installed" >&2; exit 1; }
+done
+[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+
+if [ -f infra/validate.sh ]; then
+  bash infra/validate.sh
+fi
+
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+dotnet test Spheres.sln -c Release -nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+
+# One plain summary line over every test assembly.
+summary=$(grep -Eo 'Failed: +[0-9]+, Passed: +[0-9]+, Skipped: +[0-9]+' "$log" | awk -F'[:,]' '{f+=$2; p+=$4; s+=$6} END {printf "%d passed, %d failed, %d skipped", p, f, s}')
+echo "tests: ${summary:-0 passed, 0 failed}"
+if [ -z "$summary" ] && [ "$status" -eq 0 ]; then
+  echo "test.sh: no test ran" >&2
+  exit 1
+fi
+exit "$status"
