@@ -1,0 +1,120 @@
+// The Flex Consumption plan and the Spheres function app. The app runs as the
+// user-assigned identity for everything: storage (AzureWebJobsStorage__*), the deployment
+// package, Key Vault references and Application Insights ingestion.
+
+param location string
+param tags object
+param functionAppName string
+param planName string
+param identityResourceId string
+param identityClientId string
+param instanceMemoryMB int
+param maximumInstanceCount int
+param corsAllowedOrigins string[]
+param storageBlobEndpoint string
+param storageQueueEndpoint string
+param storageTableEndpoint string
+param deploymentContainerName string
+param applicationInsightsConnectionString string
+param keyVaultName string
+param keyVaultUri string
+
+@description('Empty: the app\'s own https URL.')
+param publicBaseUrl string
+param catalogReseedSchedule string
+
+resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+  name: planName
+  location: location
+  tags: tags
+  kind: 'functionapp'
+  sku: {
+    name: 'FC1'
+    tier: 'FlexConsumption'
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
+  name: functionAppName
+  location: location
+  tags: tags
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identityResourceId}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    keyVaultReferenceIdentity: identityResourceId
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      http20Enabled: true
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+      }
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${storageBlobEndpoint}${deploymentContainerName}'
+          authentication: {
+            type: 'UserAssignedIdentity'
+            userAssignedIdentityResourceId: identityResourceId
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        instanceMemoryMB: instanceMemoryMB
+        maximumInstanceCount: maximumInstanceCount
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+var appUrl = 'https://${functionApp.properties.defaultHostName}'
+
+// App settings are a child resource so they can use the site's own host name.
+// Flex Consumption takes the runtime from functionAppConfig: FUNCTIONS_WORKER_RUNTIME and
+// FUNCTIONS_EXTENSION_VERSION must not be set here.
+resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
+  parent: functionApp
+  name: 'appsettings'
+  properties: {
+    // Identity-based host storage: endpoints and the identity, no account key anywhere.
+    AzureWebJobsStorage__blobServiceUri: storageBlobEndpoint
+    AzureWebJobsStorage__queueServiceUri: storageQueueEndpoint
+    AzureWebJobsStorage__tableServiceUri: storageTableEndpoint
+    AzureWebJobsStorage__credential: 'managedidentity'
+    AzureWebJobsStorage__clientId: identityClientId
+
+    APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+    APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+
+    Spheres__PublicBaseUrl: empty(publicBaseUrl) ? appUrl : publicBaseUrl
+    Spheres__Telegram__ApiBaseUrl: 'https://api.telegram.org'
+    Spheres__KeyVault__Uri: keyVaultUri
+    Spheres__Catalog__ReseedSchedule: catalogReseedSchedule
+    // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
+    // docs/deploy.md tells the operator to set these secret names after deployment.
+    Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'
+    Spheres__Meta__AppSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-meta-app-secret)'
+    Spheres__Meta__VerifyToken: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-meta-verify-token)'
+  }
+}
+
+output name string = functionApp.name
+output url string = appUrl
+output publicBaseUrl string = empty(publicBaseUrl) ? appUrl : publicBaseUrl
