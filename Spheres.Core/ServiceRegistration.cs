@@ -1,7 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
+using Spheres.Core.Plans;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core;
@@ -16,6 +18,13 @@ public static class ServiceRegistration
         services.TryAddSingleton(sp => new SpheresStorage(configuration, sp.GetRequiredService<StorageClientSettings>()));
         services.TryAddSingleton<CatalogStore>();
         services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<AccountStore>();
+        services.TryAddSingleton<Passwords>();
+        services.TryAddSingleton<AccessTokens>();
+        services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<UsageMeter>();
+        services.TryAddSingleton<ProfileService>();
         return services;
     }
 }

@@ -16,7 +16,8 @@ public static class ApiJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
+        // Request records take every field as optional and validate presence themselves, naming all missing fields at once.
+        RespectRequiredConstructorParameters = false,
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),
     };
 }

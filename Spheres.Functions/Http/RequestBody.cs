@@ -49,21 +49,32 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
-            throw ProblemException.Validation(field, DescribeJsonError(e));
+            var (field, message) = DescribeJsonError(e);
+            throw ProblemException.Validation(field, message);
         }
     }
 
     // JsonException messages name .NET types; say it in the API's own words instead.
-    private static string DescribeJsonError(JsonException e) => e.Message switch
+    private static (string Field, string Message) DescribeJsonError(JsonException e)
     {
-        var m when m.Contains("missing required properties", StringComparison.Ordinal) =>
-            "Required fields are missing: " + string.Join(", ", ExtractQuoted(m)) + ".",
-        var m when m.Contains("could not be converted", StringComparison.Ordinal) => "This field has the wrong type.",
-        var m when m.Contains("null", StringComparison.OrdinalIgnoreCase) => "This field may not be null.",
-        _ => e.Path is null or "$" ? "The body is not valid JSON." : "This value is not valid JSON for this field.",
-    };
+        var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
+        if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return field == "body"
+                ? ("body", "The body must be a JSON object.")
+                : (field, "This field has the wrong type.");
+        }
+        if (e.Message.Contains("missing required properties", StringComparison.Ordinal))
+        {
+            return ("body", "Required fields are missing: " + string.Join(", ", ExtractQuoted(e.Message)) + ".");
+        }
+        if (e.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && field != "body")
+        {
+            return (field, "This field may not be null.");
+        }
+        return ("body", $"The body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
+    }
 
     private static IEnumerable<string> ExtractQuoted(string message) =>
-        message.Split('\'').Where((_, i) => i % 2 == 1).Where(s => !s.Contains(' ', StringComparison.Ordinal));
+        message.Split('\'').Where((_, i) => i % 2 == 1).Where(s => !s.Contains(' ', StringComparison.Ordinal) && !s.Contains('.', StringComparison.Ordinal));
 }

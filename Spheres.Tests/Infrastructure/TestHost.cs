@@ -15,17 +15,22 @@ namespace Spheres.Tests.Infrastructure;
 public sealed class TestHost : IAsyncDisposable
 {
     public const string FunctionKey = "test-function-key";
+    public const string SigningKey = "test-only-signing-key-0123456789abcdef";
 
-    private TestHost(WebApplication app, StorageRequestCounter counter)
+    private TestHost(WebApplication app, StorageRequestCounter counter, StorageFaults faults)
     {
         App = app;
         StorageRequests = counter;
+        StorageFaults = faults;
         Client = app.GetTestClient();
     }
 
     public WebApplication App { get; }
     public HttpClient Client { get; }
     public StorageRequestCounter StorageRequests { get; }
+
+    /// <summary>Off until a test says which storage requests should fail.</summary>
+    public StorageFaults StorageFaults { get; }
     public IServiceProvider Services => App.Services;
 
     public static async Task<TestHost> StartAsync(
@@ -34,6 +39,7 @@ public sealed class TestHost : IAsyncDisposable
         Action<IServiceCollection>? services = null)
     {
         var counter = new StorageRequestCounter();
+        var faults = new StorageFaults();
         var app = DevHostApplication.Create([], builder =>
         {
             builder.WebHost.UseTestServer();
@@ -44,15 +50,17 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.CatalogReseedSchedule] = "0 0 3 * * *",
                 [SettingNames.PublicBaseUrl] = "https://spheres.test",
                 [SettingNames.KeyVaultUri] = "",
+                [SettingNames.AuthSigningKey] = SigningKey,
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };
             storage.AdditionalPolicies.Add(counter);
+            storage.AdditionalPolicies.Add(faults);
             builder.Services.AddSingleton(storage);
             services?.Invoke(builder.Services);
         });
         await app.StartAsync();
-        return new TestHost(app, counter);
+        return new TestHost(app, counter, faults);
     }
 
     public static async Task<TestHost> StartSharedAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>

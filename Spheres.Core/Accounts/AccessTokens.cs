@@ -1,0 +1,93 @@
+using System.Security.Claims;
+using System.Text;
+using Microsoft.Extensions.Configuration;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
+using Spheres.Core.Configuration;
+using Spheres.Core.Problems;
+
+namespace Spheres.Core.Accounts;
+
+/// <summary>
+/// Signed JWT access tokens (HS256) carrying the tenant and the user. Issuer, audience, lifetime
+/// and signature are all checked; only HS256 is accepted, so <c>alg: none</c> and re-signed
+/// tokens are refused.
+/// </summary>
+public sealed class AccessTokens
+{
+    public const string Issuer = "spheres";
+    public const string Audience = "spheres-api";
+    public const string TenantClaim = "tid";
+    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+
+    private const int MinKeyBytes = 32;
+    private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly IConfiguration _configuration;
+    private readonly TimeProvider _time;
+
+    public AccessTokens(IConfiguration configuration, TimeProvider time)
+    {
+        _configuration = configuration;
+        _time = time;
+    }
+
+    public IssuedToken Issue(string tenantId, string userId)
+    {
+        var now = _time.GetUtcNow();
+        var token = _handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = Issuer,
+            Audience = Audience,
+            IssuedAt = now.UtcDateTime,
+            NotBefore = now.UtcDateTime,
+            Expires = now.Add(Lifetime).UtcDateTime,
+            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId), new Claim(TenantClaim, tenantId)]),
+            SigningCredentials = new SigningCredentials(SigningKey(), SecurityAlgorithms.HmacSha256),
+        });
+        return new IssuedToken(token, (int)Lifetime.TotalSeconds);
+    }
+
+    /// <summary>The caller of a request, from its <c>Authorization: Bearer</c> header; 401 otherwise.</summary>
+    public async Task<Caller> AuthenticateAsync(string? authorizationHeader)
+    {
+        const string scheme = "Bearer ";
+        if (authorizationHeader is null || !authorizationHeader.StartsWith(scheme, StringComparison.OrdinalIgnoreCase))
+        {
+            throw ProblemException.Unauthorized("Send an access token: Authorization: Bearer <access_token>.");
+        }
+        var result = await _handler.ValidateTokenAsync(authorizationHeader[scheme.Length..].Trim(), new TokenValidationParameters
+        {
+            ValidIssuer = Issuer,
+            ValidAudience = Audience,
+            IssuerSigningKey = SigningKey(),
+            ValidAlgorithms = [SecurityAlgorithms.HmacSha256],
+            RequireSignedTokens = true,
+            RequireExpirationTime = true,
+            ValidateLifetime = true,
+            ClockSkew = TimeSpan.FromSeconds(30),
+            LifetimeValidator = (notBefore, expires, _, parameters) =>
+            {
+                var now = _time.GetUtcNow().UtcDateTime;
+                return (notBefore is null || notBefore <= now + parameters.ClockSkew) && expires is { } e && now - parameters.ClockSkew < e;
+            },
+        }).ConfigureAwait(false);
+        if (!result.IsValid
+            || !result.Claims.TryGetValue(TenantClaim, out var tenant) || tenant is not string tenantId || tenantId.Length == 0
+            || !result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var subject) || subject is not string userId)
+        {
+            throw ProblemException.Unauthorized("The access token is not valid or has expired; sign in again.");
+        }
+        return new Caller(tenantId, userId);
+    }
+
+    private SymmetricSecurityKey SigningKey()
+    {
+        var key = _configuration[SettingNames.AuthSigningKey];
+        // An unresolved Key Vault reference arrives as its literal text: treat it as missing.
+        if (string.IsNullOrEmpty(key) || key.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
+        {
+            throw new InvalidOperationException($"{SettingNames.AuthSigningKey} must be set to at least {MinKeyBytes} bytes.");
+        }
+        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
+    }
+}

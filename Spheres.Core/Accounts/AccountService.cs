@@ -1,0 +1,95 @@
+using Spheres.Core.Catalog;
+using Spheres.Core.Plans;
+using Spheres.Core.Problems;
+
+namespace Spheres.Core.Accounts;
+
+/// <summary>Registration and sign-in.</summary>
+public sealed class AccountService(
+    AccountStore store, CatalogService catalog, Passwords passwords, AccessTokens tokens, LoginThrottle throttle, TimeProvider time)
+{
+    /// <summary>A pending email claim older than this was abandoned by a failed registration and may be taken over.</summary>
+    public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Creates tenant, owner and profile. The email is claimed first with an insert-if-absent
+    /// (so concurrent sign-ups of one email give one account), the tenant is written in one
+    /// transaction, and only then is the claim activated: a failure half-way leaves no account
+    /// that can sign in, and the claim is released or, if even that fails, expires.
+    /// </summary>
+    public async Task<Registration> RegisterAsync(RegistrationInput input, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
+        var sphere = AccountValidation.ValidateRegistration(input, snapshot);
+        var email = AccountValidation.NormalizeEmail(input.Email!);
+        var now = time.GetUtcNow();
+        var tenantId = Guid.NewGuid().ToString("N");
+        var userId = Guid.NewGuid().ToString("N");
+
+        if (!await store.TryClaimEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+            && !await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false))
+        {
+            throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
+        }
+
+        var profile = new TenantProfile(tenantId, userId, sphere.Id, input.BusinessName!.Trim(), input.TimeZone ?? "UTC",
+            input.Country is null ? null : AccountValidation.NormalizeCountry(input.Country), Plan.Default.Id, now, now);
+        var owner = new UserAccount(tenantId, userId, email, input.Name!.Trim(), passwords.Hash(input.Password!), now);
+        try
+        {
+            await store.CreateTenantAsync(profile, owner, cancellationToken).ConfigureAwait(false);
+            await store.ActivateEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await ReleaseQuietlyAsync(email, tenantId).ConfigureAwait(false);
+            throw;
+        }
+        return new Registration(profile, owner, tokens.Issue(tenantId, userId));
+    }
+
+    public async Task<IssuedToken> LoginAsync(string? rawEmail, string? password, CancellationToken cancellationToken)
+    {
+        var errors = new FieldErrors();
+        if (string.IsNullOrWhiteSpace(rawEmail)) errors.Add("email", "Email is required.");
+        if (string.IsNullOrEmpty(password)) errors.Add("password", "Password is required.");
+        errors.ThrowIfAny();
+
+        var email = AccountValidation.NormalizeEmail(rawEmail!);
+        var throttleState = await throttle.EnsureAllowedAsync(email, cancellationToken).ConfigureAwait(false);
+        var entry = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+        var active = entry is { State: AccountStore.EmailState.Active };
+        // An unknown email reads a (missing) user row and checks a dummy hash: the same work as a wrong password.
+        var user = await store.FindUserAsync(active ? entry!.TenantId : "unknown", active ? entry!.UserId : "unknown", cancellationToken)
+            .ConfigureAwait(false);
+        if (!passwords.Verify(user?.PasswordHash, password!))
+        {
+            await throttle.RecordFailureAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
+            throw ProblemException.Unauthorized("The email or the password is wrong.");
+        }
+        if (throttleState is not null)
+        {
+            await throttle.ResetAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
+        }
+        return tokens.Issue(user!.TenantId, user.UserId);
+    }
+
+    private async Task<bool> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var existing = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+        return existing is { State: AccountStore.EmailState.Pending } && now - existing.ClaimedAt > AbandonedClaimAge
+            && await store.TryTakeOverEmailAsync(existing, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task ReleaseQuietlyAsync(string email, string tenantId)
+    {
+        try
+        {
+            await store.ReleaseEmailAsync(email, tenantId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception)
+        {
+            // Storage is failing; the pending claim expires after AbandonedClaimAge instead.
+        }
+    }
+}

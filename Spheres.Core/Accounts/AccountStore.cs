@@ -1,0 +1,157 @@
+using System.Security.Cryptography;
+using System.Text;
+using Azure;
+using Azure.Data.Tables;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Accounts;
+
+/// <summary>
+/// Accounts in Table Storage. A tenant's profile and users live in the tenant's partition of
+/// <c>Tenants</c>; <c>EmailIndex</c> holds one row per email, which is what makes emails unique.
+/// </summary>
+public sealed class AccountStore(SpheresStorage storage)
+{
+    public const string ProfileRow = "profile";
+    private const string UserRowPrefix = "user-";
+
+    /// <summary>An index row is <c>pending</c> until its tenant is written, then <c>active</c>. Only active rows can sign in.</summary>
+    public enum EmailState { Pending, Active }
+
+    public sealed record EmailEntry(string Email, string TenantId, string UserId, EmailState State, DateTimeOffset ClaimedAt, ETag ETag);
+
+    /// <summary>Claims an email with an insert-if-absent; false when somebody already holds it.</summary>
+    public async Task<bool> TryClaimEmailAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(EmailRow(email, tenantId, userId, EmailState.Pending, now), cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Takes over a pending claim that was abandoned; false when another request got there first.</summary>
+    public async Task<bool> TryTakeOverEmailAsync(EmailEntry abandoned, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(EmailRow(abandoned.Email, tenantId, userId, EmailState.Pending, now), abandoned.ETag,
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            return false;
+        }
+    }
+
+    public async Task ActivateEmailAsync(string email, string tenantId, string userId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        await table.UpdateEntityAsync(EmailRow(email, tenantId, userId, EmailState.Active, claimedAt), ETag.All,
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Gives a claim back (best effort) after a registration failed half-way.</summary>
+    public async Task ReleaseEmailAsync(string email, string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        var entry = await FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+        if (entry is { State: EmailState.Pending } && entry.TenantId == tenantId)
+        {
+            await table.DeleteEntityAsync(EmailKey(email), "", entry.ETag, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task<EmailEntry?> FindEmailAsync(string email, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(EmailKey(email), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue) return null;
+        var e = row.Value!;
+        return new EmailEntry(e.GetString("Email"), e.GetString("TenantId"), e.GetString("UserId"),
+            Enum.Parse<EmailState>(e.GetString("State")), e.GetDateTimeOffset("ClaimedAt") ?? DateTimeOffset.MinValue, e.ETag);
+    }
+
+    /// <summary>Writes the new tenant's profile and owner in one entity-group transaction: both or neither.</summary>
+    public async Task CreateTenantAsync(TenantProfile profile, UserAccount owner, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        await table.SubmitTransactionAsync(
+        [
+            new TableTransactionAction(TableTransactionActionType.Add, ToRow(profile)),
+            new TableTransactionAction(TableTransactionActionType.Add, ToRow(owner)),
+        ], cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One point read.</summary>
+    public async Task<TenantProfile?> FindProfileAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, ProfileRow, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? ToProfile(row.Value!) : null;
+    }
+
+    /// <summary>Replaces the profile if nobody changed it since <see cref="TenantProfile.ETag"/> was read; false otherwise.</summary>
+    public async Task<TenantProfile?> TryReplaceProfileAsync(TenantProfile profile, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var response = await table.UpdateEntityAsync(ToRow(profile), profile.ETag is { } etag ? new ETag(etag) : ETag.All,
+                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return profile with { ETag = response.Headers.ETag?.ToString() };
+        }
+        catch (RequestFailedException e) when (e.Status == 412)
+        {
+            return null;
+        }
+    }
+
+    public async Task<UserAccount?> FindUserAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, UserRowPrefix + userId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!row.HasValue) return null;
+        var e = row.Value!;
+        return new UserAccount(tenantId, userId, e.GetString("Email"), e.GetString("Name"), e.GetString("PasswordHash"),
+            e.GetDateTimeOffset("CreatedAt") ?? default);
+    }
+
+    /// <summary>Table keys may not hold '/', '\', '#', '?' (all legal in emails): key by a hash instead.</summary>
+    public static string EmailKey(string normalizedEmail) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
+
+    private static TableEntity EmailRow(string email, string tenantId, string userId, EmailState state, DateTimeOffset claimedAt) =>
+        new(EmailKey(email), "")
+        {
+            ["Email"] = email, ["TenantId"] = tenantId, ["UserId"] = userId, ["State"] = state.ToString(), ["ClaimedAt"] = claimedAt,
+        };
+
+    private static TableEntity ToRow(TenantProfile p) => new(p.TenantId, ProfileRow)
+    {
+        ["OwnerUserId"] = p.OwnerUserId, ["SphereId"] = p.SphereId, ["BusinessName"] = p.BusinessName,
+        ["TimeZone"] = p.TimeZone, ["Country"] = p.Country, ["Plan"] = p.Plan,
+        ["CreatedAt"] = p.CreatedAt, ["UpdatedAt"] = p.UpdatedAt,
+    };
+
+    private static TenantProfile ToProfile(TableEntity e) => new(
+        e.PartitionKey, e.GetString("OwnerUserId"), e.GetInt32("SphereId") ?? 0, e.GetString("BusinessName"),
+        e.GetString("TimeZone") ?? "UTC", e.GetString("Country"), e.GetString("Plan") ?? "free",
+        e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default)
+    {
+        ETag = e.ETag.ToString(),
+    };
+
+    private static TableEntity ToRow(UserAccount u) => new(u.TenantId, UserRowPrefix + u.UserId)
+    {
+        ["Email"] = u.Email, ["Name"] = u.Name, ["PasswordHash"] = u.PasswordHash, ["CreatedAt"] = u.CreatedAt,
+    };
+}

@@ -1,0 +1,22 @@
+namespace Spheres.Core.Problems;
+
+/// <summary>Collects field errors by JSON name, then throws them all as one 400.</summary>
+public sealed class FieldErrors
+{
+    private readonly Dictionary<string, List<string>> _byField = new(StringComparer.Ordinal);
+
+    public void Add(string field, string message)
+    {
+        if (!_byField.TryGetValue(field, out var messages)) _byField[field] = messages = [];
+        messages.Add(message);
+    }
+
+    public bool Any => _byField.Count > 0;
+
+    public IReadOnlyDictionary<string, string[]> ToDictionary() => _byField.ToDictionary(e => e.Key, e => e.Value.ToArray());
+
+    public void ThrowIfAny()
+    {
+        if (Any) throw ProblemException.Validation(ToDictionary());
+    }
+}

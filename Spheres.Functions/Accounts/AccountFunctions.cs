@@ -1,0 +1,122 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Catalog;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Accounts;
+
+/// <summary>
+/// Accounts:
+///   POST  accounts/register    create tenant + owner, returns a token        (anonymous)
+///   POST  accounts/login       a token for email + password; 429 when locked (anonymous)
+///   GET   accounts/profile     the caller's tenant profile                   (bearer)
+///   PATCH accounts/profile     change sphere, business name, timezone, country (bearer)
+///   GET   accounts/usage       messages used this month against the plan     (bearer)
+/// </summary>
+public sealed class AccountFunctions(
+    AccountService accounts, ProfileService profiles, AccessTokens tokens, CatalogService catalog, ILogger<AccountFunctions> logger)
+{
+    private const string Tag = "accounts";
+
+    [Function("Register")]
+    [ApiOperation(Tag, "Create an account: the tenant, its owner and profile. Returns an access token.", RequestBody = typeof(RegisterRequest),
+        Description = "Give sphere_id or sphere_slug (an active sphere). timezone is an IANA id, default UTC; country ISO 3166-1 alpha-2. Passwords need 8+ characters.")]
+    [ApiResponse(201, "Created.", Body = typeof(RegistrationJson))]
+    [ApiResponse(400, "Invalid fields; errors names each one.")]
+    [ApiResponse(409, "An account with this email exists.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> Register(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/register")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<RegisterRequest>(request, cancellationToken);
+            var registration = await accounts.RegisterAsync(body.ToInput(), cancellationToken);
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            var user = registration.User;
+            return ApiResponse.Json(new RegistrationJson(
+                registration.Token.AccessToken, IssuedToken.TokenType, registration.Token.ExpiresInSeconds,
+                new UserJson(user.UserId, user.Email, user.Name),
+                ProfileJson.From(registration.Profile, user.UserId, snapshot)), StatusCodes.Status201Created);
+        });
+
+    [Function("Login")]
+    [ApiOperation(Tag, "Sign in with email and password.", RequestBody = typeof(LoginRequest))]
+    [ApiResponse(200, "Signed in.", Body = typeof(TokenJson))]
+    [ApiResponse(400, "Email or password missing.")]
+    [ApiResponse(401, "Wrong email or password.")]
+    [ApiResponse(429, "5 failed sign-ins for this email within 15 minutes; wait Retry-After seconds.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> Login(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/login")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<LoginRequest>(request, cancellationToken);
+            var token = await accounts.LoginAsync(body.Email, body.Password, cancellationToken);
+            return ApiResponse.Json(TokenJson.From(token));
+        });
+
+    [Function("GetProfile")]
+    [ApiOperation(Tag, "The caller's profile. One storage point read.", RequiresBearer = true)]
+    [ApiResponse(200, "The profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> GetProfile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/profile")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var profile = await profiles.GetAsync(caller, cancellationToken);
+            return await ProfileResponseAsync(profile, caller, cancellationToken);
+        });
+
+    [Function("UpdateProfile")]
+    [ApiOperation(Tag, "Change sphere (sphere_id or sphere_slug), business_name, timezone or country. Omitted fields stay.",
+        RequestBody = typeof(ProfilePatchRequest), RequiresBearer = true,
+        Description = "Changing the sphere deletes nothing: integrations outside the new sphere stay, marked unavailable.")]
+    [ApiHeader("If-Match", "The ETag of the profile you read; a stale one is 409.")]
+    [ApiResponse(200, "The updated profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
+    [ApiResponse(400, "Invalid fields.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(409, "If-Match is stale.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> UpdateProfile(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "accounts/profile")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var body = await RequestBody.ReadJsonAsync<ProfilePatchRequest>(request, cancellationToken);
+            var ifMatch = EntityTags.IfMatch(request);
+            var profile = await profiles.UpdateAsync(caller, body.ToChanges(), ifMatch, cancellationToken);
+            return await ProfileResponseAsync(profile, caller, cancellationToken);
+        });
+
+    [Function("GetUsage")]
+    [ApiOperation(Tag, "Messages handed to the AI agent this calendar month (UTC) against the plan's limit.", RequiresBearer = true)]
+    [ApiResponse(200, "Usage.", Body = typeof(UsageJson))]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> GetUsage(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/usage")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return ApiResponse.Json(UsageJson.From(await profiles.GetUsageAsync(caller, cancellationToken)));
+        });
+
+    private async Task<ApiResponse> ProfileResponseAsync(TenantProfile profile, Caller caller, CancellationToken cancellationToken)
+    {
+        var snapshot = await catalog.GetAsync(cancellationToken);
+        var response = ApiResponse.Json(ProfileJson.From(profile, caller.UserId, snapshot));
+        return profile.ETag is { } etag ? response.WithHeader("ETag", EntityTags.ToHttp(etag)) : response;
+    }
+}

@@ -1,0 +1,37 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Catalog;
+using Spheres.Functions.Accounts;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Admin;
+
+/// <summary>
+/// Tenant administration for billing, behind the function key:
+///   PUT admin/tenants/{tenant_id}/plan     set the tenant's plan
+/// </summary>
+public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService catalog, ILogger<TenantAdminFunctions> logger)
+{
+    [Function("SetTenantPlan")]
+    [ApiOperation("admin", "Set a tenant's plan: free, starter or professional.", RequestBody = typeof(SetPlanRequest))]
+    [ApiResponse(200, "The tenant's profile with the new plan.", Body = typeof(ProfileJson))]
+    [ApiResponse(400, "Unknown plan.")]
+    [ApiResponse(401, "Missing or wrong function key.")]
+    [ApiResponse(404, "No such tenant.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> SetPlan(
+        [HttpTrigger(AuthorizationLevel.Function, "put", Route = "admin/tenants/{tenant_id}/plan")] HttpRequest request,
+        string tenant_id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<SetPlanRequest>(request, cancellationToken);
+            var profile = await profiles.SetPlanAsync(tenant_id, body.Plan, cancellationToken);
+            logger.LogInformation("Tenant {TenantId} is now on plan {Plan}", tenant_id, profile.Plan);
+            return ApiResponse.Json(ProfileJson.From(profile, profile.OwnerUserId, await catalog.GetAsync(cancellationToken)));
+        });
+}
