@@ -21,6 +21,20 @@ internal sealed class DayPlan
 
     public bool IsClosedAllDay => own.All(word => word == 0) && spill.All(word => word == 0);
 
+    /// <summary>The minute of the next day at which this day's overnight shifts have all ended (0 when none).</summary>
+    public int SpillEnd
+    {
+        get
+        {
+            for (int word = Words - 1; word >= 0; word--)
+            {
+                if (spill[word] != 0)
+                    return word * 64 + 64 - System.Numerics.BitOperations.LeadingZeroCount(spill[word]);
+            }
+            return 0;
+        }
+    }
+
     public static DayPlan FromRanges(IEnumerable<TimeRange> ranges)
     {
         var plan = new DayPlan();

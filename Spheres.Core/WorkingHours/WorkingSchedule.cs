@@ -38,6 +38,7 @@ public sealed partial class WorkingSchedule
     private readonly bool hasExceptions;
     private readonly bool neverOpen;
     private readonly bool alwaysOpen;
+    private readonly int spillEnd;                // no overnight shift of any day runs past this minute
 
     public DateTimeZone Zone { get; }
 
@@ -53,6 +54,7 @@ public sealed partial class WorkingSchedule
         var exceptionPlansInUse = exceptionPlans.Concat(recurringPlans?.OfType<DayPlan>() ?? []).ToList();
         neverOpen = weekly.All(plan => plan.IsClosedAllDay) && exceptionPlansInUse.All(plan => plan.IsClosedAllDay);
         alwaysOpen = weekly.All(plan => ReferenceEquals(plan, DayPlan.AllDay)) && !hasExceptions;
+        spillEnd = weekly.Concat(exceptionPlansInUse).Max(plan => plan.SpillEnd);
     }
 
     /// <summary>
@@ -124,7 +126,8 @@ public sealed partial class WorkingSchedule
     {
         long day = FloorDiv(localTicks, TicksPerDay);
         int minute = (int)((localTicks - day * TicksPerDay) / TicksPerMinute);
-        return PlanFor(day).OwnCovers(minute) || PlanFor(day - 1).SpillCovers(minute);
+        // Most minutes are past every overnight shift's end: skip the previous day's lookup then.
+        return PlanFor(day).OwnCovers(minute) || (minute < spillEnd && PlanFor(day - 1).SpillCovers(minute));
     }
 
     /// <summary>The shifts that start on a business day (days since 1970-01-01, local).</summary>
