@@ -53,6 +53,15 @@ public class DaylightSavingTests
     }
 
     [Fact]
+    public void A_row_ending_inside_the_gap_closes_when_the_clock_jumps()
+    {
+        var schedule = Schedule(Kyiv, Row(Sunday, "00:00", "03:30"));
+
+        Assert.True(schedule.IsOpenAt(AtUtc(2026, 3, 29, 0, 59)));   // 02:59 EET
+        Assert.Equal(AtUtc(2026, 3, 29, 1, 0), schedule.NextClosing(AtUtc(2026, 3, 28, 22, 0)));
+    }
+
+    [Fact]
     public void A_row_wholly_inside_the_gap_does_not_open_that_day()
     {
         var schedule = Schedule(NewYork, Row(Sunday, "02:15", "02:45"));

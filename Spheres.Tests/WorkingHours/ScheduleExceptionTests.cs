@@ -65,6 +65,18 @@ public class ScheduleExceptionTests
     }
 
     [Fact]
+    public void AppliesTo_tells_which_dates_an_exception_governs()
+    {
+        var leapDay = ScheduleException.ClosedOn(new LocalDate(2028, 2, 29), recurringAnnually: true);
+        var once = ScheduleException.ClosedOn(new LocalDate(2026, 5, 1));
+
+        Assert.True(leapDay.AppliesTo(new LocalDate(2032, 2, 29)));
+        Assert.False(leapDay.AppliesTo(new LocalDate(2027, 2, 28)));
+        Assert.True(once.AppliesTo(new LocalDate(2026, 5, 1)));
+        Assert.False(once.AppliesTo(new LocalDate(2027, 5, 1)));
+    }
+
+    [Fact]
     public void Dated_exception_beats_a_recurring_one_on_the_same_day()
     {
         var schedule = Schedule(Kyiv, OfficeWeek,
