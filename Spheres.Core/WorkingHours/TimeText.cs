@@ -1,0 +1,22 @@
+using System.Globalization;
+using NodaTime;
+
+namespace Spheres.Core.WorkingHours;
+
+/// <summary>The API's "HH:MM" notation, for messages and for the Table/JSON mapping.</summary>
+internal static class TimeText
+{
+    public static string Format(LocalTime time) =>
+        time.Hour.ToString("00", CultureInfo.InvariantCulture) + ":" + time.Minute.ToString("00", CultureInfo.InvariantCulture);
+
+    /// <summary>A minute of the week (0 = Monday 00:00) as "Monday 09:00".</summary>
+    public static string FormatMinuteOfWeek(int minuteOfWeek)
+    {
+        int weekday = minuteOfWeek / TimeRange.MinutesPerDay % 7;
+        int minute = minuteOfWeek % TimeRange.MinutesPerDay;
+        return $"{WorkingHoursRow.WeekdayName(weekday)} {FormatMinute(minute)}";
+    }
+
+    public static string FormatMinute(int minuteOfDay) =>
+        Format(new LocalTime(minuteOfDay / 60 % 24, minuteOfDay % 60));
+}
