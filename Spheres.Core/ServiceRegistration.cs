@@ -3,6 +3,12 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
+using Spheres.Core.Configuration;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Integrations.Telegram;
+using Spheres.Core.Webhooks;
+using Azure.Security.KeyVault.Secrets;
 using Spheres.Core.Plans;
 using Spheres.Core.Storage;
 
@@ -25,6 +31,31 @@ public static class ServiceRegistration
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();
+        services.TryAddSingleton<IntegrationStore>();
+        services.TryAddSingleton<WebhookRoutes>();
+        services.TryAddSingleton<WebhookUrls>();
+        services.TryAddSingleton<IntegrationService>();
+        services.TryAddSingleton<IntegrationActivation>();
+        services.TryAddSingleton(CreateVault);
+        // No HttpClient logging for Telegram: the bot token is part of every request URL.
+        services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
+    }
+
+    /// <summary>Key Vault when <c>Spheres:KeyVault:Uri</c> is set, else the local AES-GCM store under <c>Spheres:Credentials:LocalKey</c>.</summary>
+    private static ICredentialVault CreateVault(IServiceProvider services)
+    {
+        var configuration = services.GetRequiredService<IConfiguration>();
+        if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultUri)
+        {
+            return new KeyVaultCredentialVault(new SecretClient(new Uri(vaultUri), AzureIdentity.Credential(configuration)));
+        }
+        var key = configuration[SettingNames.LocalCredentialKey];
+        if (string.IsNullOrEmpty(key))
+        {
+            throw new InvalidOperationException(
+                $"Set {SettingNames.KeyVaultUri} (Azure) or {SettingNames.LocalCredentialKey} (a base64 32-byte key, local runs only).");
+        }
+        return new LocalCredentialVault(services.GetRequiredService<SpheresStorage>(), Convert.FromBase64String(key));
     }
 }

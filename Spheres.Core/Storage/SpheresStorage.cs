@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
-using Azure.Identity;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Configuration;
 using Spheres.Core.Configuration;
@@ -47,10 +46,7 @@ public sealed class SpheresStorage
         var section = configuration.GetSection(SettingNames.Storage);
         var tableUri = section["tableServiceUri"] ?? throw MissingSetting("tableServiceUri");
         var queueUri = section["queueServiceUri"] ?? throw MissingSetting("queueServiceUri");
-        var clientId = section["clientId"];
-        TokenCredential credential = string.IsNullOrEmpty(clientId)
-            ? new DefaultAzureCredential()
-            : new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId));
+        var credential = AzureIdentity.Credential(configuration);
         _tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
         _queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
     }

@@ -13,4 +13,13 @@ public static class TableNames
 
     /// <summary>Global: failed-login counters per email (hashed key).</summary>
     public const string LoginAttempts = "LoginAttempts";
+
+    /// <summary>Tenant rows: integrations, their id sequence and one-per-type markers.</summary>
+    public const string Integrations = "Integrations";
+
+    /// <summary>Global: provider account / webhook key -> tenant and integration, written at activation.</summary>
+    public const string WebhookRoutes = "WebhookRoutes";
+
+    /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
+    public const string Credentials = "Credentials";
 }

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Credentials;
 using Spheres.Core.Problems;
 using Spheres.Core.Storage;
 
@@ -31,6 +32,12 @@ public static class Api
         catch (OperationCanceledException) when (aborted.IsCancellationRequested)
         {
             return ApiResponse.Empty(499); // the client went away; nobody reads this
+        }
+        catch (CredentialVaultException e)
+        {
+            logger.LogWarning("{Method} {Path}: credential vault failed: {Reason}", request.Method, request.Path, e.Message);
+            return ToResponse(new ProblemException(503, "vault-unavailable", "Service temporarily unavailable.",
+                "The credential vault did not answer; nothing was changed. Retry after the time given in Retry-After.") { RetryAfterSeconds = 5 });
         }
         catch (Exception e) when (StorageFailures.IsUnavailable(e, aborted))
         {

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
 using Spheres.Core.Storage;
 using Spheres.DevHost;
@@ -22,7 +23,8 @@ public sealed class TestHost : IAsyncDisposable
         App = app;
         StorageRequests = counter;
         StorageFaults = faults;
-        Client = app.GetTestClient();
+        // Every response of every test is scanned for the credential values tests use.
+        Client = new HttpClient(new SecretSentinel.ResponseScanner(app.GetTestServer().CreateHandler())) { BaseAddress = app.GetTestServer().BaseAddress };
     }
 
     public WebApplication App { get; }
@@ -43,6 +45,9 @@ public sealed class TestHost : IAsyncDisposable
         var app = DevHostApplication.Create([], builder =>
         {
             builder.WebHost.UseTestServer();
+            builder.Logging.ClearProviders();
+            builder.Logging.AddProvider(new SecretSentinel.LogScanner());
+            builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [SettingNames.Storage] = storageConnectionString,
@@ -51,6 +56,8 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.PublicBaseUrl] = "https://spheres.test",
                 [SettingNames.KeyVaultUri] = "",
                 [SettingNames.AuthSigningKey] = SigningKey,
+                [SettingNames.LocalCredentialKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+                [SettingNames.TelegramApiBaseUrl] = "http://127.0.0.1:9", // nothing listens: tests that talk to Telegram set FakeTelegram
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };

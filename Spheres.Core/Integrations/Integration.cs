@@ -1,0 +1,35 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Spheres.Core.Integrations;
+
+public enum IntegrationStatus { Pending, Active, Inactive, Error }
+
+/// <summary>A tenant's connection to one integration type. Secrets are only referenced, never held.</summary>
+public sealed record Integration(
+    string TenantId,
+    int Id,
+    string UserId,
+    int TypeId,
+    string TypeSlug,
+    IntegrationStatus Status,
+    string? StatusDetail,
+    string SettingsJson,
+    string? CredentialsRef,
+    string? WebhookSecretRef,
+    string WebhookKey,
+    string? RouteKey,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset UpdatedAt)
+{
+    public string? ETag { get; init; }
+
+    public bool HasCredentials => CredentialsRef is not null;
+
+    public JsonObject Settings => JsonNode.Parse(SettingsJson) as JsonObject ?? new JsonObject();
+
+    /// <summary>A string setting, or null when absent or not a non-empty string.</summary>
+    public string? Setting(string key) =>
+        Settings.TryGetPropertyValue(key, out var node) && node is JsonValue value && value.GetValueKind() == JsonValueKind.String
+            && value.GetValue<string>() is { Length: > 0 } text ? text : null;
+}

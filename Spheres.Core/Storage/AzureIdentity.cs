@@ -1,0 +1,18 @@
+using Azure.Core;
+using Azure.Identity;
+using Microsoft.Extensions.Configuration;
+using Spheres.Core.Configuration;
+
+namespace Spheres.Core.Storage;
+
+/// <summary>
+/// The app's identity in Azure: the user-assigned managed identity whose client id the template
+/// puts in <c>AzureWebJobsStorage__clientId</c> (the same one the host uses), else DefaultAzureCredential.
+/// </summary>
+public static class AzureIdentity
+{
+    public static TokenCredential Credential(IConfiguration configuration) =>
+        configuration.GetSection(SettingNames.Storage)["clientId"] is { Length: > 0 } clientId
+            ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
+            : new DefaultAzureCredential();
+}

@@ -1,0 +1,64 @@
+using Azure;
+using Azure.Data.Tables;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Webhooks;
+
+/// <summary>Where a delivery goes: the tenant and integration behind a provider's account id or our webhook key.</summary>
+public sealed record WebhookRoute(string TenantId, int IntegrationId);
+
+/// <summary>
+/// The global index webhooks are routed by. A key is claimed with an insert-if-absent, so one
+/// provider account belongs to at most one integration of one tenant.
+/// </summary>
+public sealed class WebhookRoutes(SpheresStorage storage)
+{
+    public static string TelegramKey(string webhookKey) => "telegram-" + webhookKey;
+
+    public static string MetaKey(string typeSlug, string accountId) => typeSlug switch
+    {
+        "whatsapp" => "whatsapp-" + accountId,
+        "instagram" => "instagram-" + accountId,
+        _ => "messenger-" + accountId,
+    };
+
+    /// <summary>Claims <paramref name="key"/> for the integration; false when another integration holds it.</summary>
+    public async Task<bool> TryClaimAsync(string key, WebhookRoute route, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.AddEntityAsync(new TableEntity(key, "") { ["TenantId"] = route.TenantId, ["IntegrationId"] = route.IntegrationId },
+                cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 409)
+        {
+            return await FindAsync(key, cancellationToken).ConfigureAwait(false) == route; // ours already: activation is repeatable
+        }
+    }
+
+    /// <summary>Releases the key if the integration holds it.</summary>
+    public async Task ReleaseAsync(string key, WebhookRoute route, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || ToRoute(row.Value!) != route) return;
+        try
+        {
+            await table.DeleteEntityAsync(key, "", row.Value!.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+        }
+    }
+
+    public async Task<WebhookRoute?> FindAsync(string key, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? ToRoute(row.Value!) : null;
+    }
+
+    private static WebhookRoute ToRoute(TableEntity e) => new(e.GetString("TenantId"), e.GetInt32("IntegrationId") ?? 0);
+}

@@ -1,0 +1,160 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Integrations;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Integrations;
+
+/// <summary>
+/// The tenant's integrations (bearer token; ids are the tenant's own):
+///   GET    integrations/api                      list
+///   POST   integrations/api                      connect a type
+///   GET    integrations/api/{id}                 one (with ETag)
+///   PUT    integrations/api/{id}                 replace settings and, when given, credentials (If-Match)
+///   DELETE integrations/api/{id}                 disconnect and delete, secrets included
+///   POST   integrations/api/{id}/activate        -> active (provider set up)
+///   POST   integrations/api/{id}/deactivate      -> inactive
+/// </summary>
+public sealed class IntegrationFunctions(
+    IntegrationService integrations, IntegrationActivation activation, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
+{
+    private const string Tag = "integrations";
+    private const string Problems503 = "Storage unavailable; retry after Retry-After.";
+
+    [Function("ListIntegrations")]
+    [ApiOperation(Tag, "The tenant's integrations, by id.", RequiresBearer = true)]
+    [ApiResponse(200, "The integrations.", Body = typeof(IntegrationJson[]))]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var list = await integrations.ListAsync(caller, cancellationToken);
+            return ApiResponse.Json(list.Select(IntegrationJson.From).ToList());
+        });
+
+    [Function("CreateIntegration")]
+    [ApiOperation(Tag, "Connect an integration type (by integration_type_slug or integration_type_id), with optional settings and credentials.",
+        RequestBody = typeof(IntegrationRequest), RequiresBearer = true,
+        Description = "Starts as pending. Credentials are stored in the vault and never returned. One integration per type.")]
+    [ApiResponse(201, "Created.", Body = typeof(IntegrationJson), Headers = ["ETag", "Location"])]
+    [ApiResponse(400, "Unknown type, or invalid settings or credentials (errors names the field, never its value).")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "The type is not of your sphere (sphere-mismatch) or not in your plan (plan-required).")]
+    [ApiResponse(409, "You already have an integration of this type.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
+            var view = await integrations.CreateAsync(caller, body.ToInput(), cancellationToken);
+            return Answer(view, StatusCodes.Status201Created).WithHeader("Location", $"/api/integrations/api/{view.Integration.Id}/");
+        });
+
+    [Function("GetIntegration")]
+    [ApiOperation(Tag, "One integration.", RequiresBearer = true)]
+    [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return Answer(await integrations.GetAsync(caller, id, cancellationToken));
+        });
+
+    [Function("ReplaceIntegration")]
+    [ApiOperation(Tag, "Replace settings (when given) and credentials (when given).", RequestBody = typeof(IntegrationRequest), RequiresBearer = true,
+        Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
+    [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
+    [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
+    [ApiResponse(400, "Invalid settings or credentials.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "If-Match is stale.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Replace(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
+            return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken));
+        });
+
+    [Function("DeleteIntegration")]
+    [ApiOperation(Tag, "Disconnect (Telegram's webhook removed, routes freed) and delete, with its credentials.", RequiresBearer = true)]
+    [ApiResponse(204, "Deleted.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            await integrations.DeleteAsync(caller, id, activation.DisconnectAsync, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+
+    [Function("ActivateIntegration")]
+    [ApiOperation(Tag, "Activate: Telegram checks the token and sets the webhook; Meta channels claim their account id.", RequiresBearer = true)]
+    [ApiResponse(200, "Active.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
+    [ApiResponse(400, "Required credentials or settings missing, or the provider refused them (status is then error).")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "Not available in your sphere or plan any more.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "The account id is connected to another integration.")]
+    [ApiResponse(502, "The provider did not answer (status is then error).")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Activate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/activate")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return Answer(await activation.ActivateAsync(caller, id, cancellationToken));
+        });
+
+    [Function("DeactivateIntegration")]
+    [ApiOperation(Tag, "Deactivate: messages are no longer handed to the agent.", RequiresBearer = true)]
+    [ApiResponse(200, "Inactive.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> Deactivate(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/deactivate")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return Answer(await activation.DeactivateAsync(caller, id, cancellationToken));
+        });
+
+    private static ApiResponse Answer(IntegrationView view, int status = StatusCodes.Status200OK)
+    {
+        var response = ApiResponse.Json(IntegrationJson.From(view), status);
+        return view.Integration.ETag is { } etag ? response.WithHeader("ETag", EntityTags.ToHttp(etag)) : response;
+    }
+}
