@@ -17,7 +17,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _host = await TestHost.StartSharedAsync();
-        _first = await _host.RegisterAsync(sphere: "beauty");
+        _first = await _host.RegisterAsync(sphere: "beauty", plan: "starter");
         _second = await _host.RegisterAsync(sphere: "health", country: "PL");
     }
 
@@ -45,9 +45,45 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_first_tenants_integration_ids_are_404_for_the_second_on_every_integration_endpoint()
+    {
+        // Ids are per tenant: the first tenant's id 3 does not exist for the second, which has only id 1.
+        await _host.CreateIntegrationAsync(_first, "telegram");
+        await _host.CreateIntegrationAsync(_first, "instagram");
+        var id = (await _host.CreateIntegrationAsync(_first, "booksy", new { location_id = "first" })).Id();
+        Assert.Equal(1, (await _host.CreateIntegrationAsync(_second, "telegram")).Id());
+
+        foreach (var (method, path, body) in IntegrationEndpoints(id))
+        {
+            await (await _host.Client.SendAsync(_second.Request(method, path, body))).ProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        var first = await _host.GetJsonAsync(_first, $"/api/integrations/api/{id}/");
+        Assert.Equal("first", first.GetProperty("settings").GetProperty("location_id").GetString());
+        Assert.Equal("pending", first.GetProperty("status").GetString());
+        var secondsList = await _host.GetJsonAsync(_second, "/api/integrations/api/");
+        Assert.Equal(["telegram"], secondsList.Strings("integration_type_slug"));
+    }
+
+    private static IEnumerable<(HttpMethod, string, object?)> IntegrationEndpoints(int id) =>
+    [
+        (HttpMethod.Put, $"/api/integrations/api/{id}/", new { settings = new { location_id = "second" } }),
+        (HttpMethod.Post, $"/api/integrations/api/{id}/activate/", null),
+        (HttpMethod.Post, $"/api/integrations/api/{id}/deactivate/", null),
+        (HttpMethod.Delete, $"/api/integrations/api/{id}/", null),
+        (HttpMethod.Get, $"/api/integrations/api/{id}/", null),
+    ];
+
+    [Fact]
     public async Task Every_tenant_scoped_endpoint_refuses_a_request_without_a_token()
     {
-        foreach (var (method, path) in new[] { (HttpMethod.Get, "/api/accounts/profile/"), (HttpMethod.Patch, "/api/accounts/profile/"), (HttpMethod.Get, "/api/accounts/usage/") })
+        foreach (var (method, path) in new[]
+        {
+            (HttpMethod.Get, "/api/accounts/profile/"), (HttpMethod.Patch, "/api/accounts/profile/"), (HttpMethod.Get, "/api/accounts/usage/"),
+            (HttpMethod.Get, "/api/integrations/api/"), (HttpMethod.Post, "/api/integrations/api/"), (HttpMethod.Get, "/api/integrations/api/1/"),
+            (HttpMethod.Put, "/api/integrations/api/1/"), (HttpMethod.Delete, "/api/integrations/api/1/"),
+            (HttpMethod.Post, "/api/integrations/api/1/activate/"), (HttpMethod.Post, "/api/integrations/api/1/deactivate/"),
+        })
         {
             var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };
             await (await _host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.Unauthorized);

@@ -1,0 +1,189 @@
+using System.Net;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Configuration;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Webhooks;
+using Spheres.Tests.Infrastructure;
+
+namespace Spheres.Tests.Integrations;
+
+/// <summary>Activation with the providers, Telegram played by a local fake that records every call.</summary>
+public sealed class ActivationTests : IAsyncLifetime
+{
+    private FakeTelegram _telegram = null!;
+    private TestHost _host = null!;
+
+    public async Task InitializeAsync()
+    {
+        _telegram = await FakeTelegram.StartAsync();
+        _host = await TestHost.StartSharedAsync(new Dictionary<string, string?> { [SettingNames.TelegramApiBaseUrl] = _telegram.BaseUrl });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _host.DisposeAsync();
+        await _telegram.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Telegram_activation_checks_the_token_and_sets_the_webhook_with_a_fresh_secret()
+    {
+        var tenant = await _host.RegisterAsync();
+        var token = SecretSentinel.NewTelegramToken();
+        var created = await _host.ConnectTelegramAsync(tenant, token);
+
+        var active = await (await _host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
+
+        Assert.Equal("active", active.Status());
+        Assert.Single(_telegram.CallsOf("getMe"), c => c.Token == token);
+        var setWebhook = Assert.Single(_telegram.CallsOf("setWebhook"), c => c.Token == token);
+        Assert.Equal(created.GetProperty("webhook_url").GetString(), setWebhook.Body.GetProperty("url").GetString());
+        var secret = setWebhook.Body.GetProperty("secret_token").GetString()!;
+        Assert.Matches(new Regex("^[A-Za-z0-9_-]{32,256}$"), secret);
+
+        // The secret Telegram will send back is in the vault, under the reference the row keeps.
+        var row = await _host.Services.GetRequiredService<IntegrationStore>().FindAsync(tenant.TenantId, created.Id(), default);
+        var stored = await _host.Services.GetRequiredService<ICredentialVault>().ReadAsync(row!.WebhookSecretRef!, default);
+        Assert.Equal(secret, stored!["secret_token"]);
+        var key = created.GetProperty("webhook_url").GetString()!.TrimEnd('/').Split('/')[^1];
+        Assert.Equal(new WebhookRoute(tenant.TenantId, created.Id()),
+            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.TelegramKey(key), default));
+
+        // Activating again sets a new secret and removes the old one from the vault.
+        await (await _host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
+        var second = _telegram.CallsOf("setWebhook").Last(c => c.Token == token).Body.GetProperty("secret_token").GetString();
+        Assert.NotEqual(secret, second);
+        Assert.Null(await _host.Services.GetRequiredService<ICredentialVault>().ReadAsync(row.WebhookSecretRef!, default));
+    }
+
+    [Fact]
+    public async Task A_token_telegram_refuses_gives_a_clear_problem_and_status_error()
+    {
+        var tenant = await _host.RegisterAsync();
+        var token = SecretSentinel.NewTelegramToken();
+        _telegram.RevokedTokens[token] = 0;
+        var created = await _host.ConnectTelegramAsync(tenant, token);
+
+        var problem = await (await _host.PostActionAsync(tenant, created.Id(), "activate")).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.EndsWith("/provider-refused", problem.GetProperty("type").GetString());
+        Assert.Contains("Unauthorized", problem.GetProperty("detail").GetString());
+        var read = await _host.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{created.Id()}/");
+        Assert.Equal("error", read.Status());
+        Assert.Contains("Unauthorized", read.GetProperty("status_detail").GetString());
+        Assert.DoesNotContain(_telegram.CallsOf("setWebhook"), c => c.Token == token);
+    }
+
+    [Fact]
+    public async Task Telegram_not_answering_is_a_502_problem_and_status_error()
+    {
+        await using var offline = await TestHost.StartSharedAsync(); // its Telegram base URL is a closed port
+        var tenant = await offline.RegisterAsync();
+        var created = await offline.ConnectTelegramAsync(tenant);
+
+        var problem = await (await offline.PostActionAsync(tenant, created.Id(), "activate")).ProblemAsync(HttpStatusCode.BadGateway);
+
+        Assert.EndsWith("/provider-unreachable", problem.GetProperty("type").GetString());
+        Assert.Equal("error", (await offline.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{created.Id()}/")).Status());
+    }
+
+    [Fact]
+    public async Task Deactivating_and_deleting_telegram_remove_the_webhook()
+    {
+        var tenant = await _host.RegisterAsync();
+        var token = SecretSentinel.NewTelegramToken();
+        var created = await _host.ConnectTelegramAsync(tenant, token);
+        await (await _host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
+
+        var inactive = await (await _host.PostActionAsync(tenant, created.Id(), "deactivate")).JsonAsync();
+        Assert.Equal("inactive", inactive.Status());
+        Assert.Single(_telegram.CallsOf("deleteWebhook"), c => c.Token == token);
+
+        await (await _host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{created.Id()}/"))).StatusCode);
+        Assert.Equal(2, _telegram.CallsOf("deleteWebhook").Count(c => c.Token == token));
+        var key = created.GetProperty("webhook_url").GetString()!.TrimEnd('/').Split('/')[^1];
+        Assert.Null(await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.TelegramKey(key), default));
+    }
+
+    [Fact]
+    public async Task Activation_without_the_required_credentials_is_400_naming_them()
+    {
+        var tenant = await _host.RegisterAsync();
+        var created = await _host.CreateIntegrationAsync(tenant, "telegram");
+        var problem = await (await _host.PostActionAsync(tenant, created.Id(), "activate")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("credentials.bot_token", out _));
+        Assert.Equal("pending", (await _host.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{created.Id()}/")).Status());
+        Assert.Empty(_telegram.Calls); // nothing to check a token with: Telegram is not called
+    }
+
+    [Fact]
+    public async Task Meta_channels_claim_their_account_id_and_two_tenants_cannot_share_one()
+    {
+        var accountId = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString();
+        var first = await _host.RegisterAsync();
+        var instagram = await _host.CreateIntegrationAsync(first, "instagram",
+            new { instagram_account_id = accountId }, new { access_token = SecretSentinel.NewSecret("ig") });
+
+        var active = await (await _host.PostActionAsync(first, instagram.Id(), "activate")).JsonAsync();
+        Assert.Equal("active", active.Status());
+        Assert.Equal(new WebhookRoute(first.TenantId, instagram.Id()),
+            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.MetaKey("instagram", accountId), default));
+        Assert.Empty(_telegram.Calls); // Meta activation makes no outbound call
+
+        var second = await _host.RegisterAsync();
+        var copy = await _host.CreateIntegrationAsync(second, "instagram",
+            new { instagram_account_id = accountId }, new { access_token = SecretSentinel.NewSecret("ig") });
+        await (await _host.PostActionAsync(second, copy.Id(), "activate")).ProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal("pending", (await _host.GetJsonAsync(second, $"{IntegrationsApi.Base}{copy.Id()}/")).Status());
+    }
+
+    [Fact]
+    public async Task A_meta_channel_needs_its_routing_setting_to_activate()
+    {
+        var tenant = await _host.RegisterAsync();
+        var messenger = await _host.CreateIntegrationAsync(tenant, "facebook-messenger", credentials: new { page_access_token = SecretSentinel.NewSecret("page") });
+        var problem = await (await _host.PostActionAsync(tenant, messenger.Id(), "activate")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("settings.page_id", out _));
+    }
+
+    [Fact]
+    public async Task Changing_the_credentials_of_an_active_integration_asks_for_activation_again()
+    {
+        var tenant = await _host.RegisterAsync();
+        var created = await _host.ConnectTelegramAsync(tenant);
+        await (await _host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
+
+        var put = await (await _host.Client.SendAsync(tenant.Request(HttpMethod.Put, $"{IntegrationsApi.Base}{created.Id()}/",
+            new { credentials = new { bot_token = SecretSentinel.NewTelegramToken() } }))).JsonAsync();
+
+        Assert.Equal("pending", put.Status());
+        Assert.Contains("activate again", put.GetProperty("status_detail").GetString());
+    }
+
+    [Fact]
+    public async Task Integrations_outside_a_new_sphere_or_plan_stay_listed_but_cannot_be_activated()
+    {
+        var tenant = await _host.RegisterAsync(sphere: "beauty", plan: "starter");
+        var booksy = await _host.CreateIntegrationAsync(tenant, "booksy", credentials: new { api_key = SecretSentinel.NewSecret("booksy") });
+        var telegram = await _host.ConnectTelegramAsync(tenant);
+
+        await (await _host.Client.SendAsync(tenant.Request(HttpMethod.Patch, "/api/accounts/profile/", new { sphere_slug = "health" }))).JsonAsync();
+        var list = await _host.GetJsonAsync(tenant, IntegrationsApi.Base);
+        Assert.Equal(2, list.GetArrayLength()); // nothing deleted
+        Assert.False(list.EnumerateArray().Single(i => i.Id() == booksy.Id()).GetProperty("is_available").GetBoolean());
+        Assert.True(list.EnumerateArray().Single(i => i.Id() == telegram.Id()).GetProperty("is_available").GetBoolean());
+        var refused = await (await _host.PostActionAsync(tenant, booksy.Id(), "activate")).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/sphere-mismatch", refused.GetProperty("type").GetString());
+
+        await (await _host.Client.SendAsync(tenant.Request(HttpMethod.Patch, "/api/accounts/profile/", new { sphere_slug = "beauty" }))).JsonAsync();
+        await _host.SetPlanAsync(tenant.TenantId, "free");
+        var planRefused = await (await _host.PostActionAsync(tenant, booksy.Id(), "activate")).ProblemAsync(HttpStatusCode.Forbidden);
+        Assert.EndsWith("/plan-required", planRefused.GetProperty("type").GetString());
+
+        await _host.SetPlanAsync(tenant.TenantId, "starter");
+        Assert.Equal("active", (await (await _host.PostActionAsync(tenant, booksy.Id(), "activate")).JsonAsync()).Status());
+    }
+}
