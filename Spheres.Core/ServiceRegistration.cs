@@ -7,6 +7,7 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
+using Spheres.Core.Messaging;
 using Spheres.Core.Webhooks;
 using Azure.Security.KeyVault.Secrets;
 using Spheres.Core.Plans;
@@ -37,6 +38,14 @@ public static class ServiceRegistration
         services.TryAddSingleton<IntegrationService>();
         services.TryAddSingleton<IntegrationActivation>();
         services.TryAddSingleton(CreateVault);
+        services.TryAddSingleton<IntegrationDirectory>();
+        services.TryAddSingleton<MessageStore>();
+        services.TryAddSingleton<MessageQueues>();
+        services.TryAddSingleton<MessagePipeline>();
+        services.TryAddSingleton<TelegramWebhook>();
+        services.TryAddSingleton<MetaWebhook>();
+        services.TryAddSingleton<IntegrationEventStore>();
+        services.TryAddSingleton<EventWebhooks>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;

@@ -1,13 +1,14 @@
 using Spheres.Core.Catalog;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
+using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Accounts;
 
 public sealed record Usage(Plan Plan, UsagePeriod Period, int MessagesUsed);
 
 /// <summary>The tenant's profile, plan and usage. The tenant always comes from the caller's token.</summary>
-public sealed class ProfileService(AccountStore store, CatalogService catalog, UsageMeter usage, TimeProvider time)
+public sealed class ProfileService(AccountStore store, CatalogService catalog, UsageMeter usage, IntegrationDirectory directory, TimeProvider time)
 {
     private const int MaxUpdateAttempts = 5;
 
@@ -39,7 +40,11 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
                 UpdatedAt = time.GetUtcNow(),
             };
             var saved = await store.TryReplaceProfileAsync(updated, cancellationToken).ConfigureAwait(false);
-            if (saved is not null) return saved;
+            if (saved is not null)
+            {
+                directory.ForgetProfile(caller.TenantId);
+                return saved;
+            }
             if (ifMatch is not null || attempt == MaxUpdateAttempts)
             {
                 throw ProblemException.Conflict("The profile changed while saving. Reload it and try again.");
@@ -65,7 +70,11 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
             var current = await FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
             var saved = await store.TryReplaceProfileAsync(current with { Plan = plan.Id, UpdatedAt = time.GetUtcNow() }, cancellationToken)
                 .ConfigureAwait(false);
-            if (saved is not null) return saved;
+            if (saved is not null)
+            {
+                directory.ForgetProfile(tenantId);
+                return saved;
+            }
             if (attempt == MaxUpdateAttempts) throw ProblemException.Conflict("The profile kept changing; try again.");
         }
     }

@@ -11,6 +11,9 @@ public static class SettingNames
     public const string TelegramApiBaseUrl = "Spheres:Telegram:ApiBaseUrl";
     public const string MetaAppSecret = "Spheres:Meta:AppSecret";
     public const string MetaVerifyToken = "Spheres:Meta:VerifyToken";
+    public const string CalendlySigningKey = "Spheres:Calendly:SigningKey";
+    public const string ZoomWebhookSecret = "Spheres:Zoom:WebhookSecret";
+    public const string SquareSignatureKey = "Spheres:Square:SignatureKey";
     public const string AuthSigningKey = "Spheres:Auth:SigningKey";
     public const string KeyVaultUri = "Spheres:KeyVault:Uri";
     public const string LocalCredentialKey = "Spheres:Credentials:LocalKey";
@@ -26,7 +29,7 @@ public static class SettingNames
     /// <summary>All keys a deployment must provide (DevHost's key is local only).</summary>
     public static IReadOnlyList<string> DeployedKeys { get; } =
     [
-        PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, AuthSigningKey,
+        PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
         KeyVaultUri, CatalogReseedSchedule,
     ];
 }

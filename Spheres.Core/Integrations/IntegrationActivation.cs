@@ -11,11 +11,12 @@ namespace Spheres.Core.Integrations;
 /// <summary>
 /// Turning integrations on and off with their providers:
 /// Telegram validates the token (getMe) and points the bot at our webhook with a fresh secret;
-/// Meta channels claim their account id in the routing index; the rest need their credentials.
+/// types routed by an account id (Meta channels, Zoom, Square, Calendly) claim it in the routing
+/// index; Google Calendar gets a channel token; the rest need their credentials.
 /// A provider that refuses or does not answer leaves status <c>error</c> with a reason, never a 500.
 /// </summary>
 public sealed class IntegrationActivation(
-    IntegrationService integrations, IntegrationStore store, ICredentialVault vault, WebhookRoutes routes, TelegramBotApi telegram,
+    IntegrationService integrations, IntegrationStore store, ICredentialVault vault, WebhookRoutes routes, IntegrationDirectory directory, TelegramBotApi telegram,
     WebhookUrls urls, TimeProvider time, ILogger<IntegrationActivation> logger)
 {
     public const string ProviderRefusedType = "provider-refused";
@@ -39,7 +40,9 @@ public sealed class IntegrationActivation(
         var activated = requirement.Webhooks switch
         {
             WebhookProvider.Telegram => await ConnectTelegramAsync(current, credentials!["bot_token"], cancellationToken).ConfigureAwait(false),
-            WebhookProvider.Meta => await ClaimMetaAccountAsync(current, current.Setting(requirement.RoutingSetting!)!, cancellationToken).ConfigureAwait(false),
+            WebhookProvider.GoogleCalendar => await ConnectGoogleChannelAsync(current, cancellationToken).ConfigureAwait(false),
+            _ when requirement.RoutingSetting is { } setting =>
+                await ClaimAccountAsync(current, current.Setting(setting)!, cancellationToken).ConfigureAwait(false),
             _ => current,
         };
         var saved = await SaveAsync(activated with { Status = IntegrationStatus.Active, StatusDetail = null }, cancellationToken).ConfigureAwait(false);
@@ -72,7 +75,7 @@ public sealed class IntegrationActivation(
 
     private async Task<Integration> ConnectTelegramAsync(Integration integration, string botToken, CancellationToken cancellationToken)
     {
-        var secretToken = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var secretToken = NewSecretToken();
         string? secretRef = null;
         try
         {
@@ -97,9 +100,22 @@ public sealed class IntegrationActivation(
         }
     }
 
-    private async Task<Integration> ClaimMetaAccountAsync(Integration integration, string accountId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Google Calendar pushes name our channel id (the webhook key) and the channel token we gave
+    /// when watching; the token is kept in the vault like Telegram's secret.
+    /// </summary>
+    private async Task<Integration> ConnectGoogleChannelAsync(Integration integration, CancellationToken cancellationToken)
     {
-        var key = WebhookRoutes.MetaKey(integration.TypeSlug, accountId);
+        var secretRef = await vault.StoreAsync(IntegrationService.SecretPrefix("w", integration.TenantId),
+            new Dictionary<string, string> { ["channel_token"] = NewSecretToken() }, cancellationToken).ConfigureAwait(false);
+        await routes.TryClaimAsync(WebhookRoutes.GoogleChannelKey(integration.WebhookKey),
+            new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
+        return integration with { WebhookSecretRef = secretRef, RouteKey = WebhookRoutes.GoogleChannelKey(integration.WebhookKey) };
+    }
+
+    private async Task<Integration> ClaimAccountAsync(Integration integration, string accountId, CancellationToken cancellationToken)
+    {
+        var key = WebhookRoutes.AccountKey(integration.TypeSlug, accountId);
         if (!await routes.TryClaimAsync(key, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false))
         {
             throw ProblemException.Conflict($"The account id {accountId} is already connected to another Spheres integration.");
@@ -133,7 +149,14 @@ public sealed class IntegrationActivation(
         }
     }
 
-    private async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken) =>
-        await store.TryReplaceAsync(integration with { UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false)
-        ?? throw ProblemException.Conflict("The integration changed meanwhile. Reload it and try again.");
+    /// <summary>256 random bits in Telegram's allowed alphabet (A-Z, a-z, 0-9, '_', '-').</summary>
+    private static string NewSecretToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
+
+    private async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken)
+    {
+        var saved = await store.TryReplaceAsync(integration with { UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.Conflict("The integration changed meanwhile. Reload it and try again.");
+        directory.Forget(saved.TenantId, saved.Id);
+        return saved;
+    }
 }

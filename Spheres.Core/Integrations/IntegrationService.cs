@@ -5,6 +5,7 @@ using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
 using Spheres.Core.Credentials;
 using Spheres.Core.Problems;
+using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Integrations;
 
@@ -19,7 +20,7 @@ public sealed record IntegrationInput(string? TypeSlug, int? TypeId, JsonObject?
 /// the secret it had just written.
 /// </summary>
 public sealed class IntegrationService(
-    IntegrationStore store, ICredentialVault vault, ProfileService profiles, CatalogService catalog, WebhookUrls urls,
+    IntegrationStore store, ICredentialVault vault, ProfileService profiles, CatalogService catalog, WebhookUrls urls, IntegrationDirectory directory,
     TimeProvider time, ILogger<IntegrationService> logger)
 {
     public async Task<IReadOnlyList<IntegrationView>> ListAsync(Caller caller, CancellationToken cancellationToken)
@@ -108,6 +109,7 @@ public sealed class IntegrationService(
             await DeleteSecretQuietlyAsync(newCredentialsRef).ConfigureAwait(false);
             throw ProblemException.Conflict("The integration changed while saving. Reload it and try again.");
         }
+        directory.Forget(saved.TenantId, saved.Id);
         if (newCredentialsRef is not null) await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
         return View(saved, profile, snapshot);
     }
@@ -121,6 +123,7 @@ public sealed class IntegrationService(
         {
             throw ProblemException.Conflict("The integration changed while deleting. Reload it and try again.");
         }
+        directory.Forget(current.TenantId, current.Id);
         await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
         await DeleteSecretQuietlyAsync(current.WebhookSecretRef).ConfigureAwait(false);
     }

@@ -20,6 +20,18 @@ public static class TableNames
     /// <summary>Global: provider account / webhook key -> tenant and integration, written at activation.</summary>
     public const string WebhookRoutes = "WebhookRoutes";
 
+    /// <summary>Tenant rows: inbound messages (newest first) and the monthly usage counters.</summary>
+    public const string Messages = "Messages";
+
+    /// <summary>Tenant rows: events of scheduling and calendar providers (bookings, meetings, calendar changes).</summary>
+    public const string IntegrationEvents = "IntegrationEvents";
+
+    /// <summary>Queue of messages handed to the AI agent (decision agent).</summary>
+    public const string AgentRequestsQueue = "agent-requests";
+
+    /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded).</summary>
+    public const string AutoRepliesQueue = "auto-replies";
+
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
 }

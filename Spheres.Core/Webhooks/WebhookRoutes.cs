@@ -15,12 +15,17 @@ public sealed class WebhookRoutes(SpheresStorage storage)
 {
     public static string TelegramKey(string webhookKey) => "telegram-" + webhookKey;
 
-    public static string MetaKey(string typeSlug, string accountId) => typeSlug switch
-    {
-        "whatsapp" => "whatsapp-" + accountId,
-        "instagram" => "instagram-" + accountId,
-        _ => "messenger-" + accountId,
-    };
+    /// <summary>Google Calendar push channels are ours: the channel id is the integration's webhook key.</summary>
+    public static string GoogleChannelKey(string channelId) => "google-calendar-" + channelId;
+
+    /// <summary>
+    /// The route of a provider account id (page, phone number, Zoom account, Square merchant, Calendly user).
+    /// Ids that are not plain letters and digits (Calendly's are URIs) are hashed: table keys may not hold '/'.
+    /// </summary>
+    public static string AccountKey(string typeSlug, string accountId) =>
+        typeSlug + "-" + (accountId.All(char.IsAsciiLetterOrDigit) && accountId.Length <= 200
+            ? accountId
+            : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(accountId))));
 
     /// <summary>Claims <paramref name="key"/> for the integration; false when another integration holds it.</summary>
     public async Task<bool> TryClaimAsync(string key, WebhookRoute route, CancellationToken cancellationToken)

@@ -69,6 +69,9 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
     [InlineData("Spheres__Auth__SigningKey", "spheres-auth-signing-key")]
     [InlineData("Spheres__Meta__AppSecret", "spheres-meta-app-secret")]
     [InlineData("Spheres__Meta__VerifyToken", "spheres-meta-verify-token")]
+    [InlineData("Spheres__Calendly__SigningKey", "spheres-calendly-signing-key")]
+    [InlineData("Spheres__Zoom__WebhookSecret", "spheres-zoom-webhook-secret")]
+    [InlineData("Spheres__Square__SignatureKey", "spheres-square-signature-key")]
     public void Secret_settings_are_key_vault_references(string settingName, string secretName)
     {
         var value = AppSettings().GetProperty(settingName).GetString();

@@ -17,6 +17,11 @@ public sealed class TestHost : IAsyncDisposable
 {
     public const string FunctionKey = "test-function-key";
     public const string SigningKey = "test-only-signing-key-0123456789abcdef";
+    public const string MetaAppSecret = "test-meta-app-secret";
+    public const string MetaVerifyToken = "test-meta-verify-token";
+    public const string CalendlySigningKey = "test-calendly-signing-key";
+    public const string ZoomWebhookSecret = "test-zoom-secret-token";
+    public const string SquareSignatureKey = "test-square-signature-key";
 
     private TestHost(WebApplication app, StorageRequestCounter counter, StorageFaults faults)
     {
@@ -58,6 +63,11 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.AuthSigningKey] = SigningKey,
                 [SettingNames.LocalCredentialKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
                 [SettingNames.TelegramApiBaseUrl] = "http://127.0.0.1:9", // nothing listens: tests that talk to Telegram set FakeTelegram
+                [SettingNames.MetaAppSecret] = MetaAppSecret,
+                [SettingNames.MetaVerifyToken] = MetaVerifyToken,
+                [SettingNames.CalendlySigningKey] = CalendlySigningKey,
+                [SettingNames.ZoomWebhookSecret] = ZoomWebhookSecret,
+                [SettingNames.SquareSignatureKey] = SquareSignatureKey,
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };

@@ -130,7 +130,7 @@ public sealed class ActivationTests : IAsyncLifetime
         var active = await (await _host.PostActionAsync(first, instagram.Id(), "activate")).JsonAsync();
         Assert.Equal("active", active.Status());
         Assert.Equal(new WebhookRoute(first.TenantId, instagram.Id()),
-            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.MetaKey("instagram", accountId), default));
+            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("instagram", accountId), default));
         Assert.Empty(_telegram.Calls); // Meta activation makes no outbound call
 
         var second = await _host.RegisterAsync();

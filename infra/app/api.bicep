@@ -112,6 +112,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'
     Spheres__Meta__AppSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-meta-app-secret)'
     Spheres__Meta__VerifyToken: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-meta-verify-token)'
+    Spheres__Calendly__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-calendly-signing-key)'
+    Spheres__Zoom__WebhookSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-zoom-webhook-secret)'
+    Spheres__Square__SignatureKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-square-signature-key)'
   }
 }
 

@@ -1,0 +1,152 @@
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Spheres.Core.Accounts;
+using Spheres.Core.Catalog;
+using Spheres.Core.Integrations;
+using Spheres.Core.Plans;
+using Spheres.Core.Problems;
+using Spheres.Core.Webhooks;
+using Spheres.Core.WorkingHours;
+
+namespace Spheres.Core.Messaging;
+
+/// <summary>
+/// The same steps for every channel once a delivery is verified, parsed and routed:
+/// deduplicate → decide → store (with the usage count) → enqueue → mark enqueued.
+/// <para>Exactly once: the message id comes from the provider's event id, so storing is an
+/// insert-if-absent; the counter is incremented in the same transaction, so a message counts
+/// exactly when it is stored. A stored message that was not enqueued (a failure after the
+/// store) is enqueued by the provider's retry; a retry arriving while another request is still
+/// enqueuing waits for it briefly, then asks the provider to retry (503) rather than enqueue twice.</para>
+/// </summary>
+public sealed class MessagePipeline(
+    MessageStore store, MessageQueues queues, IntegrationDirectory directory, CatalogService catalog,
+    IWorkingScheduleSource schedules, TimeProvider time, ILogger<MessagePipeline> logger)
+{
+    /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
+    public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
+    private const int MaxStoreAttempts = 25;
+
+    public async Task<InboundMessage> ProcessAsync(RoutedMessage routed, CancellationToken cancellationToken)
+    {
+        var route = new WebhookRoute(routed.TenantId, routed.IntegrationId);
+        var integration = await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The integration of this delivery no longer exists.");
+        var profile = await directory.ProfileAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
+        var plan = Plan.FromStored(profile.Plan);
+        var message = routed.Message;
+        var id = message.MessageId(routed.IntegrationId);
+
+        for (var attempt = 1; ; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var (decision, reply, usage) = await DecideAsync(integration, profile, plan, now, cancellationToken).ConfigureAwait(false);
+            var candidate = new InboundMessage(routed.TenantId, routed.IntegrationId, id, message.Provider, message.ExternalId,
+                message.Sender, message.Text, message.ReceivedAt, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
+            var counted = decision == MessageDecision.Agent ? (UsagePeriod.Containing(now), usage!) : ((UsagePeriod, MessageStore.Usage)?)null;
+            var (outcome, stored) = await store.TryStoreAsync(candidate, counted, cancellationToken).ConfigureAwait(false);
+            switch (outcome)
+            {
+                case MessageStore.StoreOutcome.Stored:
+                    return await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
+                case MessageStore.StoreOutcome.Duplicate:
+                    return await CompleteDuplicateAsync(candidate, cancellationToken).ConfigureAwait(false);
+                case MessageStore.StoreOutcome.UsageChanged when attempt < MaxStoreAttempts:
+                    // Another message was counted meanwhile: decide again on the new count.
+                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), cancellationToken)
+                        .ConfigureAwait(false);
+                    continue;
+                default:
+                    throw ProblemException.StorageUnavailable();
+            }
+        }
+    }
+
+    private async Task<(MessageDecision, string?, MessageStore.Usage?)> DecideAsync(
+        Integration integration, TenantProfile profile, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (integration.Status != IntegrationStatus.Active)
+        {
+            return (MessageDecision.Inactive, null, null);
+        }
+        var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
+        var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
+        if (supportsHours && PlanPolicy.Allows(plan, PlanFeature.WorkingHours))
+        {
+            var schedule = await schedules.GetAsync(profile.TenantId, integration.Id, profile.TimeZone, cancellationToken).ConfigureAwait(false);
+            var instant = Instant.FromDateTimeOffset(now);
+            if (!schedule.IsOpenAt(instant))
+            {
+                var status = schedule.Evaluate(instant);
+                var text = OutOfHoursMessage.Render(integration.Setting("out_of_hours_message"), status.NextOpenAt, profile.Country, status.NowLocal);
+                return (MessageDecision.OutOfHours, text, null);
+            }
+        }
+        var usage = await store.ReadUsageAsync(profile.TenantId, UsagePeriod.Containing(now), cancellationToken).ConfigureAwait(false);
+        return usage.Count >= plan.MessagesPerMonth
+            ? (MessageDecision.QuotaExceeded, QuotaReply(profile), usage)
+            : (MessageDecision.Agent, null, usage);
+    }
+
+    /// <summary>What the customer is told when the month's messages are used up: a person will answer.</summary>
+    public static string QuotaReply(TenantProfile profile) => profile.Country == "UA"
+        ? $"Дякуємо за повідомлення! {profile.BusinessName} відповість вам особисто найближчим часом."
+        : $"Thanks for your message! Someone from {profile.BusinessName} will get back to you personally soon.";
+
+    private async Task<InboundMessage> EnqueueAsync(InboundMessage stored, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await queues.EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
+            await store.MarkEnqueuedAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored with { Enqueued = true };
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Let the provider's retry take over at once instead of waiting for the claim to lapse.
+            try
+            {
+                await store.ReleaseClaimAsync(stored, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception release)
+            {
+                logger.LogWarning("Message {MessageId}: claim not released ({Error}); a retry after {Seconds} s completes it",
+                    stored.Id, release.GetType().Name, EnqueueClaim.TotalSeconds);
+            }
+            throw;
+        }
+    }
+
+    /// <summary>A repeat of a stored message: done already, being done (wait), or left half-way (finish it).</summary>
+    private async Task<InboundMessage> CompleteDuplicateAsync(InboundMessage candidate, CancellationToken cancellationToken)
+    {
+        // Waiting is real time (a concurrent request finishing), not business time.
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (true)
+        {
+            var existing = await store.FindAsync(candidate.TenantId, candidate, cancellationToken).ConfigureAwait(false)
+                ?? throw ProblemException.StorageUnavailable();
+            if (existing.Enqueued || existing.Decision == MessageDecision.Inactive)
+            {
+                return existing;
+            }
+            var now = time.GetUtcNow();
+            if (existing.ClaimedUntil <= now)
+            {
+                if (await store.TryClaimAsync(existing, now + EnqueueClaim, cancellationToken).ConfigureAwait(false) is { } claimed)
+                {
+                    logger.LogInformation("Message {MessageId} was stored but not enqueued; the retry enqueues it", existing.Id);
+                    return await EnqueueAsync(claimed, cancellationToken).ConfigureAwait(false);
+                }
+                continue; // another retry claimed it first: see how it went
+            }
+            if (waited.Elapsed >= TimeSpan.FromSeconds(3))
+            {
+                throw new ProblemException(503, "in-progress", "Still being processed.",
+                    "This delivery is being processed by an earlier attempt; retry shortly.") { RetryAfterSeconds = 2 };
+            }
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+        }
+    }
+}

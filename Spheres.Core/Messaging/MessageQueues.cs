@@ -1,0 +1,44 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Messaging;
+
+/// <summary>
+/// A queue message for the agent or the auto-replier: enough to answer the customer, and the
+/// message id to deduplicate by (a retry may enqueue a stored message a second time).
+/// </summary>
+public sealed record QueuedMessage(
+    [property: JsonPropertyName("message_id")] string MessageId,
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName("integration_id")] int IntegrationId,
+    [property: JsonPropertyName("provider")] string Provider,
+    [property: JsonPropertyName("sender")] string Sender,
+    [property: JsonPropertyName("text")] string Text,
+    [property: JsonPropertyName("decision")] string Decision,
+    [property: JsonPropertyName("reply_text")] string? ReplyText,
+    [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt);
+
+public sealed class MessageQueues(SpheresStorage storage)
+{
+    public static string QueueFor(MessageDecision decision) =>
+        decision == MessageDecision.Agent ? TableNames.AgentRequestsQueue : TableNames.AutoRepliesQueue;
+
+    public static string DecisionName(MessageDecision decision) => decision switch
+    {
+        MessageDecision.Agent => "agent",
+        MessageDecision.OutOfHours => "out_of_hours",
+        MessageDecision.QuotaExceeded => "quota_exceeded",
+        _ => "inactive",
+    };
+
+    /// <summary>Sends the message to its queue; <c>inactive</c> messages go nowhere.</summary>
+    public async Task EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
+        if (message.Decision == MessageDecision.Inactive) return;
+        var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
+        var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,
+            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt);
+        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(body), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}

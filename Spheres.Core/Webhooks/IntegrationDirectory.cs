@@ -1,0 +1,56 @@
+using Spheres.Core.Accounts;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Webhooks;
+
+/// <summary>
+/// What a delivery needs to know about its integration, cached for <see cref="Lifetime"/> so a
+/// warm instance reads none of it from storage: the route, the integration row, the tenant's
+/// profile and the webhook secret. Changes elsewhere show within that lifetime.
+/// </summary>
+public sealed class IntegrationDirectory
+{
+    public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(15);
+
+    private readonly WebhookRoutes _routes;
+    private readonly IntegrationStore _integrations;
+    private readonly AccountStore _accounts;
+    private readonly ICredentialVault _vault;
+    private readonly TtlCache<string, WebhookRoute?> _routeCache;
+    private readonly TtlCache<(string, int), Integration?> _integrationCache;
+    private readonly TtlCache<string, TenantProfile?> _profileCache;
+    private readonly TtlCache<string, IReadOnlyDictionary<string, string>?> _secretCache;
+
+    public IntegrationDirectory(WebhookRoutes routes, IntegrationStore integrations, AccountStore accounts, ICredentialVault vault, TimeProvider time)
+    {
+        _routes = routes;
+        _integrations = integrations;
+        _accounts = accounts;
+        _vault = vault;
+        _routeCache = new(time, Lifetime);
+        _integrationCache = new(time, Lifetime);
+        _profileCache = new(time, Lifetime);
+        _secretCache = new(time, Lifetime);
+    }
+
+    public ValueTask<WebhookRoute?> RouteAsync(string key, CancellationToken cancellationToken) =>
+        _routeCache.GetOrLoadAsync(key, k => _routes.FindAsync(k, cancellationToken));
+
+    public ValueTask<Integration?> IntegrationAsync(WebhookRoute route, CancellationToken cancellationToken) =>
+        _integrationCache.GetOrLoadAsync((route.TenantId, route.IntegrationId),
+            k => _integrations.FindAsync(k.Item1, k.Item2, cancellationToken));
+
+    public ValueTask<TenantProfile?> ProfileAsync(string tenantId, CancellationToken cancellationToken) =>
+        _profileCache.GetOrLoadAsync(tenantId, id => _accounts.FindProfileAsync(id, cancellationToken));
+
+    /// <summary>Drops what this instance cached of an integration it just changed; other instances follow within <see cref="Lifetime"/>.</summary>
+    public void Forget(string tenantId, int integrationId) => _integrationCache.Remove((tenantId, integrationId));
+
+    public void ForgetProfile(string tenantId) => _profileCache.Remove(tenantId);
+
+    /// <summary>A secret by reference; a vault reference never changes its content, only rows point elsewhere.</summary>
+    public ValueTask<IReadOnlyDictionary<string, string>?> SecretAsync(string reference, CancellationToken cancellationToken) =>
+        _secretCache.GetOrLoadAsync(reference, r => _vault.ReadAsync(r, cancellationToken));
+}

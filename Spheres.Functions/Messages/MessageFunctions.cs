@@ -1,0 +1,81 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Integrations;
+using Spheres.Core.Messaging;
+using Spheres.Core.Problems;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Messages;
+
+public sealed record MessageJson(
+    string Id, int Integration, string Provider, string ExternalId, string Sender, string Text, DateTimeOffset ReceivedAt, string Decision)
+{
+    public static MessageJson From(InboundMessage m) =>
+        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
+}
+
+public sealed record MessagePageJson(IReadOnlyList<MessageJson> Results, string? Next);
+
+/// <summary>
+///   GET messages      the tenant's inbound messages, newest first, paged; ?integration= filters
+/// </summary>
+public sealed class MessageFunctions(MessageStore messages, IntegrationService integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
+{
+    public const int DefaultPageSize = 50;
+    public const int MaxPageSize = 200;
+
+    [Function("ListMessages")]
+    [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
+    [ApiQuery("integration", typeof(int), "Only this integration's messages.")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
+    [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]
+    [ApiResponse(400, "Bad limit or cursor.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "The integration filter names no integration of yours.")]
+    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var errors = new FieldErrors();
+            int? integration = null;
+            if (request.Query["integration"].FirstOrDefault() is { } rawIntegration)
+            {
+                if (int.TryParse(rawIntegration, out var id)) integration = id;
+                else errors.Add("integration", "Give an integration id (an integer).");
+            }
+            var limit = DefaultPageSize;
+            if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
+                errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
+            var cursor = DecodeCursor(request.Query["cursor"].FirstOrDefault(), errors);
+            errors.ThrowIfAny();
+            if (integration is { } filter) await integrations.FindAsync(caller, filter, cancellationToken); // 404 unless the caller's
+
+            var (page, next) = await messages.ListAsync(caller.TenantId, integration, limit, cursor, cancellationToken);
+            var nextUrl = next is null ? null
+                : $"/api/messages/?{(integration is { } i ? $"integration={i}&" : "")}limit={limit}&cursor={Uri.EscapeDataString(EncodeCursor(next))}";
+            return ApiResponse.Json(new MessagePageJson(page.Select(MessageJson.From).ToList(), nextUrl));
+        });
+
+    private static string EncodeCursor(string continuation) =>
+        Convert.ToBase64String(Encoding.UTF8.GetBytes(continuation)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+
+    private static string? DecodeCursor(string? cursor, FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        var base64 = cursor.Replace('-', '+').Replace('_', '/');
+        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
+        var buffer = new byte[base64.Length];
+        if (Convert.TryFromBase64String(base64, buffer, out var written)) return Encoding.UTF8.GetString(buffer, 0, written);
+        errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
+        return null;
+    }
+}

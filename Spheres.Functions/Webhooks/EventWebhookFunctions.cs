@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Webhooks;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Webhooks;
+
+public sealed record EventAckJson(string Outcome);
+
+/// <summary>
+/// Scheduling and calendar providers, stored as integration events (anonymous; verified per provider):
+///   POST webhooks/calendly          Calendly-Webhook-Signature, 3-minute replay window
+///   POST webhooks/zoom              x-zm-signature; answers endpoint.url_validation
+///   POST webhooks/square            x-square-hmacsha256-signature over URL + body
+///   POST webhooks/google-calendar   X-Goog-Channel-ID / X-Goog-Channel-Token
+/// </summary>
+public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWebhookFunctions> logger)
+{
+    private const string Tag = "webhooks";
+
+    [Function("CalendlyWebhook")]
+    [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).")]
+    [ApiHeader("Calendly-Webhook-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(key, t + '.' + body)>", Required = true)]
+    [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
+    [ApiResponse(400, "Verified, but not a Calendly event.")]
+    [ApiResponse(401, "Missing, wrong or older than 3 minutes.")]
+    [ApiResponse(413, "Body over 4 MB.")]
+    [ApiResponse(503, "Storage unavailable: retry.")]
+    public Task<IActionResult> Calendly(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/calendly")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
+            return Ack(await events.CalendlyAsync(request.Headers["Calendly-Webhook-Signature"].FirstOrDefault(), body, cancellationToken));
+        });
+
+    [Function("ZoomWebhook")]
+    [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.")]
+    [ApiHeader("x-zm-signature", "v0=<hex HMAC-SHA256(secret, 'v0:' + timestamp + ':' + body)>", Required = true)]
+    [ApiHeader("x-zm-request-timestamp", "The timestamp signed.", Required = true)]
+    [ApiResponse(200, "Received, or {plainToken, encryptedToken} for a URL validation.", Body = typeof(EventAckJson))]
+    [ApiResponse(400, "Verified, but not a Zoom event.")]
+    [ApiResponse(401, "Missing or wrong signature.")]
+    [ApiResponse(413, "Body over 4 MB.")]
+    [ApiResponse(503, "Storage unavailable: retry.")]
+    public Task<IActionResult> Zoom(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/zoom")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
+            var (validation, outcome) = await events.ZoomAsync(request.Headers["x-zm-signature"].FirstOrDefault(),
+                request.Headers["x-zm-request-timestamp"].FirstOrDefault(), body, cancellationToken);
+            return validation is null ? Ack(outcome) : ApiResponse.Json(validation);
+        });
+
+    [Function("SquareWebhook")]
+    [ApiOperation(Tag, "Square Appointments booking events.")]
+    [ApiHeader("x-square-hmacsha256-signature", "base64 HMAC-SHA256(signature key, notification URL + body)", Required = true)]
+    [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
+    [ApiResponse(400, "Verified, but not a Square event.")]
+    [ApiResponse(401, "Missing or wrong signature.")]
+    [ApiResponse(413, "Body over 4 MB.")]
+    [ApiResponse(503, "Storage unavailable: retry.")]
+    public Task<IActionResult> Square(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/square")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
+            return Ack(await events.SquareAsync(request.Headers["x-square-hmacsha256-signature"].FirstOrDefault(), body, cancellationToken));
+        });
+
+    [Function("GoogleCalendarWebhook")]
+    [ApiOperation(Tag, "Google Calendar push notifications (no body): calendar changed.")]
+    [ApiHeader("X-Goog-Channel-ID", "Our channel id.", Required = true)]
+    [ApiHeader("X-Goog-Channel-Token", "Our channel token.", Required = true)]
+    [ApiHeader("X-Goog-Resource-State", "sync (the handshake, not stored), then exists.", Required = true)]
+    [ApiHeader("X-Goog-Message-Number", "Deduplicates repeats.")]
+    [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
+    [ApiResponse(401, "Unknown channel or wrong token.")]
+    [ApiResponse(503, "Storage unavailable: retry.")]
+    public Task<IActionResult> GoogleCalendar(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/google-calendar")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () => Ack(await events.GoogleCalendarAsync(
+            request.Headers["X-Goog-Channel-ID"].FirstOrDefault(), request.Headers["X-Goog-Channel-Token"].FirstOrDefault(),
+            request.Headers["X-Goog-Resource-State"].FirstOrDefault(), request.Headers["X-Goog-Message-Number"].FirstOrDefault(), cancellationToken)));
+
+    private static ApiResponse Ack(EventOutcome outcome) => ApiResponse.Json(new EventAckJson(outcome.ToString().ToLowerInvariant()));
+}

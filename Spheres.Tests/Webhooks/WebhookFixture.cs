@@ -1,0 +1,65 @@
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Spheres.Core.Configuration;
+using Spheres.Tests.Infrastructure;
+
+namespace Spheres.Tests.Webhooks;
+
+/// <summary>
+/// One Azurite of their own for the webhook tests (so the queues hold only their messages),
+/// a fake Telegram, and a clock the tests can move.
+/// </summary>
+public sealed class WebhookFixture : IAsyncLifetime
+{
+    public AzuriteServer Azurite { get; private set; } = null!;
+    public FakeTelegram Telegram { get; private set; } = null!;
+    public TestHost Host { get; private set; } = null!;
+    public FakeTimeProvider Clock { get; } = new(DateTimeOffset.UtcNow);
+
+    public async Task InitializeAsync()
+    {
+        Azurite = await AzuriteServer.StartAsync();
+        Telegram = await FakeTelegram.StartAsync();
+        Host = await TestHost.StartAsync(Azurite.ConnectionString,
+            new Dictionary<string, string?> { [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl },
+            s => { s.AddSingleton<TimeProvider>(Clock); s.AddSingleton<Spheres.Core.WorkingHours.IWorkingScheduleSource, TemporaryAlwaysOpen>(); });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await Host.DisposeAsync();
+        await Telegram.DisposeAsync();
+        await Azurite.DisposeAsync();
+    }
+
+    public Task<List<JsonElement>> DrainAsync(string queue) => Deliveries.DrainAsync(Azurite.ConnectionString, queue);
+
+    /// <summary>A tenant with an active Telegram bot: its webhook URL and the secret Telegram was given.</summary>
+    public async Task<(TenantSession Tenant, int IntegrationId, string WebhookUrl, string Secret)> ActiveTelegramAsync(
+        string? plan = null, string country = "UA")
+    {
+        var tenant = await Host.RegisterAsync(country: country, plan: plan);
+        var token = SecretSentinel.NewTelegramToken();
+        var integration = await Host.ConnectTelegramAsync(tenant, token);
+        await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
+        var secret = Telegram.CallsOf("setWebhook").Last(c => c.Token == token).Body.GetProperty("secret_token").GetString()!;
+        return (tenant, integration.Id(), integration.GetProperty("webhook_url").GetString()!, secret);
+    }
+
+    public async Task<JsonElement> MessagesAsync(TenantSession tenant, string query = "") =>
+        await Host.GetJsonAsync(tenant, "/api/messages/" + query);
+
+    public async Task<int> UsageAsync(TenantSession tenant) =>
+        (await Host.GetJsonAsync(tenant, "/api/accounts/usage/")).GetProperty("messages_used").GetInt32();
+
+    public static async Task OkAsync(HttpResponseMessage response) => await response.JsonAsync(HttpStatusCode.OK);
+}
+
+// TEMPORARY until the working-hours storage lands: every integration always open.
+internal sealed class TemporaryAlwaysOpen : Spheres.Core.WorkingHours.IWorkingScheduleSource
+{
+    public ValueTask<Spheres.Core.WorkingHours.WorkingSchedule> GetAsync(string tenantId, int integrationId, string timeZone, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(Spheres.Core.WorkingHours.WorkingSchedule.Compile([], [], timeZone));
+}
