@@ -46,7 +46,8 @@ public static class Api
         }
         catch (Exception e)
         {
-            logger.LogError("{Method} {Path} failed: {Error} in {Site}", request.Method, request.Path, e.GetType().FullName,
+            logger.LogError("{Method} {Path} failed: {Error} (status {Status}) in {Site}", request.Method, request.Path, e.GetType().FullName,
+                (e as Azure.RequestFailedException)?.Status,
                 e.TargetSite is { } site ? site.DeclaringType?.FullName + "." + site.Name : "unknown");
             return ApiResponse.Problem(new ProblemBody(ProblemException.TypeBase + "internal", "Internal error.", 500,
                 "Something went wrong on our side. Try again; if it keeps failing, contact support."));

@@ -18,9 +18,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     private static readonly Lazy<Task<AzuriteServer>> SharedServer = new(() => StartAsync());
 
     private readonly (int Blob, int Queue, int Table) _ports;
+    private readonly string? _location;
     private Process? _process;
 
-    private AzuriteServer((int, int, int) ports) => _ports = ports;
+    private AzuriteServer((int, int, int) ports, string? location)
+    {
+        _ports = ports;
+        _location = location;
+    }
 
     public static Task<AzuriteServer> Shared => SharedServer.Value;
 
@@ -32,20 +37,37 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     public bool IsRunning => _process is { HasExited: false };
 
-    public static async Task<AzuriteServer> StartAsync()
+    /// <param name="persistent">Keep data on disk (a temp folder), so a stop and restart is an outage, not a wipe.</param>
+    public static async Task<AzuriteServer> StartAsync(bool persistent = false)
     {
-        var server = new AzuriteServer((FreePort(), FreePort(), FreePort()));
+        var location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
+        var server = new AzuriteServer((FreePort(), FreePort(), FreePort()), location);
         await server.StartProcessAsync();
         return server;
     }
 
-    /// <summary>Kills the emulator (its in-memory data goes with it), as an outage would.</summary>
+    /// <summary>
+    /// Stops the emulator, as an outage would. It is asked to shut down (SIGTERM) so a persistent
+    /// one saves its data first; in-memory data goes with it either way.
+    /// </summary>
     public async Task StopAsync()
     {
         if (_process is { HasExited: false } process)
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            using (var term = Process.Start("kill", ["-TERM", process.Id.ToString()]))
+            {
+                await term.WaitForExitAsync();
+            }
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            try
+            {
+                await process.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync();
+            }
         }
         _process = null;
     }
@@ -53,7 +75,11 @@ public sealed class AzuriteServer : IAsyncDisposable
     /// <summary>Starts the emulator again on the same ports.</summary>
     public Task RestartAsync() => StartProcessAsync();
 
-    public async ValueTask DisposeAsync() => await StopAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync();
+        if (_location is not null) Directory.Delete(_location, recursive: true);
+    }
 
     private async Task StartProcessAsync()
     {
@@ -66,7 +92,7 @@ public sealed class AzuriteServer : IAsyncDisposable
         {
             ArgumentList =
             {
-                script, "--inMemoryPersistence", "--skipApiVersionCheck", "--loose", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
+                script, "--skipApiVersionCheck", "--loose", "--silent", "--disableProductStyleUrl", "--disableTelemetry",
                 "--blobHost", "127.0.0.1", "--blobPort", _ports.Blob.ToString(),
                 "--queueHost", "127.0.0.1", "--queuePort", _ports.Queue.ToString(),
                 "--tableHost", "127.0.0.1", "--tablePort", _ports.Table.ToString(),
@@ -76,6 +102,8 @@ public sealed class AzuriteServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (_location is null) start.ArgumentList.Add("--inMemoryPersistence");
+        else { start.ArgumentList.Add("--location"); start.ArgumentList.Add(_location); }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

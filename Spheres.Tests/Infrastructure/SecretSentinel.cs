@@ -66,7 +66,11 @@ public static class SecretSentinel
             public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
             {
                 Interlocked.Increment(ref LogLinesScanned);
-                Scan($"log {category}", formatter(state, exception) + " " + exception);
+                var line = formatter(state, exception) + " " + exception;
+                Scan($"log {category}", line);
+                // SPHERES_TEST_LOG=<file> keeps the hosts' log lines for debugging a failing test.
+                if (Environment.GetEnvironmentVariable("SPHERES_TEST_LOG") is { Length: > 0 } file && logLevel >= LogLevel.Information)
+                    lock (typeof(Scanner)) File.AppendAllText(file, $"{logLevel} {category}: {line}{Environment.NewLine}");
             }
         }
     }
