@@ -11,8 +11,15 @@ namespace Spheres.Tests.Webhooks;
 /// One Azurite of their own for the webhook tests (so the queues hold only their messages),
 /// a fake Telegram, and a clock the tests can move.
 /// </summary>
-public sealed class WebhookFixture : IAsyncLifetime
+public class WebhookFixture : IAsyncLifetime
 {
+    private readonly bool _persistent;
+
+    public WebhookFixture() : this(persistent: false) { }
+
+    /// <param name="persistent">An Azurite that keeps its data across a stop and restart (for outage tests).</param>
+    protected WebhookFixture(bool persistent) => _persistent = persistent;
+
     public AzuriteServer Azurite { get; private set; } = null!;
     public FakeTelegram Telegram { get; private set; } = null!;
     public TestHost Host { get; private set; } = null!;
@@ -20,7 +27,7 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        Azurite = await AzuriteServer.StartAsync();
+        Azurite = await AzuriteServer.StartAsync(_persistent);
         Telegram = await FakeTelegram.StartAsync();
         Host = await TestHost.StartAsync(Azurite.ConnectionString,
             new Dictionary<string, string?> { [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl },
@@ -33,6 +40,9 @@ public sealed class WebhookFixture : IAsyncLifetime
         await Telegram.DisposeAsync();
         await Azurite.DisposeAsync();
     }
+
+    public async Task<int> QueuedForAsync(TenantSession tenant, string queue) =>
+        (await DrainAsync(queue)).Count(m => m.GetProperty("tenant_id").GetString() == tenant.TenantId);
 
     public Task<List<JsonElement>> DrainAsync(string queue) => Deliveries.DrainAsync(Azurite.ConnectionString, queue);
 
@@ -56,6 +66,9 @@ public sealed class WebhookFixture : IAsyncLifetime
 
     public static async Task OkAsync(HttpResponseMessage response) => await response.JsonAsync(HttpStatusCode.OK);
 }
+
+/// <summary>The webhook fixture over an Azurite that survives being stopped.</summary>
+public sealed class PersistentWebhookFixture() : WebhookFixture(persistent: true);
 
 // TEMPORARY until the working-hours storage lands: every integration always open.
 internal sealed class TemporaryAlwaysOpen : Spheres.Core.WorkingHours.IWorkingScheduleSource
