@@ -20,6 +20,9 @@ public static class TableNames
     /// <summary>Global: provider account / webhook key -> tenant and integration, written at activation.</summary>
     public const string WebhookRoutes = "WebhookRoutes";
 
+    /// <summary>Tenant rows: integrations' weekly working hours, their exceptions, a version row per integration and a row id sequence.</summary>
+    public const string WorkingHours = "WorkingHours";
+
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
 }
