@@ -9,6 +9,7 @@ using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
 using Spheres.Core.Webhooks;
+using Spheres.Core.WorkingHours;
 using Azure.Security.KeyVault.Secrets;
 using Spheres.Core.Plans;
 using Spheres.Core.Storage;
@@ -46,6 +47,14 @@ public static class ServiceRegistration
         services.TryAddSingleton<MetaWebhook>();
         services.TryAddSingleton<IntegrationEventStore>();
         services.TryAddSingleton<EventWebhooks>();
+        services.TryAddSingleton<WorkingHoursStore>();
+        services.TryAddSingleton<CachedWorkingScheduleSource>();
+        // The message pipeline asks this on every inbound message: one shared cache per instance.
+        services.TryAddSingleton<IWorkingScheduleSource>(sp => sp.GetRequiredService<CachedWorkingScheduleSource>());
+        services.TryAddSingleton<WorkingHoursAccess>();
+        services.TryAddSingleton<WorkingHoursService>();
+        services.TryAddSingleton<ScheduleExceptionService>();
+        services.TryAddSingleton<OutOfHoursReplies>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;

@@ -6,6 +6,7 @@ using Spheres.Core.Catalog;
 using Spheres.Core.Credentials;
 using Spheres.Core.Problems;
 using Spheres.Core.Webhooks;
+using Spheres.Core.WorkingHours;
 
 namespace Spheres.Core.Integrations;
 
@@ -21,7 +22,7 @@ public sealed record IntegrationInput(string? TypeSlug, int? TypeId, JsonObject?
 /// </summary>
 public sealed class IntegrationService(
     IntegrationStore store, ICredentialVault vault, ProfileService profiles, CatalogService catalog, WebhookUrls urls, IntegrationDirectory directory,
-    TimeProvider time, ILogger<IntegrationService> logger)
+    WorkingHoursStore workingHours, TimeProvider time, ILogger<IntegrationService> logger)
 {
     public async Task<IReadOnlyList<IntegrationView>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -114,7 +115,7 @@ public sealed class IntegrationService(
         return View(saved, profile, snapshot);
     }
 
-    /// <summary>Removes the row first (so nothing points at a deleted secret), then its routes and secrets.</summary>
+    /// <summary>Removes the row first (so nothing points at a deleted secret), then its routes, secrets and working hours.</summary>
     public async Task DeleteAsync(Caller caller, int id, Func<Integration, CancellationToken, Task> disconnect, CancellationToken cancellationToken)
     {
         var current = await FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
@@ -126,6 +127,7 @@ public sealed class IntegrationService(
         directory.Forget(current.TenantId, current.Id);
         await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
         await DeleteSecretQuietlyAsync(current.WebhookSecretRef).ConfigureAwait(false);
+        await DeleteWorkingHoursQuietlyAsync(current).ConfigureAwait(false);
     }
 
     public async Task<Integration> FindAsync(Caller caller, int id, CancellationToken cancellationToken) =>
@@ -154,6 +156,19 @@ public sealed class IntegrationService(
         catch (Exception e)
         {
             logger.LogWarning("Could not delete secret {Reference}: {Error}", reference, e.GetType().Name);
+        }
+    }
+
+    /// <summary>Best effort, like the secrets: ids are never reused, and lists skip rows of integrations that are gone.</summary>
+    private async Task DeleteWorkingHoursQuietlyAsync(Integration integration)
+    {
+        try
+        {
+            await workingHours.DeleteScheduleAsync(integration.TenantId, integration.Id, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Could not delete the working hours of integration {Id}: {Error}", integration.Id, e.GetType().Name);
         }
     }
 

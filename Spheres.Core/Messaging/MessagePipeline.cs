@@ -72,15 +72,14 @@ public sealed class MessagePipeline(
         }
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
+        // Hours kept from a plan that no longer has them are not applied: the agent answers around the clock.
         if (supportsHours && PlanPolicy.Allows(plan, PlanFeature.WorkingHours))
         {
             var schedule = await schedules.GetAsync(profile.TenantId, integration.Id, profile.TimeZone, cancellationToken).ConfigureAwait(false);
             var instant = Instant.FromDateTimeOffset(now);
             if (!schedule.IsOpenAt(instant))
             {
-                var status = schedule.Evaluate(instant);
-                var text = OutOfHoursMessage.Render(integration.Setting("out_of_hours_message"), status.NextOpenAt, profile.Country, status.NowLocal);
-                return (MessageDecision.OutOfHours, text, null);
+                return (MessageDecision.OutOfHours, OutOfHoursReplies.Render(schedule, integration, profile, instant), null);
             }
         }
         var usage = await store.ReadUsageAsync(profile.TenantId, UsagePeriod.Containing(now), cancellationToken).ConfigureAwait(false);

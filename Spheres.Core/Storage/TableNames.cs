@@ -32,6 +32,9 @@ public static class TableNames
     /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded).</summary>
     public const string AutoRepliesQueue = "auto-replies";
 
+    /// <summary>Tenant rows: integrations' weekly working hours, their exceptions, a version row per integration and a row id sequence.</summary>
+    public const string WorkingHours = "WorkingHours";
+
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
 }

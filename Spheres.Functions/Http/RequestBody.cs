@@ -36,6 +36,30 @@ public static class RequestBody
         return ParseJson<T>(bytes);
     }
 
+    /// <summary>
+    /// A body that is a JSON array. Errors name items as <c>{itemsField}[2].weekday</c>, so they read
+    /// like the validation errors of the same items; a null item is left for the caller to report.
+    /// </summary>
+    public static async Task<IReadOnlyList<T?>> ReadJsonArrayAsync<T>(
+        HttpRequest request, string itemsField, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes) where T : class
+    {
+        var bytes = await ReadBytesAsync(request, limitBytes, cancellationToken).ConfigureAwait(false);
+        if (bytes.Length == 0)
+        {
+            throw ProblemException.BadRequest("The request needs a JSON array as its body.");
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<List<T?>>(bytes, ApiJson.Options)
+                ?? throw ProblemException.BadRequest("The request body must be a JSON array, not null.");
+        }
+        catch (JsonException e)
+        {
+            var (field, message) = DescribeJsonError(e, "array");
+            throw ProblemException.Validation(field.StartsWith('[') ? itemsField + field : field, message);
+        }
+    }
+
     public static T ParseJson<T>(ReadOnlySpan<byte> bytes)
     {
         if (bytes.IsEmpty)
@@ -49,19 +73,19 @@ public static class RequestBody
         }
         catch (JsonException e)
         {
-            var (field, message) = DescribeJsonError(e);
+            var (field, message) = DescribeJsonError(e, "object");
             throw ProblemException.Validation(field, message);
         }
     }
 
     // JsonException messages name .NET types; say it in the API's own words instead.
-    private static (string Field, string Message) DescribeJsonError(JsonException e)
+    private static (string Field, string Message) DescribeJsonError(JsonException e, string rootKind)
     {
         var field = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "body" : e.Path.TrimStart('$', '.');
         if (e.Message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return field == "body"
-                ? ("body", "The body must be a JSON object.")
+                ? ("body", $"The body must be a JSON {rootKind}.")
                 : (field, "This field has the wrong type.");
         }
         if (e.Message.Contains("missing required properties", StringComparison.Ordinal))

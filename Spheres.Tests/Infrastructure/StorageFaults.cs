@@ -17,6 +17,24 @@ public sealed class StorageFaults : HttpPipelinePolicy
 
     public void Heal() => _failWhen = null;
 
+    private volatile Func<HttpMessage, bool>? _holdWhen;
+    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _holdCount;
+    private int _held;
+
+    /// <summary>
+    /// Holds the chosen requests until <paramref name="count"/> of them are waiting, then lets them all
+    /// go at once (and every later one straight through): a race whose contenders have all read before
+    /// any of them writes. Gives up waiting after five seconds.
+    /// </summary>
+    public void HoldUntilTogether(Func<HttpMessage, bool> predicate, int count)
+    {
+        _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _holdCount = count;
+        _held = 0;
+        _holdWhen = predicate;
+    }
+
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
 
     public static bool IsTable(HttpMessage m, string table) => m.Request.Uri.Path.Contains("/" + table, StringComparison.Ordinal);
@@ -27,10 +45,16 @@ public sealed class StorageFaults : HttpPipelinePolicy
         ProcessNext(message, pipeline);
     }
 
-    public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+    public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
     {
         Fail(message);
-        return ProcessNextAsync(message, pipeline);
+        if (_holdWhen is { } holdWhen && holdWhen(message))
+        {
+            var release = _release;
+            if (Interlocked.Increment(ref _held) >= _holdCount) release.TrySetResult();
+            await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(5)));
+        }
+        await ProcessNextAsync(message, pipeline);
     }
 
     private void Fail(HttpMessage message)

@@ -75,6 +75,44 @@ public sealed class TenantIsolationTests : IAsyncLifetime
     ];
 
     [Fact]
+    public async Task A_first_tenants_working_hours_are_404_for_the_second_on_every_working_hours_endpoint()
+    {
+        // The first tenant's instagram is its integration 2; the second has only its own integration 1 and no rows.
+        await _host.CreateIntegrationAsync(_first, "telegram");
+        var id = (await _host.CreateIntegrationAsync(_first, "instagram")).Id();
+        Assert.Equal(1, (await _host.CreateIntegrationAsync(_second, "telegram")).Id());
+        var week = await _host.SetWeekAsync(_first, id, WorkingHoursApi.Weekdays("09:00", "18:00"));
+        var exception = _first.Request(HttpMethod.Post, WorkingHoursApi.Exceptions(id), new { date = "2026-12-25", is_closed = true });
+        await (await _host.Client.SendAsync(exception)).JsonAsync(HttpStatusCode.Created);
+        var exceptionsBefore = (await _host.GetJsonAsync(_first, WorkingHoursApi.Exceptions(id))).GetRawText();
+
+        foreach (var (method, path, body) in WorkingHoursEndpoints(id, week.Ids()[0]))
+        {
+            var response = await _host.Client.SendAsync(_second.Request(method, path, body));
+            await response.ProblemAsync(HttpStatusCode.NotFound);
+        }
+
+        Assert.Equal(week.GetRawText(), (await _host.GetJsonAsync(_first, WorkingHoursApi.Week(id))).GetRawText());
+        Assert.Equal(exceptionsBefore, (await _host.GetJsonAsync(_first, WorkingHoursApi.Exceptions(id))).GetRawText());
+        Assert.Empty((await _host.GetJsonAsync(_second, WorkingHoursApi.Flat)).EnumerateArray());
+        Assert.Equal(5, (await _host.GetJsonAsync(_first, WorkingHoursApi.Flat)).GetArrayLength());
+    }
+
+    private static IEnumerable<(HttpMethod, string, object?)> WorkingHoursEndpoints(int id, int rowId) =>
+    [
+        (HttpMethod.Get, WorkingHoursApi.Week(id), null),
+        (HttpMethod.Post, WorkingHoursApi.Week(id), Array.Empty<object>()),
+        (HttpMethod.Get, WorkingHoursApi.Status(id), null),
+        (HttpMethod.Get, $"{WorkingHoursApi.Flat}?integration={id}", null),
+        (HttpMethod.Post, WorkingHoursApi.Flat, new { integration = id, weekday = 5, start_time = "10:00", end_time = "12:00" }),
+        (HttpMethod.Put, $"{WorkingHoursApi.Flat}{rowId}/", new { weekday = 5, start_time = "10:00", end_time = "12:00" }),
+        (HttpMethod.Delete, $"{WorkingHoursApi.Flat}{rowId}/", null),
+        (HttpMethod.Get, WorkingHoursApi.Exceptions(id), null),
+        (HttpMethod.Post, WorkingHoursApi.Exceptions(id), new { date = "2026-12-31", is_closed = true }),
+        (HttpMethod.Delete, $"{WorkingHoursApi.Exceptions(id)}2026-12-25/", null),
+    ];
+
+    [Fact]
     public async Task Every_tenant_scoped_endpoint_refuses_a_request_without_a_token()
     {
         foreach (var (method, path) in new[]
@@ -83,6 +121,13 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             (HttpMethod.Get, "/api/integrations/api/"), (HttpMethod.Post, "/api/integrations/api/"), (HttpMethod.Get, "/api/integrations/api/1/"),
             (HttpMethod.Put, "/api/integrations/api/1/"), (HttpMethod.Delete, "/api/integrations/api/1/"),
             (HttpMethod.Post, "/api/integrations/api/1/activate/"), (HttpMethod.Post, "/api/integrations/api/1/deactivate/"),
+            (HttpMethod.Get, "/api/integrations/api/1/working_hours/"), (HttpMethod.Post, "/api/integrations/api/1/working_hours/"),
+            (HttpMethod.Get, "/api/integrations/api/1/working_hours/status/"),
+            (HttpMethod.Get, "/api/integrations/api/working-hours/"), (HttpMethod.Get, "/api/integrations/api/working-hours/?integration=1"),
+            (HttpMethod.Post, "/api/integrations/api/working-hours/"),
+            (HttpMethod.Put, "/api/integrations/api/working-hours/1/"), (HttpMethod.Delete, "/api/integrations/api/working-hours/1/"),
+            (HttpMethod.Get, "/api/integrations/api/1/working_hours/exceptions/"), (HttpMethod.Post, "/api/integrations/api/1/working_hours/exceptions/"),
+            (HttpMethod.Delete, "/api/integrations/api/1/working_hours/exceptions/2026-12-25/"),
         })
         {
             var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };

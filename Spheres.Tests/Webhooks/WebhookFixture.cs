@@ -31,7 +31,7 @@ public class WebhookFixture : IAsyncLifetime
         Telegram = await FakeTelegram.StartAsync();
         Host = await TestHost.StartAsync(Azurite.ConnectionString,
             new Dictionary<string, string?> { [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl },
-            s => { s.AddSingleton<TimeProvider>(Clock); s.AddSingleton<Spheres.Core.WorkingHours.IWorkingScheduleSource, TemporaryAlwaysOpen>(); });
+            s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task DisposeAsync()
@@ -69,10 +69,3 @@ public class WebhookFixture : IAsyncLifetime
 
 /// <summary>The webhook fixture over an Azurite that survives being stopped.</summary>
 public sealed class PersistentWebhookFixture() : WebhookFixture(persistent: true);
-
-// TEMPORARY until the working-hours storage lands: every integration always open.
-internal sealed class TemporaryAlwaysOpen : Spheres.Core.WorkingHours.IWorkingScheduleSource
-{
-    public ValueTask<Spheres.Core.WorkingHours.WorkingSchedule> GetAsync(string tenantId, int integrationId, string timeZone, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(Spheres.Core.WorkingHours.WorkingSchedule.Compile([], [], timeZone));
-}

@@ -1,0 +1,57 @@
+using System.Globalization;
+using NodaTime;
+using Spheres.Core.WorkingHours;
+
+namespace Spheres.Functions.WorkingHours;
+
+/// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday.</summary>
+public sealed record WorkingHoursRowJson(int Id, int Integration, int Weekday, string StartTime, string EndTime, bool IsEnabled)
+{
+    public static WorkingHoursRowJson From(StoredRow stored) => new(
+        stored.Id, stored.IntegrationId, stored.Row.Weekday, HourMinute(stored.Row.StartTime), HourMinute(stored.Row.EndTime), stored.Row.IsEnabled);
+
+    internal static string HourMinute(LocalTime time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+}
+
+/// <summary>One row of a week sent to <c>POST …/{id}/working_hours</c>. <c>is_enabled</c> defaults to true; ids sent back are ignored.</summary>
+public sealed record WeekRowRequest(int? Weekday, string? StartTime, string? EndTime, bool? IsEnabled)
+{
+    public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled);
+}
+
+/// <summary>One row for <c>POST/PUT …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
+public sealed record WorkingHoursRowRequest(int? Integration, int? Weekday, string? StartTime, string? EndTime, bool? IsEnabled)
+{
+    public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled, Integration);
+}
+
+/// <summary><c>GET …/working_hours/status</c>: instants carry the profile zone's offset at that instant; null where there is none.</summary>
+public sealed record WorkingHoursStatusJson(bool IsOpen, string Timezone, DateTimeOffset NowLocal, DateTimeOffset? NextOpenAt, DateTimeOffset? NextCloseAt)
+{
+    public static WorkingHoursStatusJson From(WorkingHoursStatus status) => new(
+        status.IsOpen, status.TimeZone, status.NowLocal.ToDateTimeOffset(), status.NextOpenAt?.ToDateTimeOffset(), status.NextCloseAt?.ToDateTimeOffset());
+}
+
+public sealed record TimeRangeJson(string StartTime, string EndTime);
+
+/// <summary>
+/// A holiday (<c>is_closed</c>, no ranges) or a day with other hours (<c>ranges</c>) replacing the
+/// weekly rows on <c>date</c>; with <c>recurring_annually</c> on that month and day every year.
+/// </summary>
+public sealed record ScheduleExceptionJson(string Date, bool IsClosed, IReadOnlyList<TimeRangeJson> Ranges, string? Name, bool RecurringAnnually)
+{
+    public static ScheduleExceptionJson From(ScheduleException exception) => new(
+        exception.Date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), exception.IsClosed,
+        exception.Ranges.Select(r => new TimeRangeJson(WorkingHoursRowJson.HourMinute(r.Start), WorkingHoursRowJson.HourMinute(r.End))).ToList(),
+        exception.Name, exception.RecurringAnnually);
+}
+
+public sealed record TimeRangeRequest(string? StartTime, string? EndTime);
+
+/// <summary>A new exception. <c>is_closed</c> and <c>recurring_annually</c> default to false, <c>ranges</c> to none.</summary>
+public sealed record ScheduleExceptionRequest(
+    string? Date, bool? IsClosed, IReadOnlyList<TimeRangeRequest?>? Ranges, string? Name, bool? RecurringAnnually)
+{
+    public ExceptionInput ToInput() => new(
+        Date, IsClosed, Ranges?.Select(r => r is null ? null : new RangeInput(r.StartTime, r.EndTime)).ToList(), Name, RecurringAnnually);
+}

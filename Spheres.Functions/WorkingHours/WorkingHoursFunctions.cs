@@ -1,0 +1,179 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.WorkingHours;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.WorkingHours;
+
+/// <summary>
+/// Working hours of the tenant's Telegram, Instagram and Messenger integrations (bearer token):
+///   GET    integrations/api/{id}/working_hours          the integration's week
+///   POST   integrations/api/{id}/working_hours          replace the whole week (atomic; [] clears it)
+///   GET    integrations/api/{id}/working_hours/status   open now? next opening and closing
+///   GET    integrations/api/working-hours               every row of the tenant; ?integration={id}
+///   POST   integrations/api/working-hours               add one row to an integration's week
+///   PUT    integrations/api/working-hours/{rowId}       replace one row
+///   DELETE integrations/api/working-hours/{rowId}       delete one row
+/// Reads are allowed on every plan; writes need a plan with working hours. Exceptions: <see cref="ScheduleExceptionFunctions"/>.
+/// </summary>
+public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, AccessTokens tokens, ILogger<WorkingHoursFunctions> logger)
+{
+    private const string Tag = "working-hours";
+    private const string Problems503 = "Storage unavailable; retry after Retry-After.";
+    private const string Rules =
+        "Times are HH:MM in the profile's time zone; an end earlier than the start runs past midnight; start = end is invalid. " +
+        "Enabled rows of one integration may not overlap, an overnight row included; at most 28 rows a week.";
+
+    [Function("GetWorkingHours")]
+    [ApiOperation(Tag, "The integration's weekly rows, by weekday and start time.", RequiresBearer = true,
+        Description = "Allowed on every plan. No rows: always open. Only rows that are all disabled: never open.")]
+    [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
+    [ApiResponse(400, "The integration's type has no working hours (problem type working-hours-unsupported).")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> GetWeek(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return Rows(await workingHours.GetWeekAsync(caller, id, cancellationToken));
+        });
+
+    [Function("ReplaceWorkingHours")]
+    [ApiOperation(Tag, "Replace the whole week with the rows sent (an array; [] clears it).", RequestBody = typeof(WeekRowRequest[]), RequiresBearer = true,
+        Description = "All or nothing: a rejected week leaves the stored one as it was. Every row gets a new id, in the order sent; " +
+                      "the answer lists the stored rows by weekday and start time. " + Rules)]
+    [ApiResponse(200, "The stored week.", Body = typeof(WorkingHoursRowJson[]))]
+    [ApiResponse(400, "Invalid rows: errors names them as rows[i] or rows[i].field, an overlap names both rows; or the type has no working hours.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> ReplaceWeek(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var rows = await RequestBody.ReadJsonArrayAsync<WeekRowRequest>(request, "rows", cancellationToken);
+            return Rows(await workingHours.ReplaceWeekAsync(caller, id, rows.Select(r => r?.ToInput()).ToList(), cancellationToken));
+        });
+
+    [Function("GetWorkingHoursStatus")]
+    [ApiOperation(Tag, "Whether the integration is open now, and when it next opens and closes.", RequiresBearer = true,
+        Description = "In the profile's time zone; instants are ISO 8601 with that zone's offset at the instant. next_open_at is null " +
+                      "when always open or never open again; next_close_at is null when always open or never open. Exceptions apply. " +
+                      "Allowed on every plan; it evaluates the stored schedule.")]
+    [ApiResponse(200, "The status.", Body = typeof(WorkingHoursStatusJson))]
+    [ApiResponse(400, "The integration's type has no working hours.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> GetStatus(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/status")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            return ApiResponse.Json(WorkingHoursStatusJson.From(await workingHours.GetStatusAsync(caller, id, cancellationToken)));
+        });
+
+    [Function("ListWorkingHoursRows")]
+    [ApiOperation(Tag, "Every working-hours row of the tenant, by integration, weekday and start time.", RequiresBearer = true,
+        Description = "Allowed on every plan.")]
+    [ApiQuery("integration", typeof(int), "Only this integration's rows; an integration that is not yours is 404.")]
+    [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
+    [ApiResponse(400, "integration is not a number, or names a type without working hours.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(404, "The integration in the filter is not yours or not there.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> ListRows(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/working-hours")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var filter = request.Query.TryGetValue("integration", out var value) ? value.ToString() : null;
+            return Rows(await workingHours.ListRowsAsync(caller, filter, cancellationToken));
+        });
+
+    [Function("CreateWorkingHoursRow")]
+    [ApiOperation(Tag, "Add one row to an integration's week.", RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
+        Description = "Validated against the integration's whole week. Errors name this request's fields (weekday, start_time, end_time, " +
+                      "integration); an overlap is reported under body and names the existing row by id. " + Rules)]
+    [ApiResponse(201, "Created.", Body = typeof(WorkingHoursRowJson), Headers = ["Location"])]
+    [ApiResponse(400, "Invalid row, an overlap with an existing row, a full week, or a type without working hours.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
+    [ApiResponse(404, "The integration is not yours or not there.")]
+    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> CreateRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/working-hours")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var body = await RequestBody.ReadJsonAsync<WorkingHoursRowRequest>(request, cancellationToken);
+            var created = await workingHours.CreateRowAsync(caller, body.ToInput(), cancellationToken);
+            return ApiResponse.Json(WorkingHoursRowJson.From(created), StatusCodes.Status201Created)
+                .WithHeader("Location", $"/api/integrations/api/working-hours/{created.Id}/");
+        });
+
+    [Function("ReplaceWorkingHoursRow")]
+    [ApiOperation(Tag, "Replace one row (weekday, start_time, end_time, is_enabled; is_enabled defaults to true).",
+        RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
+        Description = "A row stays with its integration: integration may be omitted, another one is 400. Validated against the rest of " +
+                      "the week like a new row. " + Rules)]
+    [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
+    [ApiResponse(400, "Invalid row or an overlap with another row (named by id).")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> ReplaceRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
+        int rowId,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            var body = await RequestBody.ReadJsonAsync<WorkingHoursRowRequest>(request, cancellationToken);
+            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken)));
+        });
+
+    [Function("DeleteWorkingHoursRow")]
+    [ApiOperation(Tag, "Delete one row.", RequiresBearer = true)]
+    [ApiResponse(204, "Deleted.")]
+    [ApiResponse(401, "No or bad token.")]
+    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponse(503, Problems503)]
+    public Task<IActionResult> DeleteRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
+        int rowId,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
+            await workingHours.DeleteRowAsync(caller, rowId, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+
+    private static ApiResponse Rows(IEnumerable<StoredRow> rows) => ApiResponse.Json(rows.Select(WorkingHoursRowJson.From).ToList());
+}
