@@ -193,5 +193,5 @@ public sealed class IntegrationService(
 
     /// <summary>The unguessable part of a Telegram webhook URL: 128 random bits, URL-safe.</summary>
     private static string NewWebhookKey() =>
-        Convert.ToBase64String(RandomNumberGenerator.GetBytes(16)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(16));
 }

@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 
 namespace Spheres.Functions.Http;
@@ -9,8 +8,7 @@ namespace Spheres.Functions.Http;
 /// </summary>
 public static class EntityTags
 {
-    public static string ToHttp(string storageETag) =>
-        "\"" + Convert.ToBase64String(Encoding.UTF8.GetBytes(storageETag)).TrimEnd('=').Replace('+', '-').Replace('/', '_') + "\"";
+    public static string ToHttp(string storageETag) => "\"" + OpaqueText.Encode(storageETag) + "\"";
 
     /// <summary>The storage ETag an <c>If-Match</c> header names; null when absent. An unreadable tag matches nothing.</summary>
     public static string? IfMatch(HttpRequest request)
@@ -19,14 +17,25 @@ public static class EntityTags
         if (string.IsNullOrWhiteSpace(header)) return null;
         var tag = header.Trim();
         if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
-        tag = tag.Trim('"').Replace('-', '+').Replace('_', '/');
+        return OpaqueText.TryDecode(tag.Trim('"')) ?? "unmatchable:" + header;
+    }
+}
+
+/// <summary>Server-side text (ETags, continuation tokens) handed to clients as opaque URL-safe base64.</summary>
+public static class OpaqueText
+{
+    public static string Encode(string text) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(text));
+
+    /// <summary>The text back, or null when <paramref name="opaque"/> is not something <see cref="Encode"/> made.</summary>
+    public static string? TryDecode(string opaque)
+    {
         try
         {
-            return Encoding.UTF8.GetString(Convert.FromBase64String(tag.PadRight(tag.Length + (4 - tag.Length % 4) % 4, '=')));
+            return System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(opaque));
         }
         catch (FormatException)
         {
-            return "unmatchable:" + header;
+            return null;
         }
     }
 }

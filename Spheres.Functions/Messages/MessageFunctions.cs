@@ -1,4 +1,3 @@
-using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -65,16 +64,12 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
             return ApiResponse.Json(new MessagePageJson(page.Select(MessageJson.From).ToList(), nextUrl));
         });
 
-    private static string EncodeCursor(string continuation) =>
-        Convert.ToBase64String(Encoding.UTF8.GetBytes(continuation)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static string EncodeCursor(string continuation) => OpaqueText.Encode(continuation);
 
     private static string? DecodeCursor(string? cursor, FieldErrors errors)
     {
         if (string.IsNullOrEmpty(cursor)) return null;
-        var base64 = cursor.Replace('-', '+').Replace('_', '/');
-        base64 = base64.PadRight(base64.Length + (4 - base64.Length % 4) % 4, '=');
-        var buffer = new byte[base64.Length];
-        if (Convert.TryFromBase64String(base64, buffer, out var written)) return Encoding.UTF8.GetString(buffer, 0, written);
+        if (OpaqueText.TryDecode(cursor) is { } continuation) return continuation;
         errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
         return null;
     }
