@@ -24,25 +24,29 @@ public static class HttpThroughputMode
 
     public static async Task<int> RunAsync(BenchOptions options)
     {
-        // DevHost keeps its console logger; its lines go to a file so that the report stays readable.
+        // DevHost keeps its console logger; its lines (hundreds of MB at Information) go to a
+        // temporary file, deleted at the end, so that the report stays readable.
         var report = Console.Out;
         var logPath = Path.Combine(Path.GetTempPath(), $"spheres-bench-devhost-{Environment.ProcessId}.log");
-        await using var log = new StreamWriter(logPath);
+        var log = new StreamWriter(logPath);
         Console.SetOut(log);
         try
         {
-            return await RunAsync(options, report, logPath);
+            return await RunAsync(options, report);
         }
         finally
         {
             Console.SetOut(report);
+            await log.DisposeAsync();
+            File.Delete(logPath);
         }
     }
 
-    private static async Task<int> RunAsync(BenchOptions options, TextWriter report, string logPath)
+    private static async Task<int> RunAsync(BenchOptions options, TextWriter report)
     {
         PrintMachine(report, $"http: {options.Connections} connections, {options.WarmupSeconds} s warm-up + {options.Seconds} s measured per phase, " +
-            $"{options.Rounds} rounds; DevHost log level {options.DevHostLogLevel ?? "as configured"}, its log in {logPath}", servesHere: true);
+            $"{options.Rounds} rounds; DevHost log level {options.DevHostLogLevel ?? "as configured"} (its log goes to a temporary file)", servesHere: true);
+        using var interruption = new Interruption();
         await using var azurite = await AzuriteProcess.StartAsync();
 
         var devHostUrl = $"http://127.0.0.1:{Loopback.FreePort()}";
@@ -72,6 +76,10 @@ public static class HttpThroughputMode
         }
         report.WriteLine($"GET {CatalogPath}{CatalogQuery}: {body.Length} bytes, {headers["Content-Type"]}, same bytes and headers from both");
 
+        // Ctrl-C, or either host stopping, ends the run.
+        using var interrupted = CancellationTokenSource.CreateLinkedTokenSource(
+            interruption.Token, devHost.Lifetime.ApplicationStopping, bare.Lifetime.ApplicationStopping);
+
         var targets = new[]
         {
             (Name: "DevHost", Load: new LoadGenerator(devHostClient, devHostUri, body.Length)),
@@ -85,8 +93,13 @@ public static class HttpThroughputMode
         {
             foreach (var (name, load) in targets)
             {
-                await load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds));
-                var r = await load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.Seconds));
+                await load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), interrupted.Token);
+                var r = await load.RunAsync(options.Connections, TimeSpan.FromSeconds(options.Seconds), interrupted.Token);
+                if (interrupted.IsCancellationRequested)
+                {
+                    report.WriteLine("Interrupted.");
+                    return 130;
+                }
                 results.Add((round, name, r));
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"| {round,5} | {name,-7} | {r.Requests,8} | {r.Errors,6} | {r.RequestsPerSecond,6:F0} | {r.P50Ms,8:F2} | {r.P99Ms,8:F2} | {r.CpuMicrosecondsPerRequest,10:F0} | {r.AllocatedBytesPerRequest,11:F0} |"));
@@ -109,7 +122,15 @@ public static class HttpThroughputMode
         var wrkFailed = false;
         if (options.Wrk)
         {
-            wrkFailed = await CrossCheckWithWrkAsync(options, report, [(targets[0].Name, devHostUri), (targets[1].Name, bareUri)]);
+            try
+            {
+                wrkFailed = await CrossCheckWithWrkAsync(options, report, [(targets[0].Name, devHostUri), (targets[1].Name, bareUri)], interrupted.Token);
+            }
+            catch (OperationCanceledException) when (interrupted.IsCancellationRequested)
+            {
+                report.WriteLine("Interrupted.");
+                return 130;
+            }
         }
 
         await bare.StopAsync();
@@ -117,7 +138,8 @@ public static class HttpThroughputMode
         return results.Any(r => r.Result.Errors > 0) || wrkFailed ? 1 : 0;
     }
 
-    private static async Task<bool> CrossCheckWithWrkAsync(BenchOptions options, TextWriter report, (string Name, Uri Uri)[] targets)
+    private static async Task<bool> CrossCheckWithWrkAsync(
+        BenchOptions options, TextWriter report, (string Name, Uri Uri)[] targets, CancellationToken cancellationToken)
     {
         report.WriteLine();
         if (!WrkCrossCheck.IsInstalled())
@@ -135,7 +157,7 @@ public static class HttpThroughputMode
         {
             foreach (var (name, uri) in targets)
             {
-                var r = await WrkCrossCheck.RunAsync(uri, options.Connections, options.Seconds);
+                var r = await WrkCrossCheck.RunAsync(uri, options.Connections, options.Seconds, cancellationToken);
                 rates.Add((name, r.RequestsPerSecond));
                 failed |= r.NonOk > 0;
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,

@@ -38,8 +38,8 @@ public sealed class LoadGenerator(HttpClient client, Uri url, int expectedLength
         Timeout = TimeSpan.FromSeconds(10),
     };
 
-    /// <summary>Runs <paramref name="workers"/> loops for <paramref name="duration"/>; latencies in ms, nearest rank.</summary>
-    public async Task<LoadResult> RunAsync(int workers, TimeSpan duration)
+    /// <summary>Runs <paramref name="workers"/> loops for <paramref name="duration"/> or until cancelled; latencies in ms, nearest rank.</summary>
+    public async Task<LoadResult> RunAsync(int workers, TimeSpan duration, CancellationToken cancellationToken)
     {
         long issued = 0;
         long errors = 0;
@@ -54,6 +54,7 @@ public sealed class LoadGenerator(HttpClient client, Uri url, int expectedLength
             var mine = latencies[index] = new List<long>(capacity: 64 * 1024);
             var buffer = new byte[Math.Max(expectedLength, 1) + 1];
             while (Stopwatch.GetTimestamp() < deadline
+                && !cancellationToken.IsCancellationRequested
                 && Interlocked.Increment(ref issued) <= MaxRequestsPerPhase
                 && Interlocked.Read(ref errors) < MaxErrorsPerPhase)
             {

@@ -22,20 +22,34 @@ public static class StartupMode
             throw new InvalidOperationException($"{dll} is missing: run `dotnet build Spheres.DevHost -c Release` first.");
         }
         HttpThroughputMode.PrintMachine(Console.Out, $"startup: {options.Launches} launches of {dll}", servesHere: false);
+        using var interruption = new Interruption();
+        try
+        {
+            return await RunAsync(options, dll, interruption.Token);
+        }
+        catch (OperationCanceledException) when (interruption.Token.IsCancellationRequested)
+        {
+            Console.WriteLine("Interrupted.");
+            return 130;
+        }
+    }
+
+    private static async Task<int> RunAsync(BenchOptions options, string dll, CancellationToken cancellationToken)
+    {
         await using var azurite = await AzuriteProcess.StartAsync();
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
         {
             Timeout = TimeSpan.FromSeconds(10),
         };
 
-        await LaunchAsync(dll, azurite.ConnectionString, client); // seeds the catalog; not measured
+        await LaunchAsync(dll, azurite.ConnectionString, client, cancellationToken); // seeds the catalog; not measured
         Console.WriteLine();
         Console.WriteLine("| Launch | openapi.json (s) | catalog list (s) |");
         Console.WriteLine("|-------:|-----------------:|-----------------:|");
         var launches = new List<(double OpenApi, double Catalog)>();
         for (var i = 1; i <= options.Launches; i++)
         {
-            var (openApi, catalog) = await LaunchAsync(dll, azurite.ConnectionString, client);
+            var (openApi, catalog) = await LaunchAsync(dll, azurite.ConnectionString, client, cancellationToken);
             launches.Add((openApi.TotalSeconds, catalog.TotalSeconds));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {i,6} | {openApi.TotalSeconds,16:F2} | {catalog.TotalSeconds,16:F2} |"));
         }
@@ -46,7 +60,8 @@ public static class StartupMode
         return 0;
     }
 
-    private static async Task<(TimeSpan OpenApi, TimeSpan Catalog)> LaunchAsync(string dll, string storage, HttpClient client)
+    private static async Task<(TimeSpan OpenApi, TimeSpan Catalog)> LaunchAsync(
+        string dll, string storage, HttpClient client, CancellationToken cancellationToken)
     {
         var url = $"http://127.0.0.1:{Loopback.FreePort()}";
         var start = new ProcessStartInfo("dotnet")
@@ -71,8 +86,9 @@ public static class StartupMode
         process.BeginErrorReadLine();
         try
         {
-            var openApi = await FirstOkAsync(client, new Uri(url + "/api/openapi.json"), process, launched);
-            var catalog = await FirstOkAsync(client, new Uri(url + HttpThroughputMode.CatalogPath + HttpThroughputMode.CatalogQuery), process, launched);
+            var openApi = await FirstOkAsync(client, new Uri(url + "/api/openapi.json"), process, launched, cancellationToken);
+            var catalog = await FirstOkAsync(client, new Uri(url + HttpThroughputMode.CatalogPath + HttpThroughputMode.CatalogQuery),
+                process, launched, cancellationToken);
             return (openApi, catalog);
         }
         finally
@@ -83,16 +99,16 @@ public static class StartupMode
     }
 
     /// <summary>Polls until a 200, and returns the time since launch; bounded by <see cref="LaunchTimeout"/>.</summary>
-    private static async Task<TimeSpan> FirstOkAsync(HttpClient client, Uri uri, Process process, long launched)
+    private static async Task<TimeSpan> FirstOkAsync(HttpClient client, Uri uri, Process process, long launched, CancellationToken cancellationToken)
     {
         while (true)
         {
             try
             {
-                using var response = await client.GetAsync(uri);
+                using var response = await client.GetAsync(uri, cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
-                    await response.Content.ReadAsByteArrayAsync();
+                    await response.Content.ReadAsByteArrayAsync(cancellationToken);
                     return Stopwatch.GetElapsedTime(launched);
                 }
             }
@@ -102,7 +118,7 @@ public static class StartupMode
             }
             if (process.HasExited) throw new InvalidOperationException($"DevHost exited with code {process.ExitCode} while starting.");
             if (Stopwatch.GetElapsedTime(launched) > LaunchTimeout) throw new TimeoutException($"No 200 from {uri} within {LaunchTimeout.TotalSeconds} s.");
-            await Task.Delay(PollInterval);
+            await Task.Delay(PollInterval, cancellationToken);
         }
     }
 

@@ -15,7 +15,7 @@ public static partial class WrkCrossCheck
     public static bool IsInstalled() =>
         Environment.GetEnvironmentVariable("PATH")?.Split(':').Any(dir => File.Exists(Path.Combine(dir, "wrk"))) == true;
 
-    public static async Task<WrkResult> RunAsync(Uri url, int connections, int seconds)
+    public static async Task<WrkResult> RunAsync(Uri url, int connections, int seconds, CancellationToken cancellationToken)
     {
         var start = new ProcessStartInfo("wrk")
         {
@@ -27,7 +27,8 @@ public static partial class WrkCrossCheck
         using var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start wrk.");
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(seconds + 30));
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(TimeSpan.FromSeconds(seconds + 30));
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -35,6 +36,7 @@ public static partial class WrkCrossCheck
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            cancellationToken.ThrowIfCancellationRequested();
             throw new TimeoutException($"wrk did not finish within {seconds + 30} s.");
         }
         var text = await output;
