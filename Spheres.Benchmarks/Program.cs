@@ -1,3 +1,16 @@
 using BenchmarkDotNet.Running;
+using Spheres.Benchmarks.Http;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `http` and `startup` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
+return args.FirstOrDefault() switch
+{
+    "http" => await HttpThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
+    "startup" => await StartupMode.RunAsync(BenchOptions.Parse(args[1..])),
+    _ => RunBenchmarkDotNet(args),
+};
+
+static int RunBenchmarkDotNet(string[] args)
+{
+    BenchmarkSwitcher.FromAssembly(typeof(HttpThroughputMode).Assembly).Run(args);
+    return 0;
+}

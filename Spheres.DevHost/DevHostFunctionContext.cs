@@ -9,7 +9,10 @@ namespace Spheres.DevHost;
 internal sealed class DevHostFunctionContext(string functionName, IServiceProvider services, CancellationToken cancellationToken)
     : FunctionContext
 {
-    public override string InvocationId { get; } = Guid.NewGuid().ToString();
+    private string? _invocationId;
+
+    /// <summary>A new id per invocation, made on first read: functions rarely read it, and Guid.NewGuid measured about 1.6 µs on Linux (docs/performance.md).</summary>
+    public override string InvocationId => LazyInitializer.EnsureInitialized(ref _invocationId, static () => Guid.NewGuid().ToString());
     public override string FunctionId => functionName;
     public override TraceContext TraceContext => throw Unsupported(nameof(TraceContext));
     public override BindingContext BindingContext => throw Unsupported(nameof(BindingContext));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
@@ -13,15 +14,22 @@ namespace Spheres.DevHost;
 /// </summary>
 public static class FunctionInvoker
 {
+    private static readonly ConcurrentDictionary<MethodInfo, CompiledFunction> Compiled = new();
+
     public static async Task InvokeHttpAsync(MethodInfo method, string functionName, HttpContext context)
     {
+        var function = Compiled.GetOrAdd(method, CompiledFunction.Of);
         var functionContext = new DevHostFunctionContext(functionName, context.RequestServices, context.RequestAborted);
-        var arguments = method.GetParameters().Select(p => BindHttp(p, context, functionContext)).ToArray();
-        var result = await CallAsync(method, context.RequestServices, arguments).ConfigureAwait(false);
+        var arguments = new object?[function.Parameters.Length];
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            arguments[i] = BindHttp(function.Parameters[i], context, functionContext);
+        }
+        var result = await CallAsync(function, context.RequestServices, arguments).ConfigureAwait(false);
         switch (result)
         {
             case IActionResult action:
-                await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), new ActionDescriptor())).ConfigureAwait(false);
+                await action.ExecuteResultAsync(new ActionContext(context, context.GetRouteData(), function.ActionDescriptor)).ConfigureAwait(false);
                 break;
             case IResult httpResult:
                 await httpResult.ExecuteAsync(context).ConfigureAwait(false);
@@ -36,13 +44,14 @@ public static class FunctionInvoker
 
     public static Task InvokeTimerAsync(TimerFunction function, IServiceProvider services, TimerInfo timer, CancellationToken cancellationToken)
     {
+        var compiled = Compiled.GetOrAdd(function.Method, CompiledFunction.Of);
         var functionContext = new DevHostFunctionContext(function.Name, services, cancellationToken);
-        var arguments = function.Method.GetParameters().Select(p =>
+        var arguments = compiled.Parameters.Select(p =>
             p.ParameterType == typeof(TimerInfo) ? timer
             : p.ParameterType == typeof(FunctionContext) ? functionContext
             : p.ParameterType == typeof(CancellationToken) ? (object)cancellationToken
             : throw new NotSupportedException($"Timer function {function.Name}: cannot bind parameter '{p.Name}'.")).ToArray();
-        return CallAsync(function.Method, services, arguments);
+        return CallAsync(compiled, services, arguments);
     }
 
     private static object? BindHttp(ParameterInfo parameter, HttpContext context, FunctionContext functionContext)
@@ -58,12 +67,12 @@ public static class FunctionInvoker
         return target == typeof(string) ? raw : TypeDescriptor.GetConverter(target).ConvertFromString(null, CultureInfo.InvariantCulture, raw);
     }
 
-    private static async Task<object?> CallAsync(MethodInfo method, IServiceProvider services, object?[] arguments)
+    private static async Task<object?> CallAsync(CompiledFunction function, IServiceProvider services, object?[] arguments)
     {
-        var instance = method.IsStatic ? null : ActivatorUtilities.CreateInstance(services, method.DeclaringType!);
+        var instance = function.CreateInstance?.Invoke(services);
         try
         {
-            var returned = method.Invoke(instance, arguments);
+            var returned = function.Method.Invoke(instance, arguments);
             if (returned is not Task task)
             {
                 return returned;
@@ -79,6 +88,31 @@ public static class FunctionInvoker
         finally
         {
             (instance as IDisposable)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// What reflection answers once per function rather than per invocation: its parameters, how to
+    /// construct its class, and its action descriptor (per action, as MVC has it; results that write
+    /// themselves never read it).
+    /// </summary>
+    private sealed record CompiledFunction(MethodInfo Method, ParameterInfo[] Parameters, Func<IServiceProvider, object>? CreateInstance, ActionDescriptor ActionDescriptor)
+    {
+        public static CompiledFunction Of(MethodInfo method) =>
+            new(method, method.GetParameters(), method.IsStatic ? null : Constructor(method.DeclaringType!), new ActionDescriptor());
+
+        /// <summary>
+        /// With one public constructor, a factory resolves what <see cref="ActivatorUtilities.CreateInstance(IServiceProvider, Type, object[])"/>
+        /// would, without finding the constructor again; with several, CreateInstance keeps choosing per call.
+        /// </summary>
+        private static Func<IServiceProvider, object> Constructor(Type type)
+        {
+            if (type.GetConstructors().Length != 1)
+            {
+                return services => ActivatorUtilities.CreateInstance(services, type);
+            }
+            var factory = ActivatorUtilities.CreateFactory(type, Type.EmptyTypes);
+            return services => factory(services, null);
         }
     }
 }

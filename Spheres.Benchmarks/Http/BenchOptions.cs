@@ -1,0 +1,48 @@
+using System.Globalization;
+
+namespace Spheres.Benchmarks.Http;
+
+/// <summary>
+/// Options of the http and startup modes: <c>--seconds 10 --warmup 5 --connections 32 --rounds 2 --launches 5</c>,
+/// to see what DevHost's request logging costs, <c>--devhost-log-level Warning</c> (Logging:LogLevel:Default),
+/// and <c>--wrk</c> to measure both targets with wrk as well, when it is installed.
+/// </summary>
+public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk)
+{
+    private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var options = new BenchOptions(Seconds: 10, WarmupSeconds: 5, Connections: 32, Rounds: 2, Launches: 5, DevHostLogLevel: null, Wrk: false);
+        for (var i = 0; i < args.Length; i += 2)
+        {
+            if (args[i] == "--wrk")
+            {
+                options = options with { Wrk = true };
+                i--;
+                continue;
+            }
+            if (i + 1 >= args.Length) throw new ArgumentException($"{args[i]} needs a value.");
+            var text = args[i + 1];
+            if (args[i] == "--devhost-log-level")
+            {
+                options = LogLevels.Contains(text) ? options with { DevHostLogLevel = text }
+                    : throw new ArgumentException($"--devhost-log-level takes one of {string.Join(", ", LogLevels)}.");
+                continue;
+            }
+            var value = int.Parse(text, CultureInfo.InvariantCulture);
+            if (value < 1 || value > 10_000) throw new ArgumentOutOfRangeException(args[i], value, "Give a value from 1 to 10000.");
+            options = args[i] switch
+            {
+                "--seconds" => options with { Seconds = value },
+                "--warmup" => options with { WarmupSeconds = value },
+                "--connections" => options with { Connections = value },
+                "--rounds" => options with { Rounds = value },
+                "--launches" => options with { Launches = value },
+                _ => throw new ArgumentException(
+                    $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --launches --devhost-log-level --wrk."),
+            };
+        }
+        return options;
+    }
+}
