@@ -1,11 +1,12 @@
 using BenchmarkDotNet.Running;
 using Spheres.Benchmarks.Http;
 
-// `http` and `startup` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
+// `http`, `startup` and `deliveries` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "http" => await HttpThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "startup" => await StartupMode.RunAsync(BenchOptions.Parse(args[1..])),
+    "deliveries" => await DeliveryThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -42,6 +42,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<IntegrationDirectory>();
         services.TryAddSingleton<MessageStore>();
         services.TryAddSingleton<MessageQueues>();
+        services.TryAddSingleton<TenantUsageGate>();
         services.TryAddSingleton<MessagePipeline>();
         services.TryAddSingleton<TelegramWebhook>();
         services.TryAddSingleton<MetaWebhook>();

@@ -5,9 +5,10 @@ namespace Spheres.Benchmarks.Http;
 /// <summary>
 /// Options of the http and startup modes: <c>--seconds 10 --warmup 5 --connections 32 --rounds 2 --launches 5</c>,
 /// to see what DevHost's request logging costs, <c>--devhost-log-level Warning</c> (Logging:LogLevel:Default),
-/// and <c>--wrk</c> to measure both targets with wrk as well, when it is installed.
+/// <c>--wrk</c> to measure both targets with wrk as well, when it is installed, and for the deliveries mode
+/// <c>--tenants 8</c> to spread the deliveries over several tenants.
 /// </summary>
-public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk)
+public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk, int Tenants = 1)
 {
     private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
 
@@ -38,6 +39,7 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
                 "--warmup" => options with { WarmupSeconds = value },
                 "--connections" => options with { Connections = value },
                 "--rounds" => options with { Rounds = value },
+                "--tenants" => options with { Tenants = value },
                 "--launches" => options with { Launches = value },
                 _ => throw new ArgumentException(
                     $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --launches --devhost-log-level --wrk."),

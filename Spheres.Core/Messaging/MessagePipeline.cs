@@ -21,11 +21,11 @@ namespace Spheres.Core.Messaging;
 /// </summary>
 public sealed class MessagePipeline(
     MessageStore store, MessageQueues queues, IntegrationDirectory directory, CatalogService catalog,
-    IWorkingScheduleSource schedules, TimeProvider time, ILogger<MessagePipeline> logger)
+    IWorkingScheduleSource schedules, TenantUsageGate usageGate, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
-    private const int MaxStoreAttempts = 25;
+    private const int MaxStoreAttempts = 10;
 
     public async Task<InboundMessage> ProcessAsync(RoutedMessage routed, CancellationToken cancellationToken)
     {
@@ -34,58 +34,82 @@ public sealed class MessagePipeline(
             ?? throw ProblemException.NotFound("The integration of this delivery no longer exists.");
         var profile = await directory.ProfileAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
-        var plan = Plan.FromStored(profile.Plan);
-        var message = routed.Message;
-        var id = message.MessageId(routed.IntegrationId);
-
-        for (var attempt = 1; ; attempt++)
+        var now = time.GetUtcNow();
+        MessageStore.StoreOutcome outcome;
+        InboundMessage stored;
+        if (await UncountedDecisionAsync(integration, profile, now, cancellationToken).ConfigureAwait(false) is { } early)
         {
-            var now = time.GetUtcNow();
-            var (decision, reply, usage) = await DecideAsync(integration, profile, plan, now, cancellationToken).ConfigureAwait(false);
-            var candidate = new InboundMessage(routed.TenantId, routed.IntegrationId, id, message.Provider, message.ExternalId,
-                message.Sender, message.Text, message.ReceivedAt, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
-            var counted = decision == MessageDecision.Agent ? (UsagePeriod.Containing(now), usage!) : ((UsagePeriod, MessageStore.Usage)?)null;
-            var (outcome, stored) = await store.TryStoreAsync(candidate, counted, cancellationToken).ConfigureAwait(false);
-            switch (outcome)
-            {
-                case MessageStore.StoreOutcome.Stored:
-                    return await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
-                case MessageStore.StoreOutcome.Duplicate:
-                    return await CompleteDuplicateAsync(candidate, cancellationToken).ConfigureAwait(false);
-                case MessageStore.StoreOutcome.UsageChanged when attempt < MaxStoreAttempts:
-                    // Another message was counted meanwhile: decide again on the new count.
-                    await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(5, 20 * Math.Min(attempt, 10))), cancellationToken)
-                        .ConfigureAwait(false);
-                    continue;
-                default:
-                    throw ProblemException.StorageUnavailable();
-            }
+            (outcome, stored, _) = await store.TryStoreAsync(Candidate(routed, early.Decision, early.Reply, now), null, cancellationToken)
+                .ConfigureAwait(false);
         }
+        else
+        {
+            (outcome, stored) = await StoreCountedAsync(routed, profile, cancellationToken).ConfigureAwait(false);
+        }
+        return outcome == MessageStore.StoreOutcome.Stored
+            ? await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false)
+            : await CompleteDuplicateAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<(MessageDecision, string?, MessageStore.Usage?)> DecideAsync(
-        Integration integration, TenantProfile profile, Plan plan, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed.</summary>
+    private async Task<(MessageDecision Decision, string? Reply)?> UncountedDecisionAsync(
+        Integration integration, TenantProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
         if (integration.Status != IntegrationStatus.Active)
         {
-            return (MessageDecision.Inactive, null, null);
+            return (MessageDecision.Inactive, null);
         }
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
         // Hours kept from a plan that no longer has them are not applied: the agent answers around the clock.
-        if (supportsHours && PlanPolicy.Allows(plan, PlanFeature.WorkingHours))
+        if (supportsHours && PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.WorkingHours))
         {
             var schedule = await schedules.GetAsync(profile.TenantId, integration.Id, profile.TimeZone, cancellationToken).ConfigureAwait(false);
             var instant = Instant.FromDateTimeOffset(now);
             if (!schedule.IsOpenAt(instant))
             {
-                return (MessageDecision.OutOfHours, OutOfHoursReplies.Render(schedule, integration, profile, instant), null);
+                return (MessageDecision.OutOfHours, OutOfHoursReplies.Render(schedule, integration, profile, instant));
             }
         }
-        var usage = await store.ReadUsageAsync(profile.TenantId, UsagePeriod.Containing(now), cancellationToken).ConfigureAwait(false);
-        return usage.Count >= plan.MessagesPerMonth
-            ? (MessageDecision.QuotaExceeded, QuotaReply(profile), usage)
-            : (MessageDecision.Agent, null, usage);
+        return null;
+    }
+
+    /// <summary>
+    /// Agent or quota_exceeded, decided on the month's counter and stored with its increment in one
+    /// transaction; an ETag conflict (another instance counted meanwhile) reads the counter again.
+    /// </summary>
+    private async Task<(MessageStore.StoreOutcome, InboundMessage)> StoreCountedAsync(
+        RoutedMessage routed, TenantProfile profile, CancellationToken cancellationToken)
+    {
+        var limit = Plan.FromStored(profile.Plan).MessagesPerMonth;
+        using var _ = await usageGate.EnterAsync(routed.TenantId, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= MaxStoreAttempts; attempt++)
+        {
+            var now = time.GetUtcNow();
+            var period = UsagePeriod.Containing(now);
+            var usage = usageGate.Known(routed.TenantId, period)
+                ?? await store.ReadUsageAsync(routed.TenantId, period, cancellationToken).ConfigureAwait(false);
+            var candidate = usage.Count >= limit
+                ? Candidate(routed, MessageDecision.QuotaExceeded, QuotaReply(profile), now)
+                : Candidate(routed, MessageDecision.Agent, null, now);
+            var (outcome, stored, counter) = await store.TryStoreAsync(candidate,
+                candidate.Decision == MessageDecision.Agent ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
+            if (outcome == MessageStore.StoreOutcome.UsageChanged)
+            {
+                usageGate.Forget(routed.TenantId);
+                continue;
+            }
+            if (counter is not null) usageGate.Remember(routed.TenantId, period, counter);
+            return (outcome, stored);
+        }
+        throw ProblemException.StorageUnavailable(); // the counter kept changing under us: let the provider retry
+    }
+
+    private static InboundMessage Candidate(RoutedMessage routed, MessageDecision decision, string? reply, DateTimeOffset now)
+    {
+        var m = routed.Message;
+        return new InboundMessage(routed.TenantId, routed.IntegrationId, m.MessageId(routed.IntegrationId), m.Provider, m.ExternalId,
+            m.Sender, m.Text, m.ReceivedAt, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
     }
 
     /// <summary>What the customer is told when the month's messages are used up: a person will answer.</summary>

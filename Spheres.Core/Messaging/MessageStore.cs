@@ -30,7 +30,8 @@ public sealed class MessageStore(SpheresStorage storage)
     /// Inserts the message (and, when <paramref name="countAgainst"/> is given, the counter
     /// incremented from the value read with its ETag), all or nothing.
     /// </summary>
-    public async Task<(StoreOutcome Outcome, InboundMessage Message)> TryStoreAsync(
+    /// <returns>The outcome, the message (with its ETag when stored) and, when it was counted, the counter as written.</returns>
+    public async Task<(StoreOutcome Outcome, InboundMessage Message, Usage? Counter)> TryStoreAsync(
         InboundMessage message, (UsagePeriod Period, Usage Read)? countAgainst, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
@@ -45,15 +46,16 @@ public sealed class MessageStore(SpheresStorage storage)
         try
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            return (StoreOutcome.Stored, message with { ETag = response.Value[0].Headers.ETag?.ToString() });
+            var counter = countAgainst is { } counted ? new Usage(counted.Read.Count + 1, response.Value[1].Headers.ETag) : null;
+            return (StoreOutcome.Stored, message with { ETag = response.Value[0].Headers.ETag?.ToString() }, counter);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
         {
-            return (StoreOutcome.Duplicate, message);
+            return (StoreOutcome.Duplicate, message, null);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && e.Status is 409 or 412)
         {
-            return (StoreOutcome.UsageChanged, message);
+            return (StoreOutcome.UsageChanged, message, null);
         }
     }
 

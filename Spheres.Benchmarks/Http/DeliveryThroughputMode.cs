@@ -1,0 +1,171 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Spheres.Core.Configuration;
+using Spheres.DevHost;
+
+namespace Spheres.Benchmarks.Http;
+
+/// <summary>
+/// Inbound messages per second through DevHost (a signed WhatsApp delivery each: verify, route,
+/// decide, store with the counter, enqueue, mark) beside Azurite's own rate of single-entity
+/// inserts, measured alternately in the same run. A warm delivery makes 3 storage requests
+/// (TelegramWebhookTests.A_warm_delivery_costs_three_storage_round_trips asserts it), so a pipeline
+/// bound by storage would reach about a third of the insert rate. One tenant's counted messages
+/// go through its counter one at a time; <c>--tenants</c> spreads the deliveries over several.
+/// </summary>
+public static class DeliveryThroughputMode
+{
+    private const string AppSecret = "benchmark-meta-app-secret";
+
+    public static async Task<int> RunAsync(BenchOptions options)
+    {
+        var report = Console.Out;
+        Console.SetOut(TextWriter.Null); // DevHost's request log would drown the report
+        try
+        {
+            return await RunAsync(options, report);
+        }
+        finally
+        {
+            Console.SetOut(report);
+        }
+    }
+
+    private static async Task<int> RunAsync(BenchOptions options, TextWriter report)
+    {
+        HttpThroughputMode.PrintMachine(report, $"deliveries: {options.Connections} concurrent senders to {options.Tenants} tenant(s), {options.WarmupSeconds} s warm-up + " +
+            $"{options.Seconds} s measured per phase, {options.Rounds} rounds", servesHere: true);
+        using var interruption = new Interruption();
+        await using var azurite = await AzuriteProcess.StartAsync();
+        var url = $"http://127.0.0.1:{Loopback.FreePort()}";
+        var settings = HttpThroughputMode.DevHostSettings(azurite.ConnectionString).ToDictionary(s => s.Key, s => (string?)s.Value);
+        settings[SettingNames.MetaAppSecret] = AppSecret;
+        settings[SettingNames.LocalCredentialKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        settings["Logging:LogLevel:Default"] = "Warning";
+        await using var devHost = DevHostApplication.Create(["--urls", url], builder => builder.Configuration.AddInMemoryCollection(settings));
+        await devHost.StartAsync();
+        using var client = LoadGenerator.CreateClient(options.Connections);
+        client.BaseAddress = new Uri(url);
+        var phoneNumberIds = new List<string>();
+        for (var t = 0; t < options.Tenants; t++) phoneNumberIds.Add(await ConnectWhatsAppAsync(client));
+
+        var table = new TableClient(azurite.ConnectionString, "BenchmarkInserts");
+        await table.CreateIfNotExistsAsync();
+        long sequence = 0;
+        var targets = new (string Name, Func<Task<bool>> Once)[]
+        {
+            ("deliveries", async () =>
+            {
+                var n = Interlocked.Increment(ref sequence);
+                using var response = await client.SendAsync(Delivery(phoneNumberIds[(int)(n % phoneNumberIds.Count)], n));
+                return response.IsSuccessStatusCode;
+            }),
+            ("inserts", async () =>
+            {
+                var n = Interlocked.Increment(ref sequence);
+                await table.AddEntityAsync(new TableEntity("p" + (n % 64), n.ToString(CultureInfo.InvariantCulture)) { ["Text"] = "Доброго дня! Запис на п’ятницю?" });
+                return true;
+            }),
+        };
+
+        report.WriteLine();
+        report.WriteLine("| Round | Target     | Operations | Errors |   Ops/s | p50 (ms) | p99 (ms) |");
+        report.WriteLine("|------:|------------|-----------:|-------:|--------:|---------:|---------:|");
+        var rates = new List<(string Name, double Rate)>();
+        for (var round = 1; round <= options.Rounds; round++)
+        {
+            foreach (var (name, once) in targets)
+            {
+                await MeasureAsync(once, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), interruption.Token);
+                var (operations, errors, elapsed, p50, p99) = await MeasureAsync(once, options.Connections, TimeSpan.FromSeconds(options.Seconds), interruption.Token);
+                if (interruption.Token.IsCancellationRequested) return 130;
+                rates.Add((name, operations / elapsed.TotalSeconds));
+                report.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {round,5} | {name,-10} | {operations,10} | {errors,6} | {operations / elapsed.TotalSeconds,7:F0} | {p50,8:F2} | {p99,8:F2} |"));
+            }
+        }
+        var ratio = rates.Where(r => r.Name == "deliveries").Average(r => r.Rate) / rates.Where(r => r.Name == "inserts").Average(r => r.Rate);
+        report.WriteLine();
+        report.WriteLine(string.Create(CultureInfo.InvariantCulture, $"deliveries/s ÷ Azurite single inserts/s = {ratio:F3} (3 storage requests per delivery: 0.33 would be storage-bound)"));
+        await devHost.StopAsync();
+        return 0;
+    }
+
+    /// <summary>A professional tenant with an active WhatsApp number, through the public API.</summary>
+    private static async Task<string> ConnectWhatsAppAsync(HttpClient client)
+    {
+        var email = $"bench-{Guid.NewGuid():N}@example.com";
+        var registered = await (await client.PostAsJsonAsync("/api/accounts/register/", new
+        {
+            email, password = "benchmark-password", name = "Bench", business_name = "Bench Salon", sphere_slug = "beauty", country = "UA",
+        })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var token = registered.GetProperty("access_token").GetString();
+        var tenantId = registered.GetProperty("profile").GetProperty("tenant_id").GetString();
+        var plan = new HttpRequestMessage(HttpMethod.Put, $"/api/admin/tenants/{tenantId}/plan/") { Content = JsonContent.Create(new { plan = "professional" }) };
+        plan.Headers.Add("x-functions-key", HttpThroughputMode.FunctionKey);
+        (await client.SendAsync(plan)).EnsureSuccessStatusCode();
+
+        var phoneNumberId = Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(CultureInfo.InvariantCulture);
+        var create = new HttpRequestMessage(HttpMethod.Post, "/api/integrations/api/")
+        {
+            Content = JsonContent.Create(new { integration_type_slug = "whatsapp", settings = new { phone_number_id = phoneNumberId }, credentials = new { access_token = "benchmark" } }),
+        };
+        create.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var integration = await (await client.SendAsync(create)).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonElement>();
+        var activate = new HttpRequestMessage(HttpMethod.Post, $"/api/integrations/api/{integration.GetProperty("id").GetInt32()}/activate/");
+        activate.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        (await client.SendAsync(activate)).EnsureSuccessStatusCode();
+        return phoneNumberId;
+    }
+
+    private static HttpRequestMessage Delivery(string phoneNumberId, long n)
+    {
+        var body = JsonSerializer.SerializeToUtf8Bytes(new
+        {
+            @object = "whatsapp_business_account",
+            entry = new[] { new { id = "WABA", changes = new[] { new { field = "messages", value = new
+            {
+                messaging_product = "whatsapp",
+                metadata = new { display_phone_number = "380441234567", phone_number_id = phoneNumberId },
+                messages = new[] { new { from = "380671112233", id = $"wamid.bench{n}", timestamp = DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture), type = "text", text = new { body = "Доброго дня! Запис на п’ятницю?" } } },
+            } } } } },
+        });
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/webhooks/meta/") { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.Add("X-Hub-Signature-256", "sha256=" + Convert.ToHexStringLower(HMACSHA256.HashData(Encoding.UTF8.GetBytes(AppSecret), body)));
+        return request;
+    }
+
+    /// <summary>N closed-loop workers for a bounded time; latencies by nearest rank.</summary>
+    private static async Task<(long Operations, long Errors, TimeSpan Elapsed, double P50, double P99)> MeasureAsync(
+        Func<Task<bool>> once, int workers, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        long operations = 0, errors = 0;
+        var latencies = new List<double>[workers];
+        var watch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, workers).Select(async index =>
+        {
+            var mine = latencies[index] = [];
+            while (watch.Elapsed < duration && !cancellationToken.IsCancellationRequested && Interlocked.Read(ref errors) < 1_000)
+            {
+                var started = Stopwatch.GetTimestamp();
+                bool ok;
+                try { ok = await once(); }
+                catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException or TaskCanceledException) { ok = false; }
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                Interlocked.Increment(ref ok ? ref operations : ref errors);
+            }
+        }));
+        var elapsed = watch.Elapsed;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        double Percentile(double p) => all.Length == 0 ? 0 : all[Math.Min(all.Length - 1, (int)Math.Ceiling(p * all.Length) - 1)];
+        return (operations, errors, elapsed, Percentile(0.50), Percentile(0.99));
+    }
+}
