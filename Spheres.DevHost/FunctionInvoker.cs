@@ -78,7 +78,8 @@ public static class FunctionInvoker
                 return returned;
             }
             await task.ConfigureAwait(false);
-            return task.GetType().IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
+            // The declared type decides: an `async Task` method's runtime task is a generic box of VoidTaskResult.
+            return function.Method.ReturnType.IsGenericType ? task.GetType().GetProperty("Result")!.GetValue(task) : null;
         }
         catch (TargetInvocationException e) when (e.InnerException is not null)
         {

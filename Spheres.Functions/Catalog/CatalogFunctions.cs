@@ -70,9 +70,10 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
             var snapshot = await catalog.GetAsync(cancellationToken);
             var filter = new IntegrationTypeFilter(
                 Query(request, "sphere_id"), Query(request, "sphere_slug"), Query(request, "country"), Query(request, "integration_type"));
-            var types = CatalogService.FilterTypes(snapshot, filter);
+            // Keyed by the raw filters: a warm query is answered without filtering again; an invalid one throws and is never cached.
             var key = $"types:{filter.SphereId}|{filter.SphereSlug}|{filter.Country?.ToUpperInvariant()}|{filter.Kind}";
-            return responses.Answer(request, snapshot, key, () => types.Select(t => IntegrationTypeJson.From(t, snapshot)).ToList());
+            return responses.Answer(request, snapshot, key,
+                () => CatalogService.FilterTypes(snapshot, filter).Select(t => IntegrationTypeJson.From(t, snapshot)).ToList());
         });
 
     [Function("GetIntegrationType")]
