@@ -11,8 +11,9 @@ public static class ApiJson
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DictionaryKeyPolicy = null,
-        // Ukrainian and Polish text goes out as characters, not \u escapes; HTML-sensitive characters stay escaped.
-        Encoder = JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        // Ukrainian and Polish text and punctuation go out as characters, not \u escapes: these answers are
+        // JSON for API clients, never inlined into HTML, so the relaxed encoder is the readable and safe one.
+        Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = true,
