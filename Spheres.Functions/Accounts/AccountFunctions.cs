@@ -29,7 +29,6 @@ public sealed class AccountFunctions(
     [ApiResponse(400, "Invalid fields; errors names each one.")]
     [ApiResponse(409, "An account with this email exists.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/register")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -51,7 +50,6 @@ public sealed class AccountFunctions(
     [ApiResponse(400, "Email or password missing.")]
     [ApiResponse(401, "Wrong email or password.")]
     [ApiResponse(429, "5 failed sign-ins for this email within 15 minutes; wait Retry-After seconds.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/login")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -65,8 +63,6 @@ public sealed class AccountFunctions(
     [Function("GetProfile")]
     [ApiOperation(Tag, "The caller's profile. One storage point read.", RequiresBearer = true)]
     [ApiResponse(200, "The profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
-    [ApiResponse(401, "No or bad token.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> GetProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -84,9 +80,7 @@ public sealed class AccountFunctions(
     [ApiHeader("If-Match", "The ETag of the profile you read; a stale one is 409.")]
     [ApiResponse(200, "The updated profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid fields.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(409, "If-Match is stale.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> UpdateProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -102,8 +96,6 @@ public sealed class AccountFunctions(
     [Function("GetUsage")]
     [ApiOperation(Tag, "Messages handed to the AI agent this calendar month (UTC) against the plan's limit.", RequiresBearer = true)]
     [ApiResponse(200, "Usage.", Body = typeof(UsageJson))]
-    [ApiResponse(401, "No or bad token.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> GetUsage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/usage")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -19,8 +19,6 @@ public sealed class CatalogAdminFunctions(CatalogService catalog, ILogger<Catalo
     [Function("ReseedCatalog")]
     [ApiOperation("admin", "Reseed the catalog from the seed file now. Idempotent; safe to run concurrently.")]
     [ApiResponse(200, "The catalog storage now holds.", Body = typeof(ReseedResultJson))]
-    [ApiResponse(401, "Missing or wrong function key.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> Reseed(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/catalog/reseed")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -20,9 +20,7 @@ public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService
     [ApiOperation("admin", "Set a tenant's plan: free, starter or professional.", RequestBody = typeof(SetPlanRequest))]
     [ApiResponse(200, "The tenant's profile with the new plan.", Body = typeof(ProfileJson))]
     [ApiResponse(400, "Unknown plan.")]
-    [ApiResponse(401, "Missing or wrong function key.")]
     [ApiResponse(404, "No such tenant.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> SetPlan(
         [HttpTrigger(AuthorizationLevel.Function, "put", Route = "admin/tenants/{tenant_id}/plan")] HttpRequest request,
         string tenant_id,

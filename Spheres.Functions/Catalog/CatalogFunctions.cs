@@ -24,7 +24,6 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [ApiOperation(Tag, "List the active spheres, ordered by `order`.")]
     [ApiResponse(200, "The spheres.", Body = typeof(SphereJson[]), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(304, "Not modified (If-None-Match matched).")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> ListSpheres(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -40,7 +39,6 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [ApiResponse(200, "The sphere.", Body = typeof(SphereJson), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(404, "No active sphere has this slug.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> GetSphere(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres/{slug}")] HttpRequest request,
         string slug,
@@ -61,7 +59,6 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [ApiResponse(200, "The types.", Body = typeof(IntegrationTypeJson[]), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(400, "A filter names an unknown sphere, country or kind.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> ListIntegrationTypes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -81,7 +78,6 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [ApiResponse(200, "The type.", Body = typeof(IntegrationTypeJson), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(404, "No active type has this slug.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> GetIntegrationType(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types/{slug}")] HttpRequest request,
         string slug,

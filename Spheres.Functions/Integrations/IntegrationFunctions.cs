@@ -23,13 +23,10 @@ public sealed class IntegrationFunctions(
     IntegrationService integrations, IntegrationActivation activation, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
 {
     private const string Tag = "integrations";
-    private const string Problems503 = "Storage unavailable; retry after Retry-After.";
 
     [Function("ListIntegrations")]
     [ApiOperation(Tag, "The tenant's integrations, by id.", RequiresBearer = true)]
     [ApiResponse(200, "The integrations.", Body = typeof(IntegrationJson[]))]
-    [ApiResponse(401, "No or bad token.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -46,11 +43,9 @@ public sealed class IntegrationFunctions(
         Description = "Starts as pending. Credentials are stored in the vault and never returned. One integration per type.")]
     [ApiResponse(201, "Created.", Body = typeof(IntegrationJson), Headers = ["ETag", "Location"])]
     [ApiResponse(400, "Unknown type, or invalid settings or credentials (errors names the field, never its value).")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "The type is not of your sphere (sphere-mismatch) or not in your plan (plan-required).")]
     [ApiResponse(409, "You already have an integration of this type.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -65,9 +60,7 @@ public sealed class IntegrationFunctions(
     [Function("GetIntegration")]
     [ApiOperation(Tag, "One integration.", RequiresBearer = true)]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -84,10 +77,8 @@ public sealed class IntegrationFunctions(
     [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid settings or credentials.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "If-Match is stale.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Replace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -102,9 +93,7 @@ public sealed class IntegrationFunctions(
     [Function("DeleteIntegration")]
     [ApiOperation(Tag, "Disconnect (Telegram's webhook removed, routes freed) and delete, with its credentials.", RequiresBearer = true)]
     [ApiResponse(204, "Deleted.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -120,12 +109,10 @@ public sealed class IntegrationFunctions(
     [ApiOperation(Tag, "Activate: Telegram checks the token and sets the webhook; Meta channels claim their account id.", RequiresBearer = true)]
     [ApiResponse(200, "Active.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Required credentials or settings missing, or the provider refused them (status is then error).")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Not available in your sphere or plan any more.")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "The account id is connected to another integration.")]
     [ApiResponse(502, "The provider did not answer (status is then error).")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Activate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/activate")] HttpRequest request,
         int id,
@@ -139,9 +126,7 @@ public sealed class IntegrationFunctions(
     [Function("DeactivateIntegration")]
     [ApiOperation(Tag, "Deactivate: messages are no longer handed to the agent.", RequiresBearer = true)]
     [ApiResponse(200, "Inactive.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Deactivate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/deactivate")] HttpRequest request,
         int id,

@@ -35,9 +35,7 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]
     [ApiResponse(400, "Bad limit or cursor.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "The integration filter names no integration of yours.")]
-    [ApiResponse(503, "Storage unavailable; retry after Retry-After.")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken) =>

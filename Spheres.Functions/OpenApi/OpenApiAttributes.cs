@@ -11,8 +11,11 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
     /// <summary>The JSON request body's type, when the operation takes one.</summary>
     public Type? RequestBody { get; init; }
 
-    /// <summary>Whether the operation needs <c>Authorization: Bearer</c>.</summary>
+    /// <summary>Whether the operation needs <c>Authorization: Bearer</c> (401 is then documented for it).</summary>
     public bool RequiresBearer { get; init; }
+
+    /// <summary>True for the few operations that never touch storage (no 503 is documented for them).</summary>
+    public bool NoStorage { get; init; }
 }
 
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]

@@ -113,7 +113,8 @@ public static partial class OpenApiDocument
         if (security.Count > 0) operation["security"] = security;
 
         var responses = new JsonObject();
-        foreach (var response in function.Method.GetCustomAttributes<ApiResponseAttribute>().OrderBy(r => r.Status))
+        foreach (var response in function.Method.GetCustomAttributes<ApiResponseAttribute>().Concat(CommonResponses(function, doc))
+                     .DistinctBy(r => r.Status).OrderBy(r => r.Status))
         {
             responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(response);
         }
@@ -123,6 +124,17 @@ public static partial class OpenApiDocument
         }
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>
+    /// Answers every operation of a kind can give, added unless the function documents its own:
+    /// 401 for bearer and function-key operations, 503 wherever storage is read.
+    /// </summary>
+    private static IEnumerable<ApiResponseAttribute> CommonResponses(HttpFunction function, ApiOperationAttribute doc)
+    {
+        if (doc.RequiresBearer) yield return new ApiResponseAttribute(401, "No or bad token.");
+        if (!function.IsAnonymous) yield return new ApiResponseAttribute(401, "Missing or wrong function key.");
+        if (!doc.NoStorage) yield return new ApiResponseAttribute(503, "Storage unavailable; retry after the Retry-After header.");
     }
 
     private static JsonObject Response(ApiResponseAttribute response)

@@ -8,7 +8,7 @@ namespace Spheres.Functions.OpenApi;
 public sealed class OpenApiFunctions
 {
     [Function("OpenApiDocument")]
-    [ApiOperation("meta", "This API's OpenAPI 3.1 document.")]
+    [ApiOperation("meta", "This API's OpenAPI 3.1 document.", NoStorage = true)]
     [ApiResponse(200, "The document.")]
     public IActionResult Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>

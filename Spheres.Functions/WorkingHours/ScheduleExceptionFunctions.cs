@@ -18,16 +18,13 @@ namespace Spheres.Functions.WorkingHours;
 public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptions, AccessTokens tokens, ILogger<ScheduleExceptionFunctions> logger)
 {
     private const string Tag = "working-hours";
-    private const string Problems503 = "Storage unavailable; retry after Retry-After.";
 
     [Function("ListWorkingHoursExceptions")]
     [ApiOperation(Tag, "The integration's exceptions: dated ones by date, then recurring ones.", RequiresBearer = true,
         Description = "Allowed on every plan.")]
     [ApiResponse(200, "The exceptions.", Body = typeof(ScheduleExceptionJson[]))]
     [ApiResponse(400, "The integration's type has no working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
@@ -49,12 +46,10 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
                       "It is addressed for DELETE as YYYY-MM-DD, or as MM-DD when recurring.")]
     [ApiResponse(201, "Created.", Body = typeof(ScheduleExceptionJson), Headers = ["Location"])]
     [ApiResponse(400, "Invalid date, ranges (errors names ranges[i].start_time…) or name, or a type without working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "An exception on this date (or recurring on this month and day) exists already.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
@@ -74,11 +69,9 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
         Description = "A dated and a recurring exception on the same day are two exceptions with two addresses: 2026-12-25 and 12-25.")]
     [ApiResponse(204, "Deleted.")]
     [ApiResponse(400, "{date} is neither YYYY-MM-DD nor MM-DD.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "No such exception, or the integration is not yours or not there.")]
     [ApiResponse(409, "Other edits of this schedule kept winning; try again.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}/working_hours/exceptions/{date}")] HttpRequest request,
         int id,

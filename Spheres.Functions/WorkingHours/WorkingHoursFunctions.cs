@@ -23,7 +23,6 @@ namespace Spheres.Functions.WorkingHours;
 public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, AccessTokens tokens, ILogger<WorkingHoursFunctions> logger)
 {
     private const string Tag = "working-hours";
-    private const string Problems503 = "Storage unavailable; retry after Retry-After.";
     private const string Rules =
         "Times are HH:MM in the profile's time zone; an end earlier than the start runs past midnight; start = end is invalid. " +
         "Enabled rows of one integration may not overlap, an overnight row included; at most 28 rows a week.";
@@ -33,9 +32,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         Description = "Allowed on every plan. No rows: always open. Only rows that are all disabled: never open.")]
     [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "The integration's type has no working hours (problem type working-hours-unsupported).")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> GetWeek(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
@@ -52,12 +49,10 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "the answer lists the stored rows by weekday and start time. " + Rules)]
     [ApiResponse(200, "The stored week.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "Invalid rows: errors names them as rows[i] or rows[i].field, an overlap names both rows; or the type has no working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> ReplaceWeek(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
@@ -76,9 +71,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "Allowed on every plan; it evaluates the stored schedule.")]
     [ApiResponse(200, "The status.", Body = typeof(WorkingHoursStatusJson))]
     [ApiResponse(400, "The integration's type has no working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> GetStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/status")] HttpRequest request,
         int id,
@@ -95,9 +88,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     [ApiQuery("integration", typeof(int), "Only this integration's rows; an integration that is not yours is 404.")]
     [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "integration is not a number, or names a type without working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(404, "The integration in the filter is not yours or not there.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> ListRows(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/working-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -114,12 +105,10 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "integration); an overlap is reported under body and names the existing row by id. " + Rules)]
     [ApiResponse(201, "Created.", Body = typeof(WorkingHoursRowJson), Headers = ["Location"])]
     [ApiResponse(400, "Invalid row, an overlap with an existing row, a full week, or a type without working hours.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "The integration is not yours or not there.")]
     [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> CreateRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/working-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -139,12 +128,10 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "the week like a new row. " + Rules)]
     [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
     [ApiResponse(400, "Invalid row or an overlap with another row (named by id).")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
     [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> ReplaceRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
@@ -159,11 +146,9 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     [Function("DeleteWorkingHoursRow")]
     [ApiOperation(Tag, "Delete one row.", RequiresBearer = true)]
     [ApiResponse(204, "Deleted.")]
-    [ApiResponse(401, "No or bad token.")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
-    [ApiResponse(503, Problems503)]
     public Task<IActionResult> DeleteRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,

@@ -48,4 +48,22 @@ public sealed class OpenApiTests
         var reseed = document.GetProperty("paths").GetProperty("/api/admin/catalog/reseed").GetProperty("post");
         Assert.Equal(JsonValueKind.Array, reseed.GetProperty("security")[0].GetProperty("functionKey").ValueKind);
     }
+
+    [Fact]
+    public async Task Every_operation_documents_its_common_failures()
+    {
+        await using var host = await TestHost.StartSharedAsync();
+        var paths = (await (await host.Client.GetAsync("/api/openapi.json")).JsonAsync()).GetProperty("paths");
+        foreach (var operation in paths.EnumerateObject().SelectMany(p => p.Value.EnumerateObject()).Select(o => o.Value))
+        {
+            var responses = operation.GetProperty("responses");
+            var id = operation.GetProperty("operationId").GetString();
+            if (operation.TryGetProperty("security", out _))
+                Assert.True(responses.TryGetProperty("401", out _), $"{id} needs a token or key but documents no 401");
+            if (id is not ("OpenApiDocument" or "MetaWebhookVerification"))
+                Assert.True(responses.TryGetProperty("503", out _), $"{id} reads storage but documents no 503");
+        }
+        var profile = paths.GetProperty("/api/accounts/profile").GetProperty("get").GetProperty("responses");
+        Assert.Equal("application/problem+json", profile.GetProperty("401").GetProperty("content").EnumerateObject().Single().Name);
+    }
 }
