@@ -1,3 +1,4 @@
+using Spheres.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
@@ -43,8 +44,8 @@ public static class DeliveryThroughputMode
         HttpThroughputMode.PrintMachine(report, $"deliveries: {options.Connections} concurrent senders to {options.Tenants} tenant(s), {options.WarmupSeconds} s warm-up + " +
             $"{options.Seconds} s measured per phase, {options.Rounds} rounds", servesHere: true);
         using var interruption = new Interruption();
-        await using var azurite = await AzuriteProcess.StartAsync();
-        var url = $"http://127.0.0.1:{Loopback.FreePort()}";
+        await using var azurite = await AzuriteServer.StartAsync();
+        var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
         var settings = HttpThroughputMode.DevHostSettings(azurite.ConnectionString).ToDictionary(s => s.Key, s => (string?)s.Value);
         settings[SettingNames.MetaAppSecret] = AppSecret;
         settings[SettingNames.LocalCredentialKey] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));

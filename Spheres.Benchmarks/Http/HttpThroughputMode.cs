@@ -1,3 +1,4 @@
+using Spheres.Tests.Infrastructure;
 using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;
@@ -47,9 +48,9 @@ public static class HttpThroughputMode
         PrintMachine(report, $"http: {options.Connections} connections, {options.WarmupSeconds} s warm-up + {options.Seconds} s measured per phase, " +
             $"{options.Rounds} rounds; DevHost log level {options.DevHostLogLevel ?? "as configured"} (its log goes to a temporary file)", servesHere: true);
         using var interruption = new Interruption();
-        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var azurite = await AzuriteServer.StartAsync();
 
-        var devHostUrl = $"http://127.0.0.1:{Loopback.FreePort()}";
+        var devHostUrl = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
         var settings = DevHostSettings(azurite.ConnectionString).ToDictionary(s => s.Key, s => (string?)s.Value);
         if (options.DevHostLogLevel is { } level) settings["Logging:LogLevel:Default"] = level;
         await using var devHost = DevHostApplication.Create(["--urls", devHostUrl], builder => builder.Configuration.AddInMemoryCollection(settings));
@@ -64,7 +65,7 @@ public static class HttpThroughputMode
         var headers = CopiedHeaders.ToDictionary(h => h, h => string.Join(", ",
             first.Headers.TryGetValues(h, out var v) ? v : first.Content.Headers.TryGetValues(h, out var c) ? c : []));
 
-        var bareUrl = $"http://127.0.0.1:{Loopback.FreePort()}";
+        var bareUrl = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
         await using var bare = BareEndpoint.Create(bareUrl, CatalogPath, body, headers);
         await bare.StartAsync();
         using var bareClient = LoadGenerator.CreateClient(options.Connections);

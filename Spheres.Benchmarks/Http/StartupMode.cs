@@ -1,3 +1,4 @@
+using Spheres.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -36,7 +37,7 @@ public static class StartupMode
 
     private static async Task<int> RunAsync(BenchOptions options, string dll, CancellationToken cancellationToken)
     {
-        await using var azurite = await AzuriteProcess.StartAsync();
+        await using var azurite = await AzuriteServer.StartAsync();
         using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.Zero })
         {
             Timeout = TimeSpan.FromSeconds(10),
@@ -63,7 +64,7 @@ public static class StartupMode
     private static async Task<(TimeSpan OpenApi, TimeSpan Catalog)> LaunchAsync(
         string dll, string storage, HttpClient client, CancellationToken cancellationToken)
     {
-        var url = $"http://127.0.0.1:{Loopback.FreePort()}";
+        var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
         var start = new ProcessStartInfo("dotnet")
         {
             ArgumentList = { dll, "--urls", url },
