@@ -66,9 +66,8 @@ public sealed class AccountFunctions(
     public Task<IActionResult> GetProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var profile = await profiles.GetAsync(caller, cancellationToken);
             return await ProfileResponseAsync(profile, caller, cancellationToken);
         });
@@ -84,9 +83,8 @@ public sealed class AccountFunctions(
     public Task<IActionResult> UpdateProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<ProfilePatchRequest>(request, cancellationToken);
             var ifMatch = EntityTags.IfMatch(request);
             var profile = await profiles.UpdateAsync(caller, body.ToChanges(), ifMatch, cancellationToken);
@@ -99,9 +97,8 @@ public sealed class AccountFunctions(
     public Task<IActionResult> GetUsage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/usage")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return ApiResponse.Json(UsageJson.From(await profiles.GetUsageAsync(caller, cancellationToken)));
         });
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
 using Spheres.Core.Problems;
 using Spheres.Core.Storage;
@@ -53,6 +54,10 @@ public static class Api
                 "Something went wrong on our side. Try again; if it keeps failing, contact support."));
         }
     }
+
+    /// <summary>A tenant-scoped handler: the caller comes from the bearer token (401 otherwise), never from the request.</summary>
+    public static Task<IActionResult> RunAsCallerAsync(HttpRequest request, AccessTokens tokens, ILogger logger, Func<Caller, Task<ApiResponse>> handler) =>
+        RunAsync(request, logger, async () => await handler(await tokens.AuthenticateAsync(Bearer.Of(request)).ConfigureAwait(false)).ConfigureAwait(false));
 
     public static ApiResponse ToResponse(ProblemException problem)
     {

@@ -30,9 +30,8 @@ public sealed class IntegrationFunctions(
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var list = await integrations.ListAsync(caller, cancellationToken);
             return ApiResponse.Json(list.Select(IntegrationJson.From).ToList());
         });
@@ -49,9 +48,8 @@ public sealed class IntegrationFunctions(
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
             var view = await integrations.CreateAsync(caller, body.ToInput(), cancellationToken);
             return Answer(view, StatusCodes.Status201Created).WithHeader("Location", $"/api/integrations/api/{view.Integration.Id}/");
@@ -65,9 +63,8 @@ public sealed class IntegrationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return Answer(await integrations.GetAsync(caller, id, cancellationToken));
         });
 
@@ -83,9 +80,8 @@ public sealed class IntegrationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
             return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken));
         });
@@ -98,9 +94,8 @@ public sealed class IntegrationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             await integrations.DeleteAsync(caller, id, activation.DisconnectAsync, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status204NoContent);
         });
@@ -117,9 +112,8 @@ public sealed class IntegrationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/activate")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return Answer(await activation.ActivateAsync(caller, id, cancellationToken));
         });
 
@@ -131,9 +125,8 @@ public sealed class IntegrationFunctions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/deactivate")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return Answer(await activation.DeactivateAsync(caller, id, cancellationToken));
         });
 

@@ -39,9 +39,8 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var errors = new FieldErrors();
             int? integration = null;
             if (request.Query["integration"].FirstOrDefault() is { } rawIntegration)

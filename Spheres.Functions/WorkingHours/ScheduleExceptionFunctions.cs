@@ -29,9 +29,8 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var list = await exceptions.ListAsync(caller, id, cancellationToken);
             return ApiResponse.Json(list.Select(ScheduleExceptionJson.From).ToList());
         });
@@ -54,9 +53,8 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<ScheduleExceptionRequest>(request, cancellationToken);
             var created = await exceptions.CreateAsync(caller, id, body.ToInput(), cancellationToken);
             return ApiResponse.Json(ScheduleExceptionJson.From(created), StatusCodes.Status201Created)
@@ -77,9 +75,8 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
         int id,
         string date,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             await exceptions.DeleteAsync(caller, id, date, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status204NoContent);
         });

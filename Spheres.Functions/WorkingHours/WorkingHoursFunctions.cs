@@ -37,9 +37,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return Rows(await workingHours.GetWeekAsync(caller, id, cancellationToken));
         });
 
@@ -57,9 +56,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var rows = await RequestBody.ReadJsonArrayAsync<WeekRowRequest>(request, "rows", cancellationToken);
             return Rows(await workingHours.ReplaceWeekAsync(caller, id, rows.Select(r => r?.ToInput()).ToList(), cancellationToken));
         });
@@ -76,9 +74,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/status")] HttpRequest request,
         int id,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             return ApiResponse.Json(WorkingHoursStatusJson.From(await workingHours.GetStatusAsync(caller, id, cancellationToken)));
         });
 
@@ -92,9 +89,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     public Task<IActionResult> ListRows(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/working-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var filter = request.Query.TryGetValue("integration", out var value) ? value.ToString() : null;
             return Rows(await workingHours.ListRowsAsync(caller, filter, cancellationToken));
         });
@@ -112,9 +108,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     public Task<IActionResult> CreateRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/working-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<WorkingHoursRowRequest>(request, cancellationToken);
             var created = await workingHours.CreateRowAsync(caller, body.ToInput(), cancellationToken);
             return ApiResponse.Json(WorkingHoursRowJson.From(created), StatusCodes.Status201Created)
@@ -136,9 +131,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             var body = await RequestBody.ReadJsonAsync<WorkingHoursRowRequest>(request, cancellationToken);
             return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken)));
         });
@@ -153,9 +147,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var caller = await tokens.AuthenticateAsync(Bearer.Of(request));
             await workingHours.DeleteRowAsync(caller, rowId, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status204NoContent);
         });
