@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<Security.ClientRateLimiter>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();

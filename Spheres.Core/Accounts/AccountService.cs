@@ -19,6 +19,7 @@ public sealed class AccountService(
     /// </summary>
     public async Task<Registration> RegisterAsync(RegistrationInput input, CancellationToken cancellationToken)
     {
+        tokens.EnsureConfigured();
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var sphere = AccountValidation.ValidateRegistration(input, snapshot);
         var email = AccountValidation.NormalizeEmail(input.Email!);
@@ -56,7 +57,7 @@ public sealed class AccountService(
         errors.ThrowIfAny();
 
         var email = AccountValidation.NormalizeEmail(rawEmail!);
-        var throttleState = await throttle.EnsureAllowedAsync(email, cancellationToken).ConfigureAwait(false);
+        var reservation = await throttle.ReserveAsync(email, cancellationToken).ConfigureAwait(false);
         var entry = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
         var active = entry is { State: AccountStore.EmailState.Active };
         // An unknown email reads a (missing) user row and checks a dummy hash: the same work as a wrong password.
@@ -64,13 +65,9 @@ public sealed class AccountService(
             .ConfigureAwait(false);
         if (!passwords.Verify(user?.PasswordHash, password!))
         {
-            await throttle.RecordFailureAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
             throw ProblemException.Unauthorized("The email or the password is wrong.");
         }
-        if (throttleState is not null)
-        {
-            await throttle.ResetAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
-        }
+        await throttle.ClearAsync(reservation, cancellationToken).ConfigureAwait(false);
         return tokens.Issue(user!.TenantId, user.UserId);
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
+using Spheres.Core.Storage;
 
 namespace Spheres.Core.Webhooks;
 
@@ -18,18 +19,17 @@ public sealed class EventWebhooks(
     IConfiguration configuration, IntegrationDirectory directory, IntegrationEventStore events, TimeProvider time, ILogger<EventWebhooks> logger)
 {
     public static readonly TimeSpan CalendlyTolerance = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan ZoomTolerance = TimeSpan.FromMinutes(5);
 
     public async Task<EventOutcome> CalendlyAsync(string? signatureHeader, byte[] body, CancellationToken cancellationToken)
     {
         var key = Required(SettingNames.CalendlySigningKey);
-        var parts = (signatureHeader ?? "").Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
-        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, CultureInfo.InvariantCulture, out var seconds)
-            || !parts.TryGetValue("v1", out var v1) || !Signatures.HexMatches(Signatures.HmacSha256(key, t + ".", body), v1))
+        if (ParseCalendlySignature(signatureHeader) is not var (t, v1) || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || !Signatures.HexMatches(Signatures.HmacSha256(key, t + ".", body), v1))
         {
             throw WebhookRejected.Unauthorized("Calendly-Webhook-Signature is missing or does not match the body.");
         }
-        if ((time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > CalendlyTolerance)
+        if (!WithinReplayWindow(seconds, CalendlyTolerance))
         {
             throw WebhookRejected.Unauthorized("Calendly-Webhook-Signature is more than 3 minutes old: a replay is refused.");
         }
@@ -66,6 +66,12 @@ public sealed class EventWebhooks(
             || !Signatures.HexMatches(Signatures.HmacSha256(secret, $"v0:{timestamp}:", body), signature[prefix.Length..]))
         {
             throw WebhookRejected.Unauthorized("x-zm-signature is missing or does not match v0:{timestamp}:{body}.");
+        }
+        // Zoom's timestamp is in seconds (milliseconds in some deliveries); either way it must be recent.
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var stamp)
+            || !WithinReplayWindow(stamp > 100_000_000_000 ? stamp / 1000 : stamp, ZoomTolerance))
+        {
+            throw WebhookRejected.Unauthorized("x-zm-request-timestamp is more than 5 minutes old: a replay is refused.");
         }
         try
         {
@@ -110,11 +116,12 @@ public sealed class EventWebhooks(
     public async Task<EventOutcome> GoogleCalendarAsync(
         string? channelId, string? channelToken, string? resourceState, string? messageNumber, CancellationToken cancellationToken)
     {
-        var route = string.IsNullOrEmpty(channelId) ? null
-            : await directory.RouteAsync(WebhookRoutes.GoogleChannelKey(channelId), cancellationToken).ConfigureAwait(false);
+        var route = TableKeys.IsUrlSafeToken(channelId)
+            ? await directory.RouteAsync(WebhookRoutes.GoogleChannelKey(channelId!), cancellationToken).ConfigureAwait(false)
+            : null;
         var integration = route is null ? null : await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false);
-        var secrets = integration?.WebhookSecretRef is { } reference ? await directory.SecretAsync(reference, cancellationToken).ConfigureAwait(false) : null;
-        if (secrets?.GetValueOrDefault("channel_token") is not { } expected || !Signatures.TextMatches(expected, channelToken))
+        var expected = await directory.WebhookSecretAsync(integration, "channel_token", cancellationToken).ConfigureAwait(false);
+        if (expected is null || !Signatures.TextMatches(expected, channelToken))
         {
             throw WebhookRejected.Unauthorized("X-Goog-Channel-ID and X-Goog-Channel-Token do not name a channel of ours.");
         }
@@ -153,7 +160,27 @@ public sealed class EventWebhooks(
         return stored ? EventOutcome.Stored : EventOutcome.Repeat;
     }
 
-    private string Required(string setting) => configuration[setting] is { Length: > 0 } value && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal)
-        ? value
-        : throw new InvalidOperationException($"{setting} is not configured; deliveries cannot be verified.");
+    /// <summary><c>t=…,v1=…</c> with each part exactly once; null for anything else.</summary>
+    private static (string T, string V1)? ParseCalendlySignature(string? header)
+    {
+        string? t = null, v1 = null;
+        foreach (var part in (header ?? "").Split(',', StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair.Length != 2) return null;
+            switch (pair[0])
+            {
+                case "t" when t is null: t = pair[1]; break;
+                case "v1" when v1 is null: v1 = pair[1]; break;
+                case "t" or "v1": return null; // repeated: ambiguous, refused
+            }
+        }
+        return t is null || v1 is null ? null : (t, v1);
+    }
+
+    private bool WithinReplayWindow(long unixSeconds, TimeSpan tolerance) =>
+        unixSeconds is > 0 and < 253_402_300_799 // DateTimeOffset's range
+        && (time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(unixSeconds)).Duration() <= tolerance;
+
+    private string Required(string setting) => ConfiguredSecrets.Require(configuration, setting);
 }

@@ -20,8 +20,8 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
     /// <summary>The subscription handshake: the challenge when the verify token matches, else 403.</summary>
     public string Verify(string? mode, string? verifyToken, string? challenge)
     {
-        var expected = configuration[SettingNames.MetaVerifyToken];
-        if (mode != "subscribe" || string.IsNullOrEmpty(expected) || !Signatures.TextMatches(expected, verifyToken) || string.IsNullOrEmpty(challenge))
+        var expected = ConfiguredSecrets.Require(configuration, SettingNames.MetaVerifyToken);
+        if (mode != "subscribe" || !Signatures.TextMatches(expected, verifyToken) || string.IsNullOrEmpty(challenge))
         {
             throw WebhookRejected.Forbidden("hub.mode must be subscribe and hub.verify_token must match the configured verify token.");
         }
@@ -30,9 +30,9 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
 
     public async Task<IReadOnlyList<InboundMessage>> ReceiveAsync(string? signature, byte[] body, CancellationToken cancellationToken)
     {
-        var secret = configuration[SettingNames.MetaAppSecret];
+        var secret = ConfiguredSecrets.Require(configuration, SettingNames.MetaAppSecret);
         const string prefix = "sha256=";
-        if (string.IsNullOrEmpty(secret) || signature is null || !signature.StartsWith(prefix, StringComparison.Ordinal)
+        if (signature is null || !signature.StartsWith(prefix, StringComparison.Ordinal)
             || !Signatures.HexMatches(Signatures.HmacSha256(secret, body), signature[prefix.Length..]))
         {
             throw WebhookRejected.Unauthorized($"{SignatureHeader} is missing or is not the HMAC-SHA256 of the body with the app secret.");

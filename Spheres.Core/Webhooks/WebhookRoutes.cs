@@ -58,8 +58,10 @@ public sealed class WebhookRoutes(SpheresStorage storage)
         }
     }
 
+    /// <summary>The route of a key; null for a key nobody holds, or one that could not be a key at all.</summary>
     public async Task<WebhookRoute?> FindAsync(string key, CancellationToken cancellationToken)
     {
+        if (!TableKeys.IsValid(key)) return null;
         var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? ToRoute(row.Value!) : null;

@@ -35,6 +35,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
         _holdWhen = predicate;
     }
 
+    /// <summary>True once the held requests all met: the race a test set up really happened.</summary>
+    public bool Gathered => Volatile.Read(ref _held) >= _holdCount && _holdCount > 0;
+
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
 
     public static bool IsTable(HttpMessage m, string table) => m.Request.Uri.Path.Contains("/" + table, StringComparison.Ordinal);

@@ -68,6 +68,8 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.CalendlySigningKey] = CalendlySigningKey,
                 [SettingNames.ZoomWebhookSecret] = ZoomWebhookSecret,
                 [SettingNames.SquareSignatureKey] = SquareSignatureKey,
+                // Tests register many tenants from one address; RateLimitTests sets the real limit.
+                [SettingNames.RateLimitAuthPerMinute] = "100000",
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };
