@@ -17,7 +17,7 @@ public sealed class EventWebhookTests(WebhookFixture fixture) : IClassFixture<We
     {
         var tenant = await Host.RegisterAsync(plan: plan);
         var integration = await Host.CreateIntegrationAsync(tenant, slug,
-            new Dictionary<string, string> { [routingSetting] = accountId }, new { access_token = SecretSentinel.NewSecret(slug) });
+            new Dictionary<string, string> { [routingSetting] = accountId }, new { access_token = (await FakeProviderAccounts.Shared).TokenFor(slug, accountId) });
         await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
         return (tenant, integration.Id());
     }
