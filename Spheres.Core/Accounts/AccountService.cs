@@ -27,11 +27,9 @@ public sealed class AccountService(
         var tenantId = Guid.NewGuid().ToString("N");
         var userId = Guid.NewGuid().ToString("N");
 
-        if (!await store.TryClaimEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
-            && !await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false))
-        {
-            throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
-        }
+        var claim = await store.TryClaimEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+                    ?? await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+                    ?? throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
 
         var profile = new TenantProfile(tenantId, userId, sphere.Id, input.BusinessName!.Trim(), input.TimeZone ?? "UTC",
             input.Country is null ? null : AccountValidation.NormalizeCountry(input.Country), Plan.Default.Id, now, now);
@@ -39,7 +37,12 @@ public sealed class AccountService(
         try
         {
             await store.CreateTenantAsync(profile, owner, cancellationToken).ConfigureAwait(false);
-            await store.ActivateEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+            await store.ActivateEmailAsync(email, tenantId, userId, now, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            // Our claim lapsed and another registration took the email over: it is theirs.
+            throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
         }
         catch
         {
@@ -71,11 +74,13 @@ public sealed class AccountService(
         return tokens.Issue(user!.TenantId, user.UserId);
     }
 
-    private async Task<bool> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Azure.ETag?> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var existing = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
         return existing is { State: AccountStore.EmailState.Pending } && now - existing.ClaimedAt > AbandonedClaimAge
-            && await store.TryTakeOverEmailAsync(existing, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+            ? await store.TryTakeOverEmailAsync(existing, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     private async Task ReleaseQuietlyAsync(string email, string tenantId)

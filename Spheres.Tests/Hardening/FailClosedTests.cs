@@ -67,7 +67,7 @@ public sealed class FailClosedTests
         var email = Tenants.UniqueEmail();
         await AssertNotConfiguredAsync(await host.Client.PostAsJsonAsync("/api/accounts/register/", new
         {
-            email, password = Tenants.Password, name = "Olena", sphere_slug = "beauty",
+            email, password = Tenants.Password, name = "Olena", business_name = "Olena", sphere_slug = "beauty",
         }));
 
         // With the key back, the same email registers: nothing of the failed attempt was left behind.

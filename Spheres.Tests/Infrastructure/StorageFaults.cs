@@ -35,6 +35,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
         _holdWhen = predicate;
     }
 
+    /// <summary>Requests held so far (or released together).</summary>
+    public int Held => Volatile.Read(ref _held);
+
     /// <summary>True once the held requests all met: the race a test set up really happened.</summary>
     public bool Gathered => Volatile.Read(ref _held) >= _holdCount && _holdCount > 0;
 
