@@ -35,11 +35,11 @@ public sealed class EventWebhooks(
         }
         return await ParseAndStoreAsync("calendly", body, root =>
         {
-            var name = root.GetProperty("event").GetString()!;
+            var name = root.RequiredText("event");
             var payload = root.GetProperty("payload");
             var eventId = name + "|" + (payload.TryGetProperty("uri", out var uri) ? uri.GetString() : root.GetProperty("created_at").GetString());
             var kind = name switch { "invitee.created" => "booking_created", "invitee.canceled" => "booking_cancelled", _ => name };
-            return (WebhookRoutes.AccountKey("calendly", root.GetProperty("created_by").GetString()!), eventId, kind,
+            return (WebhookRoutes.AccountKey("calendly", root.RequiredText("created_by")), eventId, kind,
                 root.GetProperty("created_at").GetDateTimeOffset());
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -49,7 +49,7 @@ public sealed class EventWebhooks(
     {
         using var document = JsonDocument.Parse(body);
         if (document.RootElement.GetProperty("event").GetString() != "endpoint.url_validation") return null;
-        var plainToken = document.RootElement.GetProperty("payload").GetProperty("plainToken").GetString()!;
+        var plainToken = document.RootElement.GetProperty("payload").RequiredText("plainToken");
         return new Dictionary<string, string>
         {
             ["plainToken"] = plainToken,
@@ -77,18 +77,18 @@ public sealed class EventWebhooks(
         {
             if (ZoomValidation(body, secret) is { } validation) return (validation, EventOutcome.Ignored);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Zoom event.");
         }
         var outcome = await ParseAndStoreAsync("zoom", body, root =>
         {
-            var name = root.GetProperty("event").GetString()!;
+            var name = root.RequiredText("event");
             var payload = root.GetProperty("payload");
             var meeting = payload.TryGetProperty("object", out var o) && o.TryGetProperty("uuid", out var uuid) ? uuid.GetString() : "";
             var at = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("event_ts").GetInt64());
             var kind = name switch { "meeting.started" => "meeting_started", "meeting.ended" => "meeting_ended", _ => name };
-            return (WebhookRoutes.AccountKey("zoom", payload.GetProperty("account_id").GetString()!),
+            return (WebhookRoutes.AccountKey("zoom", payload.RequiredText("account_id")),
                 $"{name}|{meeting}|{root.GetProperty("event_ts").GetInt64()}", kind, at);
         }, cancellationToken).ConfigureAwait(false);
         return (null, outcome);
@@ -105,10 +105,10 @@ public sealed class EventWebhooks(
         }
         return await ParseAndStoreAsync("square", body, root =>
         {
-            var type = root.GetProperty("type").GetString()!;
+            var type = root.RequiredText("type");
             var kind = type switch { "booking.created" => "booking_created", "booking.updated" => "booking_updated", _ => type };
-            return (WebhookRoutes.AccountKey("square-appointments", root.GetProperty("merchant_id").GetString()!),
-                root.GetProperty("event_id").GetString()!, kind, root.GetProperty("created_at").GetDateTimeOffset());
+            return (WebhookRoutes.AccountKey("square-appointments", root.RequiredText("merchant_id")),
+                root.RequiredText("event_id"), kind, root.GetProperty("created_at").GetDateTimeOffset());
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -144,7 +144,7 @@ public sealed class EventWebhooks(
             parsed = read(document.RootElement);
             payload = document.RootElement.GetRawText();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed($"This is not a {provider} event in the documented shape.");
         }

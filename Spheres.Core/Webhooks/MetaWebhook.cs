@@ -79,7 +79,7 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
             }
             return messages;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Meta webhook delivery: object and entry[] are required, in the documented shape.");
         }
@@ -87,15 +87,15 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
 
     private static void ParseMessaging(string provider, JsonElement entry, List<(string, IncomingMessage)> messages)
     {
-        var accountId = entry.GetProperty("id").GetString()!;
+        var accountId = entry.RequiredText("id");
         if (!entry.TryGetProperty("messaging", out var events)) return;
         foreach (var item in events.EnumerateArray())
         {
             if (!item.TryGetProperty("message", out var message)) continue; // reads, deliveries, postbacks
             if (message.TryGetProperty("is_echo", out var echo) && echo.GetBoolean()) continue; // our own reply
             var routeKey = WebhookRoutes.AccountKey(provider == "messenger" ? "facebook-messenger" : provider, accountId);
-            messages.Add((routeKey, new IncomingMessage(provider, message.GetProperty("mid").GetString()!,
-                item.GetProperty("sender").GetProperty("id").GetString()!,
+            messages.Add((routeKey, new IncomingMessage(provider, message.RequiredText("mid"),
+                item.GetProperty("sender").RequiredText("id"),
                 message.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "",
                 DateTimeOffset.FromUnixTimeMilliseconds(item.GetProperty("timestamp").GetInt64()))));
         }
@@ -107,13 +107,13 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
         {
             var value = change.GetProperty("value");
             if (!value.TryGetProperty("messages", out var items)) continue; // statuses only: sent, delivered, read
-            var routeKey = WebhookRoutes.AccountKey("whatsapp", value.GetProperty("metadata").GetProperty("phone_number_id").GetString()!);
+            var routeKey = WebhookRoutes.AccountKey("whatsapp", value.GetProperty("metadata").RequiredText("phone_number_id"));
             foreach (var message in items.EnumerateArray())
             {
                 var text = message.TryGetProperty("text", out var t) ? t.GetProperty("body").GetString() ?? "" : "";
-                messages.Add((routeKey, new IncomingMessage("whatsapp", message.GetProperty("id").GetString()!,
-                    message.GetProperty("from").GetString()!, text,
-                    DateTimeOffset.FromUnixTimeSeconds(long.Parse(message.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture)))));
+                messages.Add((routeKey, new IncomingMessage("whatsapp", message.RequiredText("id"),
+                    message.RequiredText("from"), text,
+                    DateTimeOffset.FromUnixTimeSeconds(long.Parse(message.RequiredText("timestamp"), CultureInfo.InvariantCulture)))));
             }
         }
     }

@@ -50,7 +50,7 @@ public sealed class TelegramWebhook(IntegrationDirectory directory, MessagePipel
                 text ?? "",
                 DateTimeOffset.FromUnixTimeSeconds(message.GetProperty("date").GetInt64()));
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Telegram update: update_id and message.chat.id, message.date are required.");
         }
