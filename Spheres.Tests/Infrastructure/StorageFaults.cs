@@ -28,13 +28,12 @@ public sealed class StorageFaults : HttpPipelinePolicy
     /// </summary>
     public Race HoldUntilTogether(Func<HttpMessage, bool> predicate, int count, TimeSpan? timeout = null)
     {
-        var race = new Race(this, predicate, count, timeout ?? TimeSpan.FromSeconds(5));
-        _race = race;
-        return race;
+        return new Race(predicate, count, timeout ?? TimeSpan.FromSeconds(5)).AlsoOn(this);
     }
 
-    public sealed class Race(StorageFaults owner, Func<HttpMessage, bool> predicate, int count, TimeSpan timeout) : IDisposable
+    public sealed class Race(Func<HttpMessage, bool> predicate, int count, TimeSpan timeout) : IDisposable
     {
+        private readonly List<StorageFaults> _owners = [];
         private readonly TaskCompletionSource _together = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _arrived;
         private int _gaveUp;
@@ -54,7 +53,18 @@ public sealed class StorageFaults : HttpPipelinePolicy
             if (await Task.WhenAny(_together.Task, Task.Delay(timeout)) != _together.Task) Interlocked.Exchange(ref _gaveUp, 1);
         }
 
-        public void Dispose() => Interlocked.CompareExchange(ref owner._race, null, this);
+        /// <summary>Holds the other host's requests in the same race too: contenders from two app instances.</summary>
+        public Race AlsoOn(StorageFaults faults)
+        {
+            faults._race = this;
+            _owners.Add(faults);
+            return this;
+        }
+
+        public void Dispose()
+        {
+            foreach (var owner in _owners) Interlocked.CompareExchange(ref owner._race, null, this);
+        }
     }
 
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);

@@ -41,6 +41,18 @@ public class WebhookFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
+    /// <summary>
+    /// A second instance of the app on the same storage, fake Telegram, clock and credential key: what Azure
+    /// runs when it scales out. Requests to different instances race in storage, not in one process's locks.
+    /// </summary>
+    public async Task<TestHost> SecondInstanceAsync() => await TestHost.StartAsync(Azurite.ConnectionString,
+        new Dictionary<string, string?>
+        {
+            [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl,
+            [SettingNames.LocalCredentialKey] = Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[SettingNames.LocalCredentialKey],
+        },
+        s => s.AddSingleton<TimeProvider>(Clock));
+
     public async Task<int> QueuedForAsync(TenantSession tenant, string queue) =>
         (await DrainAsync(queue)).Count(m => m.GetProperty("tenant_id").GetString() == tenant.TenantId);
 
