@@ -60,9 +60,9 @@ public class WebhookFixture : IAsyncLifetime
 
     /// <summary>A tenant with an active Telegram bot: its webhook URL and the secret Telegram was given.</summary>
     public async Task<(TenantSession Tenant, int IntegrationId, string WebhookUrl, string Secret)> ActiveTelegramAsync(
-        string? plan = null, string country = "UA")
+        string? plan = null, string country = "UA", TenantSession? tenant = null)
     {
-        var tenant = await Host.RegisterAsync(country: country, plan: plan);
+        tenant ??= await Host.RegisterAsync(country: country, plan: plan);
         var token = SecretSentinel.NewTelegramToken();
         var integration = await Host.ConnectTelegramAsync(tenant, token);
         await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
