@@ -76,6 +76,21 @@ public class WebhookFixture : IAsyncLifetime
     public async Task<int> UsageAsync(TenantSession tenant) =>
         (await Host.GetJsonAsync(tenant, "/api/accounts/usage/")).GetProperty("messages_used").GetInt32();
 
+    /// <summary>
+    /// Delivers as Telegram does: a 503 (storage busy, e.g. two instances contending for one tenant's counter)
+    /// is delivered again after a pause, up to five times.
+    /// </summary>
+    public static async Task<HttpResponseMessage> DeliverWithRetriesAsync(TestHost host, string url, string secret, object update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await host.Client.SendAsync(Deliveries.Telegram(url, secret, update));
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5) return response;
+            Assert.NotNull(response.Headers.RetryAfter);
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+        }
+    }
+
     public static async Task OkAsync(HttpResponseMessage response) => await response.JsonAsync(HttpStatusCode.OK);
 }
 
