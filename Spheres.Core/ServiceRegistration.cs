@@ -30,6 +30,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<LoginThrottle>();
+        services.TryAddSingleton<Security.ClientRateLimiter>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();
@@ -38,6 +39,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<WebhookUrls>();
         services.TryAddSingleton<IntegrationService>();
         services.TryAddSingleton<IntegrationActivation>();
+        services.TryAddSingleton<TelegramWebhooks>();
         services.TryAddSingleton(CreateVault);
         services.TryAddSingleton<IntegrationDirectory>();
         services.TryAddSingleton<MessageStore>();
@@ -58,6 +60,8 @@ public static class ServiceRegistration
         services.TryAddSingleton<OutOfHoursReplies>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        // Nor for the ownership checks: every request carries a tenant's access token.
+        services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
     }
 

@@ -15,6 +15,7 @@ public static class FunctionsRegistration
     {
         services.AddSpheresCore(configuration);
         services.AddSingleton<CatalogResponses>();
+        services.AddHostedService<StartupChecks>();
         return services;
     }
 }

@@ -22,14 +22,25 @@ public sealed class AccessTokens
 
     private const int MinKeyBytes = 32;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
-    private readonly IConfiguration _configuration;
+    private readonly SymmetricSecurityKey? _signingKey;
     private readonly TimeProvider _time;
 
     public AccessTokens(IConfiguration configuration, TimeProvider time)
     {
-        _configuration = configuration;
+        var key = configuration[SettingNames.AuthSigningKey];
+        _signingKey = ConfiguredSecrets.IsUsable(key) && Encoding.UTF8.GetByteCount(key!) >= MinKeyBytes
+            ? new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key!))
+            : null;
         _time = time;
     }
+
+    public bool IsConfigured => _signingKey is not null;
+
+    /// <summary>
+    /// 503 <c>not-configured</c> without a usable signing key. Registration calls this before it
+    /// writes anything, so no account is created that could never be signed in to.
+    /// </summary>
+    public void EnsureConfigured() => SigningKey();
 
     public IssuedToken Issue(string tenantId, string userId)
     {
@@ -80,14 +91,6 @@ public sealed class AccessTokens
         return new Caller(tenantId, userId);
     }
 
-    private SymmetricSecurityKey SigningKey()
-    {
-        var key = _configuration[SettingNames.AuthSigningKey];
-        // An unresolved Key Vault reference arrives as its literal text: treat it as missing.
-        if (string.IsNullOrEmpty(key) || key.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) || Encoding.UTF8.GetByteCount(key) < MinKeyBytes)
-        {
-            throw new InvalidOperationException($"{SettingNames.AuthSigningKey} must be set to at least {MinKeyBytes} bytes.");
-        }
-        return new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key));
-    }
+    private SymmetricSecurityKey SigningKey() =>
+        _signingKey ?? throw ConfiguredSecrets.NotConfigured($"{SettingNames.AuthSigningKey} (at least {MinKeyBytes} bytes)");
 }

@@ -19,6 +19,7 @@ public sealed class AccountService(
     /// </summary>
     public async Task<Registration> RegisterAsync(RegistrationInput input, CancellationToken cancellationToken)
     {
+        tokens.EnsureConfigured();
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var sphere = AccountValidation.ValidateRegistration(input, snapshot);
         var email = AccountValidation.NormalizeEmail(input.Email!);
@@ -26,11 +27,9 @@ public sealed class AccountService(
         var tenantId = Guid.NewGuid().ToString("N");
         var userId = Guid.NewGuid().ToString("N");
 
-        if (!await store.TryClaimEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
-            && !await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false))
-        {
-            throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
-        }
+        var claim = await store.TryClaimEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+                    ?? await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+                    ?? throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
 
         var profile = new TenantProfile(tenantId, userId, sphere.Id, input.BusinessName!.Trim(), input.TimeZone ?? "UTC",
             input.Country is null ? null : AccountValidation.NormalizeCountry(input.Country), Plan.Default.Id, now, now);
@@ -38,7 +37,12 @@ public sealed class AccountService(
         try
         {
             await store.CreateTenantAsync(profile, owner, cancellationToken).ConfigureAwait(false);
-            await store.ActivateEmailAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+            await store.ActivateEmailAsync(email, tenantId, userId, now, claim, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Azure.RequestFailedException e) when (e.Status is 412 or 404)
+        {
+            // Our claim lapsed and another registration took the email over: it is theirs.
+            throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
         }
         catch
         {
@@ -56,7 +60,7 @@ public sealed class AccountService(
         errors.ThrowIfAny();
 
         var email = AccountValidation.NormalizeEmail(rawEmail!);
-        var throttleState = await throttle.EnsureAllowedAsync(email, cancellationToken).ConfigureAwait(false);
+        var reservation = await throttle.ReserveAsync(email, cancellationToken).ConfigureAwait(false);
         var entry = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
         var active = entry is { State: AccountStore.EmailState.Active };
         // An unknown email reads a (missing) user row and checks a dummy hash: the same work as a wrong password.
@@ -64,21 +68,19 @@ public sealed class AccountService(
             .ConfigureAwait(false);
         if (!passwords.Verify(user?.PasswordHash, password!))
         {
-            await throttle.RecordFailureAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
             throw ProblemException.Unauthorized("The email or the password is wrong.");
         }
-        if (throttleState is not null)
-        {
-            await throttle.ResetAsync(email, throttleState, cancellationToken).ConfigureAwait(false);
-        }
+        await throttle.ClearAsync(reservation, cancellationToken).ConfigureAwait(false);
         return tokens.Issue(user!.TenantId, user.UserId);
     }
 
-    private async Task<bool> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<Azure.ETag?> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now,
+        CancellationToken cancellationToken)
     {
         var existing = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
         return existing is { State: AccountStore.EmailState.Pending } && now - existing.ClaimedAt > AbandonedClaimAge
-            && await store.TryTakeOverEmailAsync(existing, tenantId, userId, now, cancellationToken).ConfigureAwait(false);
+            ? await store.TryTakeOverEmailAsync(existing, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
+            : null;
     }
 
     private async Task ReleaseQuietlyAsync(string email, string tenantId)

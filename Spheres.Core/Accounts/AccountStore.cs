@@ -20,41 +20,45 @@ public sealed class AccountStore(SpheresStorage storage)
 
     public sealed record EmailEntry(string Email, string TenantId, string UserId, EmailState State, DateTimeOffset ClaimedAt, ETag ETag);
 
-    /// <summary>Claims an email with an insert-if-absent; false when somebody already holds it.</summary>
-    public async Task<bool> TryClaimEmailAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Claims an email with an insert-if-absent; the claim's ETag, or null when somebody already holds it.</summary>
+    public async Task<ETag?> TryClaimEmailAsync(string email, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.AddEntityAsync(EmailRow(email, tenantId, userId, EmailState.Pending, now), cancellationToken).ConfigureAwait(false);
-            return true;
+            var response = await table.AddEntityAsync(EmailRow(email, tenantId, userId, EmailState.Pending, now), cancellationToken).ConfigureAwait(false);
+            return response.Headers.ETag;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return false;
+            return null;
         }
     }
 
-    /// <summary>Takes over a pending claim that was abandoned; false when another request got there first.</summary>
-    public async Task<bool> TryTakeOverEmailAsync(EmailEntry abandoned, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
+    /// <summary>Takes over a pending claim that was abandoned; the new claim's ETag, or null when another request got there first.</summary>
+    public async Task<ETag?> TryTakeOverEmailAsync(EmailEntry abandoned, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.UpdateEntityAsync(EmailRow(abandoned.Email, tenantId, userId, EmailState.Pending, now), abandoned.ETag,
+            var response = await table.UpdateEntityAsync(EmailRow(abandoned.Email, tenantId, userId, EmailState.Pending, now), abandoned.ETag,
                 TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
+            return response.Headers.ETag;
         }
         catch (RequestFailedException e) when (e.Status is 412 or 404)
         {
-            return false;
+            return null;
         }
     }
 
-    public async Task ActivateEmailAsync(string email, string tenantId, string userId, DateTimeOffset claimedAt, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns this registration's own claim active. Conditional on the claim's ETag: a claim that expired
+    /// and was taken over by another registration meanwhile is not overwritten (412 propagates).
+    /// </summary>
+    public async Task ActivateEmailAsync(string email, string tenantId, string userId, DateTimeOffset claimedAt, ETag claim, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
-        await table.UpdateEntityAsync(EmailRow(email, tenantId, userId, EmailState.Active, claimedAt), ETag.All,
+        await table.UpdateEntityAsync(EmailRow(email, tenantId, userId, EmailState.Active, claimedAt), claim,
             TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 

@@ -63,6 +63,11 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
     /// <summary>Billing sets the plan (admin, function key).</summary>
     public async Task<TenantProfile> SetPlanAsync(string tenantId, string? planId, CancellationToken cancellationToken)
     {
+        // Tenant ids are 32 hex digits; anything else from the route never reaches a storage key.
+        if (tenantId is not { Length: 32 } || !tenantId.All(char.IsAsciiHexDigitLower))
+        {
+            throw ProblemException.NotFound($"No tenant has the id '{tenantId}'.");
+        }
         var plan = Plan.Find(planId) ?? throw ProblemException.Validation("plan",
             $"Unknown plan '{planId}'. Use one of: {string.Join(", ", Plan.All.Select(p => p.Id))}.");
         for (var attempt = 1; ; attempt++)

@@ -37,10 +37,10 @@ public sealed class CatalogService(CatalogStore store, TimeProvider time)
     public static IReadOnlyList<Sphere> ActiveSpheres(CatalogSnapshot catalog) => catalog.Spheres.Where(s => s.IsActive).ToList();
 
     /// <summary>
-    /// Active types matching every given filter. Filters that name something the catalog does not
+    /// The filters as the catalog understands them. Filters that name something the catalog does not
     /// know (a sphere, a kind) are a 400: an empty list would hide a typo in the frontend.
     /// </summary>
-    public static IReadOnlyList<IntegrationType> FilterTypes(CatalogSnapshot catalog, IntegrationTypeFilter filter)
+    public static ResolvedTypeFilter ResolveFilter(CatalogSnapshot catalog, IntegrationTypeFilter filter)
     {
         var errors = new Dictionary<string, string[]>();
         var sphereSlugs = new List<string>();
@@ -71,14 +71,17 @@ public sealed class CatalogService(CatalogStore store, TimeProvider time)
         {
             throw ProblemException.Validation(errors);
         }
+        return new ResolvedTypeFilter(sphereSlugs.Distinct().Order(StringComparer.Ordinal).ToList(), country, filter.Kind);
+    }
 
-        return catalog.IntegrationTypes
+    /// <summary>Active types matching every filter.</summary>
+    public static IReadOnlyList<IntegrationType> FilterTypes(CatalogSnapshot catalog, ResolvedTypeFilter filter) =>
+        catalog.IntegrationTypes
             .Where(t => t.IsActive)
-            .Where(t => sphereSlugs.All(t.Spheres.Contains))
-            .Where(t => country is null || t.IsAvailableIn(country))
+            .Where(t => filter.SphereSlugs.All(t.Spheres.Contains))
+            .Where(t => filter.Country is null || t.IsAvailableIn(filter.Country))
             .Where(t => filter.Kind is null || t.IntegrationKind == filter.Kind)
             .ToList();
-    }
 
     private async Task<CatalogSnapshot> RefreshAsync(CancellationToken cancellationToken)
     {
@@ -116,3 +119,13 @@ public sealed class CatalogService(CatalogStore store, TimeProvider time)
 
 /// <summary>Raw query values of the integration-types list; null means "not given".</summary>
 public sealed record IntegrationTypeFilter(string? SphereId, string? SphereSlug, string? Country, string? Kind);
+
+/// <summary>
+/// Validated filters in one canonical form: <c>?sphere_id=0002</c>, <c>?sphere_id=+2</c> and
+/// <c>?sphere_slug=beauty</c> are the same filter, with the same <see cref="Key"/>. Only catalog
+/// values can appear here, so the number of distinct keys is bounded by the catalog, not by callers.
+/// </summary>
+public sealed record ResolvedTypeFilter(IReadOnlyList<string> SphereSlugs, string? Country, string? Kind)
+{
+    public string Key => $"{string.Join(',', SphereSlugs)}|{Country}|{Kind}";
+}

@@ -18,6 +18,19 @@ public static class SettingNames
     public const string KeyVaultUri = "Spheres:KeyVault:Uri";
     public const string LocalCredentialKey = "Spheres:Credentials:LocalKey";
     public const string CatalogReseedSchedule = "Spheres:Catalog:ReseedSchedule";
+    public const string MetaGraphApiBaseUrl = "Spheres:Meta:GraphApiBaseUrl";
+    public const string ZoomApiBaseUrl = "Spheres:Zoom:ApiBaseUrl";
+    public const string CalendlyApiBaseUrl = "Spheres:Calendly:ApiBaseUrl";
+    public const string SquareApiBaseUrl = "Spheres:Square:ApiBaseUrl";
+
+    /// <summary>Requests per minute per client address to the sign-in endpoints together (default 30).</summary>
+    public const string RateLimitAuthPerMinute = "Spheres:RateLimit:AuthPerMinute";
+
+    /// <summary>
+    /// True behind Azure's front end, which appends the caller's address to X-Forwarded-For; false
+    /// where clients reach us directly (DevHost), so a client cannot choose its own address.
+    /// </summary>
+    public const string RateLimitTrustForwardedFor = "Spheres:RateLimit:TrustForwardedFor";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -30,6 +43,7 @@ public static class SettingNames
     public static IReadOnlyList<string> DeployedKeys { get; } =
     [
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
-        KeyVaultUri, CatalogReseedSchedule,
+        KeyVaultUri, CatalogReseedSchedule, MetaGraphApiBaseUrl, ZoomApiBaseUrl, CalendlyApiBaseUrl, SquareApiBaseUrl,
+        RateLimitAuthPerMinute, RateLimitTrustForwardedFor,
     ];
 }

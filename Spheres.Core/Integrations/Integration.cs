@@ -24,6 +24,12 @@ public sealed record Integration(
 {
     public string? ETag { get; init; }
 
+    /// <summary>
+    /// Credentials replaced while the old bot still pointed its webhook at us: kept until the old
+    /// webhook is removed (retried on every activate, deactivate and delete), so it never becomes impossible.
+    /// </summary>
+    public string? RetiredCredentialsRef { get; init; }
+
     public bool HasCredentials => CredentialsRef is not null;
 
     public JsonObject Settings => JsonNode.Parse(SettingsJson) as JsonObject ?? new JsonObject();

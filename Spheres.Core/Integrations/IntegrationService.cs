@@ -22,7 +22,7 @@ public sealed record IntegrationInput(string? TypeSlug, int? TypeId, JsonObject?
 /// </summary>
 public sealed class IntegrationService(
     IntegrationStore store, ICredentialVault vault, ProfileService profiles, CatalogService catalog, WebhookUrls urls, IntegrationDirectory directory,
-    WorkingHoursStore workingHours, TimeProvider time, ILogger<IntegrationService> logger)
+    WorkingHoursStore workingHours, TelegramWebhooks telegramWebhooks, WebhookRoutes routes, TimeProvider time, ILogger<IntegrationService> logger)
 {
     public async Task<IReadOnlyList<IntegrationView>> ListAsync(Caller caller, CancellationToken cancellationToken)
     {
@@ -74,7 +74,9 @@ public sealed class IntegrationService(
     /// <summary>
     /// Replaces <c>settings</c> (when given) and <c>credentials</c> (when given). Changing the
     /// credentials or the routing setting of an active integration puts it back to pending:
-    /// the provider must be set up again with them, by activating.
+    /// the provider must be set up again with them, by activating. The row is written first; then
+    /// the old route is released, and an active bot's old webhook removed with its old token (kept on
+    /// the row as retired until Telegram confirms, so it can always be removed later).
     /// </summary>
     public async Task<IntegrationView> ReplaceAsync(Caller caller, int id, IntegrationInput input, string? ifMatch, CancellationToken cancellationToken)
     {
@@ -96,12 +98,17 @@ public sealed class IntegrationService(
         var routingChanged = requirement.RoutingSetting is { } routing
             && (Settings(settingsJson)[routing]?.ToJsonString() != current.Settings[routing]?.ToJsonString());
         var reconfigured = (newCredentialsRef is not null || routingChanged) && current.Status is IntegrationStatus.Active or IntegrationStatus.Error;
+        // A bot that was connected keeps posting to us until its webhook is removed with its own token.
+        var oldBotConnected = newCredentialsRef is not null && current.Status == IntegrationStatus.Active
+            && requirement.Webhooks == WebhookProvider.Telegram && current.CredentialsRef is not null;
         var updated = current with
         {
             SettingsJson = settingsJson,
             CredentialsRef = newCredentialsRef ?? current.CredentialsRef,
+            RouteKey = routingChanged ? null : current.RouteKey,
             Status = reconfigured ? IntegrationStatus.Pending : current.Status,
             StatusDetail = reconfigured ? "Credentials or routing settings changed: activate again to apply them." : current.StatusDetail,
+            RetiredCredentialsRef = oldBotConnected ? current.CredentialsRef : current.RetiredCredentialsRef,
             UpdatedAt = time.GetUtcNow(),
         };
         var saved = await store.TryReplaceAsync(updated, cancellationToken).ConfigureAwait(false);
@@ -111,21 +118,52 @@ public sealed class IntegrationService(
             throw ProblemException.Conflict("The integration changed while saving. Reload it and try again.");
         }
         directory.Forget(saved.TenantId, saved.Id);
-        if (newCredentialsRef is not null) await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
+        if (routingChanged && current.RouteKey is { } oldRoute)
+        {
+            await routes.ReleaseAsync(oldRoute, new WebhookRoute(current.TenantId, current.Id), cancellationToken).ConfigureAwait(false);
+        }
+        if (oldBotConnected)
+        {
+            saved = await RetireOldBotAsync(saved, cancellationToken).ConfigureAwait(false);
+        }
+        else if (newCredentialsRef is not null)
+        {
+            await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
+        }
         return View(saved, profile, snapshot);
     }
 
-    /// <summary>Removes the row first (so nothing points at a deleted secret), then its routes, secrets and working hours.</summary>
+    /// <summary>Removes the replaced bot's webhook; once Telegram confirms, its token is dropped from the row and the vault.</summary>
+    private async Task<Integration> RetireOldBotAsync(Integration saved, CancellationToken cancellationToken)
+    {
+        var retired = saved.RetiredCredentialsRef!;
+        if (await telegramWebhooks.RemoveAsync(saved, retired, cancellationToken).ConfigureAwait(false) is { } failure)
+        {
+            var noted = await store.TryReplaceAsync(saved with { StatusDetail = saved.StatusDetail + " " + failure }, cancellationToken).ConfigureAwait(false);
+            return noted ?? saved;
+        }
+        var cleared = await store.TryReplaceAsync(saved with { RetiredCredentialsRef = null }, cancellationToken).ConfigureAwait(false);
+        if (cleared is null) return saved; // changed meanwhile: the next activation retries
+        directory.Forget(cleared.TenantId, cleared.Id);
+        await DeleteSecretQuietlyAsync(retired).ConfigureAwait(false);
+        return cleared;
+    }
+
+    /// <summary>
+    /// Removes the row first (so the provider keeps its connection if this fails, and nothing points at a
+    /// deleted secret), then disconnects at the provider, then its secrets and working hours.
+    /// </summary>
     public async Task DeleteAsync(Caller caller, int id, Func<Integration, CancellationToken, Task> disconnect, CancellationToken cancellationToken)
     {
         var current = await FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
-        await disconnect(current, cancellationToken).ConfigureAwait(false);
         if (!await store.TryDeleteAsync(current, cancellationToken).ConfigureAwait(false))
         {
             throw ProblemException.Conflict("The integration changed while deleting. Reload it and try again.");
         }
         directory.Forget(current.TenantId, current.Id);
+        await disconnect(current, cancellationToken).ConfigureAwait(false);
         await DeleteSecretQuietlyAsync(current.CredentialsRef).ConfigureAwait(false);
+        await DeleteSecretQuietlyAsync(current.RetiredCredentialsRef).ConfigureAwait(false);
         await DeleteSecretQuietlyAsync(current.WebhookSecretRef).ConfigureAwait(false);
         await DeleteWorkingHoursQuietlyAsync(current).ConfigureAwait(false);
     }

@@ -123,6 +123,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
         ["Status"] = i.Status.ToString().ToLowerInvariant(), ["StatusDetail"] = i.StatusDetail,
         ["Settings"] = i.SettingsJson, ["CredentialsRef"] = i.CredentialsRef, ["WebhookSecretRef"] = i.WebhookSecretRef,
         ["WebhookKey"] = i.WebhookKey, ["RouteKey"] = i.RouteKey, ["CreatedAt"] = i.CreatedAt, ["UpdatedAt"] = i.UpdatedAt,
+        ["RetiredCredentialsRef"] = i.RetiredCredentialsRef,
     };
 
     private static Integration FromRow(TableEntity e) => new(
@@ -132,5 +133,6 @@ public sealed class IntegrationStore(SpheresStorage storage)
         e.GetString("WebhookKey"), e.GetString("RouteKey"), e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default)
     {
         ETag = e.ETag.ToString(),
+        RetiredCredentialsRef = e.GetString("RetiredCredentialsRef"),
     };
 }

@@ -6,13 +6,13 @@ namespace Spheres.Core.Messaging;
 /// <summary>What happened to an inbound message (API.md): handed to the agent, or answered automatically.</summary>
 public enum MessageDecision { Agent, OutOfHours, QuotaExceeded, Inactive }
 
-/// <summary>A customer's message as a provider delivered it, before any decision.</summary>
+/// <summary>A customer's message as a provider delivered it, before any decision; <c>SentAt</c> is the provider's own timestamp.</summary>
 public sealed record IncomingMessage(
     string Provider,
     string ExternalId,
     string Sender,
     string Text,
-    DateTimeOffset ReceivedAt)
+    DateTimeOffset SentAt)
 {
     /// <summary>
     /// The message's id, derived from the provider's own event id: a retried delivery of the same
@@ -22,7 +22,7 @@ public sealed record IncomingMessage(
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{integrationId}|{Provider}|{ExternalId}")))[..24];
 }
 
-/// <summary>A stored inbound message.</summary>
+/// <summary>A stored inbound message: <c>SentAt</c> is the provider's timestamp, <c>ReceivedAt</c> when we first stored it.</summary>
 public sealed record InboundMessage(
     string TenantId,
     int IntegrationId,
@@ -31,6 +31,7 @@ public sealed record InboundMessage(
     string ExternalId,
     string Sender,
     string Text,
+    DateTimeOffset SentAt,
     DateTimeOffset ReceivedAt,
     MessageDecision Decision,
     string? ReplyText,

@@ -86,7 +86,7 @@ public sealed class MessagePipeline(
         for (var attempt = 1; attempt <= MaxStoreAttempts; attempt++)
         {
             var now = time.GetUtcNow();
-            var period = UsagePeriod.Containing(now);
+            var period = UsagePeriod.Containing(FirstReceived(routed.Message, now));
             var usage = usageGate.Known(routed.TenantId, period)
                 ?? await store.ReadUsageAsync(routed.TenantId, period, cancellationToken).ConfigureAwait(false);
             var candidate = usage.Count >= limit
@@ -109,8 +109,24 @@ public sealed class MessagePipeline(
     {
         var m = routed.Message;
         return new InboundMessage(routed.TenantId, routed.IntegrationId, m.MessageId(routed.IntegrationId), m.Provider, m.ExternalId,
-            m.Sender, m.Text, m.ReceivedAt, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
+            Bounded(m.Sender, 256), Bounded(m.Text, MaxStoredTextLength), m.SentAt, now, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
     }
+
+    /// <summary>Providers cap a message at 4,096 characters; a table property holds 32K. Longer text is cut, never a failed store.</summary>
+    public const int MaxStoredTextLength = 8_000;
+
+    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length];
+
+    /// <summary>Providers retry for up to 7 days (WhatsApp); a message that old is not "first received" any earlier.</summary>
+    public static readonly TimeSpan LongestProviderRetry = TimeSpan.FromDays(8);
+
+    /// <summary>
+    /// When the provider first tried to deliver the message: its own timestamp, which a retry repeats,
+    /// kept within the providers' retry span of now so a wrong clock cannot count it years away.
+    /// A retry days later still counts in the month the customer wrote.
+    /// </summary>
+    public static DateTimeOffset FirstReceived(IncomingMessage message, DateTimeOffset now) =>
+        message.SentAt > now ? now : message.SentAt < now - LongestProviderRetry ? now - LongestProviderRetry : message.SentAt;
 
     /// <summary>What the customer is told when the month's messages are used up: a person will answer.</summary>
     public static string QuotaReply(TenantProfile profile) => profile.Country == "UA"
@@ -148,7 +164,7 @@ public sealed class MessagePipeline(
         var waited = System.Diagnostics.Stopwatch.StartNew();
         while (true)
         {
-            var existing = await store.FindAsync(candidate.TenantId, candidate, cancellationToken).ConfigureAwait(false)
+            var existing = await store.FindAsync(candidate.TenantId, candidate.Id, cancellationToken).ConfigureAwait(false)
                 ?? throw ProblemException.StorageUnavailable();
             if (existing.Enqueued || existing.Decision == MessageDecision.Inactive)
             {

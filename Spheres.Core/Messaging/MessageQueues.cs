@@ -17,7 +17,8 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("decision")] string Decision,
     [property: JsonPropertyName("reply_text")] string? ReplyText,
-    [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt);
+    [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt,
+    [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt);
 
 public sealed class MessageQueues(SpheresStorage storage)
 {
@@ -38,7 +39,7 @@ public sealed class MessageQueues(SpheresStorage storage)
         if (message.Decision == MessageDecision.Inactive) return;
         var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
         var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,
-            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt);
+            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt);
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(body), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -2,18 +2,22 @@ using System.Globalization;
 using Azure;
 using Azure.Data.Tables;
 using Spheres.Core.Plans;
+using Spheres.Core.Problems;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// Inbound messages and the monthly usage counter, in the tenant's partition of <c>Messages</c>.
-/// Row keys sort newest first. A message and the counter it increments are written in one
+/// A message is two rows written together: the message, keyed to sort newest first, and an
+/// identity row keyed by the message id alone (from the provider's event id), so "already stored"
+/// never depends on anything else the provider repeats. The counter it increments goes in the same
 /// transaction, so a message is counted exactly when it is stored.
 /// </summary>
 public sealed class MessageStore(SpheresStorage storage)
 {
     private const string MessagePrefix = "m-";
+    private const string IdentityPrefix = "id-";
 
     public enum StoreOutcome { Stored, Duplicate, UsageChanged }
 
@@ -35,7 +39,11 @@ public sealed class MessageStore(SpheresStorage storage)
         InboundMessage message, (UsagePeriod Period, Usage Read)? countAgainst, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Add, ToRow(message)) };
+        var actions = new List<TableTransactionAction>
+        {
+            new(TableTransactionActionType.Add, new TableEntity(message.TenantId, IdentityPrefix + message.Id) { ["MessageKey"] = Key(message) }),
+            new(TableTransactionActionType.Add, ToRow(message)),
+        };
         if (countAgainst is { } usage)
         {
             var counter = new TableEntity(message.TenantId, usage.Period.RowKey) { ["MessagesUsed"] = usage.Read.Count + 1 };
@@ -46,25 +54,39 @@ public sealed class MessageStore(SpheresStorage storage)
         try
         {
             var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            var counter = countAgainst is { } counted ? new Usage(counted.Read.Count + 1, response.Value[1].Headers.ETag) : null;
-            return (StoreOutcome.Stored, message with { ETag = response.Value[0].Headers.ETag?.ToString() }, counter);
+            var counter = countAgainst is { } counted ? new Usage(counted.Read.Count + 1, response.Value[2].Headers.ETag) : null;
+            return (StoreOutcome.Stored, message with { ETag = response.Value[1].Headers.ETag?.ToString() }, counter);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
         {
             return (StoreOutcome.Duplicate, message, null);
         }
-        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 1 && e.Status is 409 or 412)
+        catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 2 && e.Status is 409 or 412)
         {
             return (StoreOutcome.UsageChanged, message, null);
         }
     }
 
-    public async Task<InboundMessage?> FindAsync(string tenantId, InboundMessage like, CancellationToken cancellationToken)
+    /// <summary>A message of the tenant by its id; null when the id is unknown, or could not be one of ours.</summary>
+    public async Task<InboundMessage?> FindAsync(string tenantId, string messageId, CancellationToken cancellationToken)
     {
+        if (!IsMessageId(messageId)) return null;
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, Key(like), cancellationToken: cancellationToken).ConfigureAwait(false);
+        var identity = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, IdentityPrefix + messageId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!identity.HasValue || identity.Value!.GetString("MessageKey") is not { } key) return null;
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? FromRow(row.Value!) : null;
     }
+
+    /// <summary>Exactly the shape <see cref="Key"/> makes: the prefix, 19 digits, a dash, a message id.</summary>
+    private static bool IsMessageKey(string key) =>
+        key.Length == MessagePrefix.Length + 19 + 1 + 24 && key.StartsWith(MessagePrefix, StringComparison.Ordinal)
+        && key.AsSpan(MessagePrefix.Length, 19).ContainsAnyExceptInRange('0', '9') is false
+        && key[MessagePrefix.Length + 19] == '-' && IsMessageId(key[(MessagePrefix.Length + 20)..]);
+
+    /// <summary>Message ids are 24 lowercase hex digits (<see cref="IncomingMessage.MessageId"/>).</summary>
+    public static bool IsMessageId(string? id) => id is { Length: 24 } && id.All(char.IsAsciiHexDigitLower);
 
     /// <summary>Takes over enqueuing a stored message whose earlier attempt stopped half-way; false when someone else did.</summary>
     public async Task<InboundMessage?> TryClaimAsync(InboundMessage message, DateTimeOffset until, CancellationToken cancellationToken)
@@ -98,37 +120,50 @@ public sealed class MessageStore(SpheresStorage storage)
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One page of messages, newest first; the cursor is the storage continuation token.</summary>
+    /// <summary>
+    /// One page of messages, newest first. The cursor is the row key of the page's last message, so a
+    /// cursor can only ever point into the caller's own partition and is checked before it is used.
+    /// </summary>
     public async Task<(IReadOnlyList<InboundMessage> Page, string? Cursor)> ListAsync(
         string tenantId, int? integrationId, int pageSize, string? cursor, CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {MessagePrefix} and RowKey lt {"m."}");
-        if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
-        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
-                           .AsPages(cursor, pageSize).ConfigureAwait(false))
+        if (cursor is not null && !IsMessageKey(cursor))
         {
-            return (page.Values.Select(FromRow).ToList(), page.ContinuationToken);
+            throw ProblemException.Validation("cursor", "Not a cursor this API gave out; start again without it.");
         }
-        return ([], null);
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {cursor ?? MessagePrefix} and RowKey lt {"m."}");
+        if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
+        var page = new List<InboundMessage>(pageSize);
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: Math.Min(pageSize + 1, 1000), cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (page.Count == pageSize) return (page, Key(page[^1])); // one more exists: the next page starts after this one
+            page.Add(FromRow(row));
+        }
+        return (page, null);
     }
 
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Messages, cancellationToken);
 
-    /// <summary>Newest first: ticks counted down from the end of time, then the id.</summary>
+    /// <summary>Newest first: ticks counted down from the end of time, then the id. Only lists rely on it; the identity row dedupes.</summary>
     private static string Key(InboundMessage m) =>
-        MessagePrefix + (DateTimeOffset.MaxValue.UtcTicks - m.ReceivedAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + m.Id;
+        MessagePrefix + (DateTimeOffset.MaxValue.UtcTicks - Newest(m).UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + m.Id;
+
+    /// <summary>Lists order by when the customer wrote; a provider clock ahead of ours counts as now.</summary>
+    private static DateTimeOffset Newest(InboundMessage m) => m.SentAt < m.ReceivedAt ? m.SentAt : m.ReceivedAt;
 
     private static TableEntity ToRow(InboundMessage m) => new(m.TenantId, Key(m))
     {
         ["Id"] = m.Id, ["IntegrationId"] = m.IntegrationId, ["Provider"] = m.Provider, ["ExternalId"] = m.ExternalId,
-        ["Sender"] = m.Sender, ["Text"] = m.Text, ["ReceivedAt"] = m.ReceivedAt, ["Decision"] = m.Decision.ToString(),
+        ["Sender"] = m.Sender, ["Text"] = m.Text, ["SentAt"] = m.SentAt, ["ReceivedAt"] = m.ReceivedAt, ["Decision"] = m.Decision.ToString(),
         ["ReplyText"] = m.ReplyText, ["Enqueued"] = m.Enqueued, ["ClaimedUntil"] = m.ClaimedUntil,
     };
 
     private static InboundMessage FromRow(TableEntity e) => new(
         e.PartitionKey, e.GetInt32("IntegrationId") ?? 0, e.GetString("Id"), e.GetString("Provider"), e.GetString("ExternalId"),
-        e.GetString("Sender"), e.GetString("Text") ?? "", e.GetDateTimeOffset("ReceivedAt") ?? default,
+        e.GetString("Sender"), e.GetString("Text") ?? "", e.GetDateTimeOffset("SentAt") ?? e.GetDateTimeOffset("ReceivedAt") ?? default,
+        e.GetDateTimeOffset("ReceivedAt") ?? default,
         Enum.Parse<MessageDecision>(e.GetString("Decision")), e.GetString("ReplyText"), e.GetBoolean("Enqueued") ?? false,
         e.GetDateTimeOffset("ClaimedUntil") ?? default)
     {

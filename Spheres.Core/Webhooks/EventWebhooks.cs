@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
+using Spheres.Core.Storage;
 
 namespace Spheres.Core.Webhooks;
 
@@ -18,28 +19,27 @@ public sealed class EventWebhooks(
     IConfiguration configuration, IntegrationDirectory directory, IntegrationEventStore events, TimeProvider time, ILogger<EventWebhooks> logger)
 {
     public static readonly TimeSpan CalendlyTolerance = TimeSpan.FromMinutes(3);
+    public static readonly TimeSpan ZoomTolerance = TimeSpan.FromMinutes(5);
 
     public async Task<EventOutcome> CalendlyAsync(string? signatureHeader, byte[] body, CancellationToken cancellationToken)
     {
         var key = Required(SettingNames.CalendlySigningKey);
-        var parts = (signatureHeader ?? "").Split(',').Select(p => p.Split('=', 2)).Where(p => p.Length == 2)
-            .ToDictionary(p => p[0].Trim(), p => p[1].Trim());
-        if (!parts.TryGetValue("t", out var t) || !long.TryParse(t, CultureInfo.InvariantCulture, out var seconds)
-            || !parts.TryGetValue("v1", out var v1) || !Signatures.HexMatches(Signatures.HmacSha256(key, t + ".", body), v1))
+        if (ParseCalendlySignature(signatureHeader) is not var (t, v1) || !long.TryParse(t, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+            || !Signatures.HexMatches(Signatures.HmacSha256(key, t + ".", body), v1))
         {
             throw WebhookRejected.Unauthorized("Calendly-Webhook-Signature is missing or does not match the body.");
         }
-        if ((time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(seconds)).Duration() > CalendlyTolerance)
+        if (!WithinReplayWindow(seconds, CalendlyTolerance))
         {
             throw WebhookRejected.Unauthorized("Calendly-Webhook-Signature is more than 3 minutes old: a replay is refused.");
         }
         return await ParseAndStoreAsync("calendly", body, root =>
         {
-            var name = root.GetProperty("event").GetString()!;
+            var name = root.RequiredText("event");
             var payload = root.GetProperty("payload");
             var eventId = name + "|" + (payload.TryGetProperty("uri", out var uri) ? uri.GetString() : root.GetProperty("created_at").GetString());
             var kind = name switch { "invitee.created" => "booking_created", "invitee.canceled" => "booking_cancelled", _ => name };
-            return (WebhookRoutes.AccountKey("calendly", root.GetProperty("created_by").GetString()!), eventId, kind,
+            return (WebhookRoutes.AccountKey("calendly", root.RequiredText("created_by")), eventId, kind,
                 root.GetProperty("created_at").GetDateTimeOffset());
         }, cancellationToken).ConfigureAwait(false);
     }
@@ -49,7 +49,7 @@ public sealed class EventWebhooks(
     {
         using var document = JsonDocument.Parse(body);
         if (document.RootElement.GetProperty("event").GetString() != "endpoint.url_validation") return null;
-        var plainToken = document.RootElement.GetProperty("payload").GetProperty("plainToken").GetString()!;
+        var plainToken = document.RootElement.GetProperty("payload").RequiredText("plainToken");
         return new Dictionary<string, string>
         {
             ["plainToken"] = plainToken,
@@ -67,22 +67,28 @@ public sealed class EventWebhooks(
         {
             throw WebhookRejected.Unauthorized("x-zm-signature is missing or does not match v0:{timestamp}:{body}.");
         }
+        // Zoom's timestamp is in seconds (milliseconds in some deliveries); either way it must be recent.
+        if (!long.TryParse(timestamp, NumberStyles.None, CultureInfo.InvariantCulture, out var stamp)
+            || !WithinReplayWindow(stamp > 100_000_000_000 ? stamp / 1000 : stamp, ZoomTolerance))
+        {
+            throw WebhookRejected.Unauthorized("x-zm-request-timestamp is more than 5 minutes old: a replay is refused.");
+        }
         try
         {
             if (ZoomValidation(body, secret) is { } validation) return (validation, EventOutcome.Ignored);
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Zoom event.");
         }
         var outcome = await ParseAndStoreAsync("zoom", body, root =>
         {
-            var name = root.GetProperty("event").GetString()!;
+            var name = root.RequiredText("event");
             var payload = root.GetProperty("payload");
             var meeting = payload.TryGetProperty("object", out var o) && o.TryGetProperty("uuid", out var uuid) ? uuid.GetString() : "";
             var at = DateTimeOffset.FromUnixTimeMilliseconds(root.GetProperty("event_ts").GetInt64());
             var kind = name switch { "meeting.started" => "meeting_started", "meeting.ended" => "meeting_ended", _ => name };
-            return (WebhookRoutes.AccountKey("zoom", payload.GetProperty("account_id").GetString()!),
+            return (WebhookRoutes.AccountKey("zoom", payload.RequiredText("account_id")),
                 $"{name}|{meeting}|{root.GetProperty("event_ts").GetInt64()}", kind, at);
         }, cancellationToken).ConfigureAwait(false);
         return (null, outcome);
@@ -99,10 +105,10 @@ public sealed class EventWebhooks(
         }
         return await ParseAndStoreAsync("square", body, root =>
         {
-            var type = root.GetProperty("type").GetString()!;
+            var type = root.RequiredText("type");
             var kind = type switch { "booking.created" => "booking_created", "booking.updated" => "booking_updated", _ => type };
-            return (WebhookRoutes.AccountKey("square-appointments", root.GetProperty("merchant_id").GetString()!),
-                root.GetProperty("event_id").GetString()!, kind, root.GetProperty("created_at").GetDateTimeOffset());
+            return (WebhookRoutes.AccountKey("square-appointments", root.RequiredText("merchant_id")),
+                root.RequiredText("event_id"), kind, root.GetProperty("created_at").GetDateTimeOffset());
         }, cancellationToken).ConfigureAwait(false);
     }
 
@@ -110,11 +116,12 @@ public sealed class EventWebhooks(
     public async Task<EventOutcome> GoogleCalendarAsync(
         string? channelId, string? channelToken, string? resourceState, string? messageNumber, CancellationToken cancellationToken)
     {
-        var route = string.IsNullOrEmpty(channelId) ? null
-            : await directory.RouteAsync(WebhookRoutes.GoogleChannelKey(channelId), cancellationToken).ConfigureAwait(false);
+        var route = TableKeys.IsUrlSafeToken(channelId)
+            ? await directory.RouteAsync(WebhookRoutes.GoogleChannelKey(channelId!), cancellationToken).ConfigureAwait(false)
+            : null;
         var integration = route is null ? null : await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false);
-        var secrets = integration?.WebhookSecretRef is { } reference ? await directory.SecretAsync(reference, cancellationToken).ConfigureAwait(false) : null;
-        if (secrets?.GetValueOrDefault("channel_token") is not { } expected || !Signatures.TextMatches(expected, channelToken))
+        var expected = await directory.WebhookSecretAsync(integration, "channel_token", cancellationToken).ConfigureAwait(false);
+        if (expected is null || !Signatures.TextMatches(expected, channelToken))
         {
             throw WebhookRejected.Unauthorized("X-Goog-Channel-ID and X-Goog-Channel-Token do not name a channel of ours.");
         }
@@ -137,7 +144,7 @@ public sealed class EventWebhooks(
             parsed = read(document.RootElement);
             payload = document.RootElement.GetRawText();
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed($"This is not a {provider} event in the documented shape.");
         }
@@ -153,7 +160,27 @@ public sealed class EventWebhooks(
         return stored ? EventOutcome.Stored : EventOutcome.Repeat;
     }
 
-    private string Required(string setting) => configuration[setting] is { Length: > 0 } value && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal)
-        ? value
-        : throw new InvalidOperationException($"{setting} is not configured; deliveries cannot be verified.");
+    /// <summary><c>t=…,v1=…</c> with each part exactly once; null for anything else.</summary>
+    private static (string T, string V1)? ParseCalendlySignature(string? header)
+    {
+        string? t = null, v1 = null;
+        foreach (var part in (header ?? "").Split(',', StringSplitOptions.TrimEntries))
+        {
+            var pair = part.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (pair.Length != 2) return null;
+            switch (pair[0])
+            {
+                case "t" when t is null: t = pair[1]; break;
+                case "v1" when v1 is null: v1 = pair[1]; break;
+                case "t" or "v1": return null; // repeated: ambiguous, refused
+            }
+        }
+        return t is null || v1 is null ? null : (t, v1);
+    }
+
+    private bool WithinReplayWindow(long unixSeconds, TimeSpan tolerance) =>
+        unixSeconds is > 0 and < 253_402_300_799 // DateTimeOffset's range
+        && (time.GetUtcNow() - DateTimeOffset.FromUnixTimeSeconds(unixSeconds)).Duration() <= tolerance;
+
+    private string Required(string setting) => ConfiguredSecrets.Require(configuration, setting);
 }

@@ -50,6 +50,20 @@ public sealed class IntegrationDirectory
 
     public void ForgetProfile(string tenantId) => _profileCache.Remove(tenantId);
 
+    /// <summary>
+    /// The webhook secret an integration's deliveries are verified with; null when the integration has
+    /// none (never activated: the delivery is simply not ours). A secret the row points at but the
+    /// vault no longer holds is 503 <c>not-configured</c>: never verify against nothing.
+    /// </summary>
+    public async Task<string?> WebhookSecretAsync(Integration? integration, string name, CancellationToken cancellationToken)
+    {
+        if (integration?.WebhookSecretRef is not { } reference) return null;
+        var secrets = await SecretAsync(reference, cancellationToken).ConfigureAwait(false);
+        return secrets?.GetValueOrDefault(name) is { Length: > 0 } secret
+            ? secret
+            : throw Configuration.ConfiguredSecrets.NotConfigured("this integration's webhook secret (activate it again)");
+    }
+
     /// <summary>A secret by reference; a vault reference never changes its content, only rows point elsewhere.</summary>
     public ValueTask<IReadOnlyDictionary<string, string>?> SecretAsync(string reference, CancellationToken cancellationToken) =>
         _secretCache.GetOrLoadAsync(reference, r => _vault.ReadAsync(r, cancellationToken));

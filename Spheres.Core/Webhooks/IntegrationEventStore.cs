@@ -27,7 +27,7 @@ public sealed class IntegrationEventStore(SpheresStorage storage)
         {
             await table.AddEntityAsync(new TableEntity(e.TenantId, Key(e.Provider, e.EventId))
             {
-                ["IntegrationId"] = e.IntegrationId, ["Provider"] = e.Provider, ["EventId"] = e.EventId, ["Kind"] = e.Kind,
+                ["IntegrationId"] = e.IntegrationId, ["Provider"] = e.Provider, ["EventId"] = Bounded(e.EventId, 1_000), ["Kind"] = Bounded(e.Kind, 200),
                 ["OccurredAt"] = e.OccurredAt, ["Payload"] = e.Payload.Length > MaxPayloadChars ? e.Payload[..MaxPayloadChars] : e.Payload,
             }, cancellationToken).ConfigureAwait(false);
             return true;
@@ -37,6 +37,9 @@ public sealed class IntegrationEventStore(SpheresStorage storage)
             return false;
         }
     }
+
+    /// <summary>The key hashes the whole id; what is kept to read is cut so no provider value can outgrow a table property.</summary>
+    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length];
 
     public async Task<IReadOnlyList<IntegrationEvent>> ListAsync(string tenantId, CancellationToken cancellationToken)
     {

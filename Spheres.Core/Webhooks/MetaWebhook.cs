@@ -20,8 +20,8 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
     /// <summary>The subscription handshake: the challenge when the verify token matches, else 403.</summary>
     public string Verify(string? mode, string? verifyToken, string? challenge)
     {
-        var expected = configuration[SettingNames.MetaVerifyToken];
-        if (mode != "subscribe" || string.IsNullOrEmpty(expected) || !Signatures.TextMatches(expected, verifyToken) || string.IsNullOrEmpty(challenge))
+        var expected = ConfiguredSecrets.Require(configuration, SettingNames.MetaVerifyToken);
+        if (mode != "subscribe" || !Signatures.TextMatches(expected, verifyToken) || string.IsNullOrEmpty(challenge))
         {
             throw WebhookRejected.Forbidden("hub.mode must be subscribe and hub.verify_token must match the configured verify token.");
         }
@@ -30,9 +30,9 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
 
     public async Task<IReadOnlyList<InboundMessage>> ReceiveAsync(string? signature, byte[] body, CancellationToken cancellationToken)
     {
-        var secret = configuration[SettingNames.MetaAppSecret];
+        var secret = ConfiguredSecrets.Require(configuration, SettingNames.MetaAppSecret);
         const string prefix = "sha256=";
-        if (string.IsNullOrEmpty(secret) || signature is null || !signature.StartsWith(prefix, StringComparison.Ordinal)
+        if (signature is null || !signature.StartsWith(prefix, StringComparison.Ordinal)
             || !Signatures.HexMatches(Signatures.HmacSha256(secret, body), signature[prefix.Length..]))
         {
             throw WebhookRejected.Unauthorized($"{SignatureHeader} is missing or is not the HMAC-SHA256 of the body with the app secret.");
@@ -79,7 +79,7 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
             }
             return messages;
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Meta webhook delivery: object and entry[] are required, in the documented shape.");
         }
@@ -87,15 +87,15 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
 
     private static void ParseMessaging(string provider, JsonElement entry, List<(string, IncomingMessage)> messages)
     {
-        var accountId = entry.GetProperty("id").GetString()!;
+        var accountId = entry.RequiredText("id");
         if (!entry.TryGetProperty("messaging", out var events)) return;
         foreach (var item in events.EnumerateArray())
         {
             if (!item.TryGetProperty("message", out var message)) continue; // reads, deliveries, postbacks
             if (message.TryGetProperty("is_echo", out var echo) && echo.GetBoolean()) continue; // our own reply
             var routeKey = WebhookRoutes.AccountKey(provider == "messenger" ? "facebook-messenger" : provider, accountId);
-            messages.Add((routeKey, new IncomingMessage(provider, message.GetProperty("mid").GetString()!,
-                item.GetProperty("sender").GetProperty("id").GetString()!,
+            messages.Add((routeKey, new IncomingMessage(provider, message.RequiredText("mid"),
+                item.GetProperty("sender").RequiredText("id"),
                 message.TryGetProperty("text", out var text) ? text.GetString() ?? "" : "",
                 DateTimeOffset.FromUnixTimeMilliseconds(item.GetProperty("timestamp").GetInt64()))));
         }
@@ -107,13 +107,13 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
         {
             var value = change.GetProperty("value");
             if (!value.TryGetProperty("messages", out var items)) continue; // statuses only: sent, delivered, read
-            var routeKey = WebhookRoutes.AccountKey("whatsapp", value.GetProperty("metadata").GetProperty("phone_number_id").GetString()!);
+            var routeKey = WebhookRoutes.AccountKey("whatsapp", value.GetProperty("metadata").RequiredText("phone_number_id"));
             foreach (var message in items.EnumerateArray())
             {
                 var text = message.TryGetProperty("text", out var t) ? t.GetProperty("body").GetString() ?? "" : "";
-                messages.Add((routeKey, new IncomingMessage("whatsapp", message.GetProperty("id").GetString()!,
-                    message.GetProperty("from").GetString()!, text,
-                    DateTimeOffset.FromUnixTimeSeconds(long.Parse(message.GetProperty("timestamp").GetString()!, CultureInfo.InvariantCulture)))));
+                messages.Add((routeKey, new IncomingMessage("whatsapp", message.RequiredText("id"),
+                    message.RequiredText("from"), text,
+                    DateTimeOffset.FromUnixTimeSeconds(long.Parse(message.RequiredText("timestamp"), CultureInfo.InvariantCulture)))));
             }
         }
     }

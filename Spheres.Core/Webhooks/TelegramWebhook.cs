@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
+using Spheres.Core.Storage;
 
 namespace Spheres.Core.Webhooks;
 
@@ -16,10 +17,12 @@ public sealed class TelegramWebhook(IntegrationDirectory directory, MessagePipel
     public async Task<InboundMessage?> ReceiveAsync(string webhookKey, string? secretToken, byte[] body, CancellationToken cancellationToken)
     {
         // Unknown key and wrong secret get the same answer: neither tells which bots exist.
-        var route = await directory.RouteAsync(WebhookRoutes.TelegramKey(webhookKey), cancellationToken).ConfigureAwait(false);
+        var route = TableKeys.IsUrlSafeToken(webhookKey)
+            ? await directory.RouteAsync(WebhookRoutes.TelegramKey(webhookKey), cancellationToken).ConfigureAwait(false)
+            : null;
         var integration = route is null ? null : await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false);
-        var secrets = integration?.WebhookSecretRef is { } reference ? await directory.SecretAsync(reference, cancellationToken).ConfigureAwait(false) : null;
-        if (secrets?.GetValueOrDefault("secret_token") is not { } expected || !Signatures.TextMatches(expected, secretToken))
+        var expected = await directory.WebhookSecretAsync(integration, "secret_token", cancellationToken).ConfigureAwait(false);
+        if (expected is null || !Signatures.TextMatches(expected, secretToken))
         {
             throw WebhookRejected.Unauthorized($"The {SecretHeader} header does not match this webhook.");
         }
@@ -47,7 +50,7 @@ public sealed class TelegramWebhook(IntegrationDirectory directory, MessagePipel
                 text ?? "",
                 DateTimeOffset.FromUnixTimeSeconds(message.GetProperty("date").GetInt64()));
         }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException)
+        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
         {
             throw WebhookRejected.Malformed("This is not a Telegram update: update_id and message.chat.id, message.date are required.");
         }

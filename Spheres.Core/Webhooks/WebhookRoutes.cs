@@ -10,8 +10,11 @@ public sealed record WebhookRoute(string TenantId, int IntegrationId);
 /// <summary>
 /// The global index webhooks are routed by. A key is claimed with an insert-if-absent, so one
 /// provider account belongs to at most one integration of one tenant.
+/// <para>An integration row names the key it claims (<c>RouteKey</c>) before it claims it, so a claim
+/// is live exactly while its integration exists and still names that key. A claim left behind (an
+/// integration deleted or re-pointed half-way) is stale, and the next claimant takes it over.</para>
 /// </summary>
-public sealed class WebhookRoutes(SpheresStorage storage)
+public sealed class WebhookRoutes(SpheresStorage storage, Integrations.IntegrationStore integrations)
 {
     public static string TelegramKey(string webhookKey) => "telegram-" + webhookKey;
 
@@ -27,21 +30,38 @@ public sealed class WebhookRoutes(SpheresStorage storage)
             ? accountId
             : Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(accountId))));
 
-    /// <summary>Claims <paramref name="key"/> for the integration; false when another integration holds it.</summary>
+    /// <summary>Claims <paramref name="key"/> for the integration; false when another live integration holds it.</summary>
     public async Task<bool> TryClaimAsync(string key, WebhookRoute route, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
+        var claim = new TableEntity(key, "") { ["TenantId"] = route.TenantId, ["IntegrationId"] = route.IntegrationId };
         try
         {
-            await table.AddEntityAsync(new TableEntity(key, "") { ["TenantId"] = route.TenantId, ["IntegrationId"] = route.IntegrationId },
-                cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(claim, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return await FindAsync(key, cancellationToken).ConfigureAwait(false) == route; // ours already: activation is repeatable
+        }
+        var existing = await table.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!existing.HasValue) return false; // released meanwhile: the caller may try again
+        var holder = ToRoute(existing.Value!);
+        if (holder == route) return true; // ours already: activation is repeatable
+        if (!await IsStaleAsync(holder, key, cancellationToken).ConfigureAwait(false)) return false;
+        try
+        {
+            await table.UpdateEntityAsync(claim, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
+            return false; // someone else moved first
         }
     }
+
+    private async Task<bool> IsStaleAsync(WebhookRoute holder, string key, CancellationToken cancellationToken) =>
+        await integrations.FindAsync(holder.TenantId, holder.IntegrationId, cancellationToken).ConfigureAwait(false) is not { } integration
+        || integration.RouteKey != key;
 
     /// <summary>Releases the key if the integration holds it.</summary>
     public async Task ReleaseAsync(string key, WebhookRoute route, CancellationToken cancellationToken)
@@ -58,8 +78,10 @@ public sealed class WebhookRoutes(SpheresStorage storage)
         }
     }
 
+    /// <summary>The route of a key; null for a key nobody holds, or one that could not be a key at all.</summary>
     public async Task<WebhookRoute?> FindAsync(string key, CancellationToken cancellationToken)
     {
+        if (!TableKeys.IsValid(key)) return null;
         var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(key, "", cancellationToken: cancellationToken).ConfigureAwait(false);
         return row.HasValue ? ToRoute(row.Value!) : null;

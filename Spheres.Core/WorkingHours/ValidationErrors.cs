@@ -11,8 +11,11 @@ internal sealed class ValidationErrors
     public void Add(string field, string message)
     {
         if (!messages.TryGetValue(field, out var list))
+        {
+            if (messages.Count >= Problems.FieldErrors.MaxFields) return;
             messages[field] = list = [];
-        list.Add(message);
+        }
+        if (list.Count < Problems.FieldErrors.MaxMessagesPerField) list.Add(message);
     }
 
     public IReadOnlyDictionary<string, string[]> ToDictionary() =>

@@ -61,6 +61,12 @@ public static partial class WorkingHoursInput
         }
         var ranges = new List<TimeRange>();
         var given = input.Ranges ?? [];
+        if (given.Count > WorkingHoursValidator.MaxRangesPerException)
+        {
+            // Counted before parsing or comparing any of them (the overlap check compares every pair).
+            errors.Add("ranges", $"An exception holds at most {WorkingHoursValidator.MaxRangesPerException} ranges; got {given.Count}.");
+            return null;
+        }
         for (var i = 0; i < given.Count; i++)
         {
             var field = $"ranges[{i}]";

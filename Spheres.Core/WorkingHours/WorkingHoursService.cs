@@ -25,6 +25,11 @@ public sealed class WorkingHoursService(
     public async Task<IReadOnlyList<StoredRow>> ReplaceWeekAsync(
         Caller caller, int integrationId, IReadOnlyList<RowInput?> rows, CancellationToken cancellationToken)
     {
+        // Counted before anything else: the validator compares every pair of rows.
+        if (rows.Count > WorkingHoursValidator.MaxRowsPerWeek)
+        {
+            throw ProblemException.Validation("rows", $"A week holds at most {WorkingHoursValidator.MaxRowsPerWeek} rows; got {rows.Count}.");
+        }
         var target = await access.ForWriteAsync(caller, integrationId, cancellationToken).ConfigureAwait(false);
         var errors = new FieldErrors();
         var parsed = new List<WorkingHoursRow>();

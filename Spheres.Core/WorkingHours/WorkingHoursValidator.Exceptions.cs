@@ -9,6 +9,9 @@ public static partial class WorkingHoursValidator
 {
     public const int MaxExceptionNameLength = 100;
 
+    /// <summary>A day with more separate opening ranges than this is not a schedule; it also keeps a stored exception small.</summary>
+    public const int MaxRangesPerException = 24;
+
     /// <summary>
     /// Validates the exceptions of one integration: ISO dates, one exception per date (and per
     /// month/day among recurring ones), a closed day without ranges, an open day with at least one
@@ -88,6 +91,11 @@ public static partial class WorkingHoursValidator
     private static void CheckRanges(ValidationErrors errors, string field, ScheduleException exception)
     {
         IReadOnlyList<TimeRange> ranges = exception.Ranges ?? [];
+        if (ranges.Count > MaxRangesPerException)
+        {
+            errors.Add($"{field}.ranges", $"An exception holds at most {MaxRangesPerException} ranges; got {ranges.Count}.");
+            return;
+        }
         if (exception.IsClosed && ranges.Count > 0)
             errors.Add($"{field}.ranges", "A closed day has no ranges: clear is_closed or remove the ranges.");
         else if (!exception.IsClosed && ranges.Count == 0)

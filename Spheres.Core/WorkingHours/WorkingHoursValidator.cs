@@ -26,7 +26,10 @@ public static partial class WorkingHoursValidator
         ArgumentNullException.ThrowIfNull(rows);
         var errors = new ValidationErrors();
         if (rows.Count > MaxRowsPerWeek)
+        {
             errors.Add("rows", $"A week holds at most {MaxRowsPerWeek} rows; got {rows.Count}.");
+            return errors.ToDictionary(); // comparing every pair of an oversized week is the work to refuse
+        }
 
         // Enabled, well-formed rows as [start, end) minutes from Monday 00:00; end may pass Sunday midnight.
         var placed = new List<(int Index, int Start, int End)>();

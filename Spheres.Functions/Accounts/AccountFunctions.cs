@@ -1,9 +1,11 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
+using Spheres.Core.Security;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
 
@@ -18,7 +20,8 @@ namespace Spheres.Functions.Accounts;
 ///   GET   accounts/usage       messages used this month against the plan     (bearer)
 /// </summary>
 public sealed class AccountFunctions(
-    AccountService accounts, ProfileService profiles, AccessTokens tokens, CatalogService catalog, ILogger<AccountFunctions> logger)
+    AccountService accounts, ProfileService profiles, AccessTokens tokens, CatalogService catalog, ClientRateLimiter rateLimiter,
+    IConfiguration configuration, ILogger<AccountFunctions> logger)
 {
     private const string Tag = "accounts";
 
@@ -29,11 +32,13 @@ public sealed class AccountFunctions(
     [ApiResponse(400, "Invalid fields; errors names each one.")]
     [ApiResponse(409, "An account with this email exists.")]
     [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
     public Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/register")] HttpRequest request,
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
+            rateLimiter.Acquire(ClientAddress.Of(request, configuration));
             var body = await RequestBody.ReadJsonAsync<RegisterRequest>(request, cancellationToken);
             var registration = await accounts.RegisterAsync(body.ToInput(), cancellationToken);
             var snapshot = await catalog.GetAsync(cancellationToken);
@@ -49,12 +54,13 @@ public sealed class AccountFunctions(
     [ApiResponse(200, "Signed in.", Body = typeof(TokenJson))]
     [ApiResponse(400, "Email or password missing.")]
     [ApiResponse(401, "Wrong email or password.")]
-    [ApiResponse(429, "5 failed sign-ins for this email within 15 minutes; wait Retry-After seconds.")]
+    [ApiResponse(429, "5 sign-in attempts for this email within 15 minutes, or too many requests from this address; wait Retry-After seconds.")]
     public Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/login")] HttpRequest request,
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
+            rateLimiter.Acquire(ClientAddress.Of(request, configuration));
             var body = await RequestBody.ReadJsonAsync<LoginRequest>(request, cancellationToken);
             var token = await accounts.LoginAsync(body.Email, body.Password, cancellationToken);
             return ApiResponse.Json(TokenJson.From(token));

@@ -65,11 +65,10 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
         Api.RunAsync(request, logger, async () =>
         {
             var snapshot = await catalog.GetAsync(cancellationToken);
-            var filter = new IntegrationTypeFilter(
-                Query(request, "sphere_id"), Query(request, "sphere_slug"), Query(request, "country"), Query(request, "integration_type"));
-            // Keyed by the raw filters: a warm query is answered without filtering again; an invalid one throws and is never cached.
-            var key = $"types:{filter.SphereId}|{filter.SphereSlug}|{filter.Country?.ToUpperInvariant()}|{filter.Kind}";
-            return responses.Answer(request, snapshot, key,
+            var filter = CatalogService.ResolveFilter(snapshot, new IntegrationTypeFilter(
+                Query(request, "sphere_id"), Query(request, "sphere_slug"), Query(request, "country"), Query(request, "integration_type")));
+            // Keyed by the validated filter, never the raw query: spelling variants share one answer.
+            return responses.Answer(request, snapshot, "types:" + filter.Key,
                 () => CatalogService.FilterTypes(snapshot, filter).Select(t => IntegrationTypeJson.From(t, snapshot)).ToList());
         });
 

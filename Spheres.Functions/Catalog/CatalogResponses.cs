@@ -14,9 +14,18 @@ public sealed class CatalogResponses
     /// <summary>Browsers may reuse an answer for 5 minutes, then revalidate (cheap: a 304).</summary>
     public const string CacheControl = "public, max-age=300, must-revalidate";
 
+    /// <summary>
+    /// Keys come from validated filters (catalog values only), so this is never reached in practice;
+    /// it is the guarantee that no caller can grow the cache, whatever the filters become.
+    /// </summary>
+    public const int MaxCachedAnswers = 4_096;
+
     private sealed record VersionCache(long Version, ConcurrentDictionary<string, (byte[] Body, string ETag)> ByQuery);
 
     private VersionCache _cache = new(-1, new());
+
+    /// <summary>Answers held for the current catalog version.</summary>
+    public int CachedAnswerCount => Volatile.Read(ref _cache).ByQuery.Count;
 
     public ApiResponse Answer(HttpRequest request, CatalogSnapshot catalog, string key, Func<object> build)
     {
@@ -27,9 +36,10 @@ public sealed class CatalogResponses
             var fresh = new VersionCache(catalog.Version, new());
             cache = Interlocked.CompareExchange(ref _cache, fresh, cache) == cache ? fresh : Volatile.Read(ref _cache);
         }
-        var (body, etag) = cache.Version == catalog.Version
-            ? cache.ByQuery.GetOrAdd(key, _ => Serialize(build()))
-            : Serialize(build()); // a caller still holding an older snapshot: answer it, cache nothing
+        var (body, etag) = cache.Version != catalog.Version ? Serialize(build()) // a caller still holding an older snapshot: answer it, cache nothing
+            : cache.ByQuery.TryGetValue(key, out var known) ? known
+            : cache.ByQuery.Count < MaxCachedAnswers ? cache.ByQuery.GetOrAdd(key, _ => Serialize(build()))
+            : Serialize(build());
         var response = IfNoneMatch(request, etag) ? ApiResponse.Empty(StatusCodes.Status304NotModified) : ApiResponse.JsonBytes(body);
         return response.WithHeader("ETag", etag).WithHeader("Cache-Control", CacheControl);
     }

@@ -10,18 +10,35 @@ public static class EntityTags
 {
     public static string ToHttp(string storageETag) => "\"" + OpaqueText.Encode(storageETag) + "\"";
 
-    /// <summary>The storage ETag an <c>If-Match</c> header names; null when absent. An unreadable tag matches nothing.</summary>
+    /// <summary>
+    /// The storage ETag an <c>If-Match</c> header names; null when absent or <c>*</c> ("any version",
+    /// RFC 9110). An unreadable tag matches nothing.
+    /// </summary>
     public static string? IfMatch(HttpRequest request)
     {
         var header = request.Headers.IfMatch.FirstOrDefault();
-        if (string.IsNullOrWhiteSpace(header)) return null;
+        if (string.IsNullOrWhiteSpace(header) || header.Trim() == "*") return null;
         var tag = header.Trim();
         if (tag.StartsWith("W/", StringComparison.Ordinal)) tag = tag[2..];
         return OpaqueText.TryDecode(tag.Trim('"')) ?? "unmatchable:" + header;
     }
 }
 
-/// <summary>Server-side text (ETags, continuation tokens) handed to clients as opaque URL-safe base64.</summary>
+/// <summary>Paging cursors: opaque to clients; what they decode to is checked by the store that made them.</summary>
+public static class PageCursors
+{
+    public static string Encode(string position) => OpaqueText.Encode(position);
+
+    public static string? Decode(string? cursor, Spheres.Core.Problems.FieldErrors errors)
+    {
+        if (string.IsNullOrEmpty(cursor)) return null;
+        if (cursor.Length <= 1024 && OpaqueText.TryDecode(cursor) is { } position) return position;
+        errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
+        return null;
+    }
+}
+
+/// <summary>Server-side text (ETags, cursors) handed to clients as opaque URL-safe base64.</summary>
 public static class OpaqueText
 {
     public static string Encode(string text) => System.Buffers.Text.Base64Url.EncodeToString(System.Text.Encoding.UTF8.GetBytes(text));
@@ -33,7 +50,7 @@ public static class OpaqueText
         {
             return System.Text.Encoding.UTF8.GetString(System.Buffers.Text.Base64Url.DecodeFromChars(opaque));
         }
-        catch (FormatException)
+        catch (Exception e) when (e is FormatException or ArgumentException)
         {
             return null;
         }

@@ -12,10 +12,11 @@ using Spheres.Functions.OpenApi;
 namespace Spheres.Functions.Messages;
 
 public sealed record MessageJson(
-    string Id, int Integration, string Provider, string ExternalId, string Sender, string Text, DateTimeOffset ReceivedAt, string Decision)
+    string Id, int Integration, string Provider, string ExternalId, string Sender, string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
+    string Decision)
 {
     public static MessageJson From(InboundMessage m) =>
-        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
+        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
 }
 
 public sealed record MessagePageJson(IReadOnlyList<MessageJson> Results, string? Next);
@@ -51,23 +52,14 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
             var limit = DefaultPageSize;
             if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
                 errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
-            var cursor = DecodeCursor(request.Query["cursor"].FirstOrDefault(), errors);
+            var cursor = PageCursors.Decode(request.Query["cursor"].FirstOrDefault(), errors);
             errors.ThrowIfAny();
             if (integration is { } filter) await integrations.FindAsync(caller, filter, cancellationToken); // 404 unless the caller's
 
             var (page, next) = await messages.ListAsync(caller.TenantId, integration, limit, cursor, cancellationToken);
             var nextUrl = next is null ? null
-                : $"/api/messages/?{(integration is { } i ? $"integration={i}&" : "")}limit={limit}&cursor={Uri.EscapeDataString(EncodeCursor(next))}";
+                : $"/api/messages/?{(integration is { } i ? $"integration={i}&" : "")}limit={limit}&cursor={PageCursors.Encode(next)}";
             return ApiResponse.Json(new MessagePageJson(page.Select(MessageJson.From).ToList(), nextUrl));
         });
 
-    private static string EncodeCursor(string continuation) => OpaqueText.Encode(continuation);
-
-    private static string? DecodeCursor(string? cursor, FieldErrors errors)
-    {
-        if (string.IsNullOrEmpty(cursor)) return null;
-        if (OpaqueText.TryDecode(cursor) is { } continuation) return continuation;
-        errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
-        return null;
-    }
 }

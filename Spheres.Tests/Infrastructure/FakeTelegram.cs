@@ -24,6 +24,9 @@ public sealed class FakeTelegram : IAsyncDisposable
     /// <summary>Tokens Telegram does not know: their calls get 401 Unauthorized, as for a revoked token.</summary>
     public ConcurrentDictionary<string, byte> RevokedTokens { get; } = new();
 
+    /// <summary>Methods that fail as if Telegram were down (HTTP 502, no body).</summary>
+    public ConcurrentDictionary<string, byte> FailingMethods { get; } = new();
+
     public IReadOnlyList<Call> Calls => _calls.ToArray();
 
     public IEnumerable<Call> CallsOf(string method) => Calls.Where(c => c.Method == method);
@@ -38,6 +41,7 @@ public sealed class FakeTelegram : IAsyncDisposable
         {
             var body = await JsonDocument.ParseAsync(request.Body);
             fake._calls.Enqueue(new Call(token, method, body.RootElement.Clone()));
+            if (fake.FailingMethods.ContainsKey(method)) return Results.StatusCode(502);
             if (fake.RevokedTokens.ContainsKey(token))
                 return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);
             return method switch

@@ -67,6 +67,12 @@ public sealed class StorageFaults : HttpPipelinePolicy
         }
     }
 
+    /// <summary>Requests held so far (or released together).</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>True once the held requests all met: the race a test set up really happened.</summary>
+    public bool Gathered => Volatile.Read(ref _held) >= _holdCount && _holdCount > 0;
+
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
 
     public static bool IsTable(HttpMessage m, string table) => m.Request.Uri.Path.Contains("/" + table, StringComparison.Ordinal);

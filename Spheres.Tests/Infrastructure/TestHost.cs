@@ -47,6 +47,7 @@ public sealed class TestHost : IAsyncDisposable
     {
         var counter = new StorageRequestCounter();
         var faults = new StorageFaults();
+        var providers = await FakeProviderAccounts.Shared;
         var app = DevHostApplication.Create([], builder =>
         {
             builder.WebHost.UseTestServer();
@@ -68,7 +69,10 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.CalendlySigningKey] = CalendlySigningKey,
                 [SettingNames.ZoomWebhookSecret] = ZoomWebhookSecret,
                 [SettingNames.SquareSignatureKey] = SquareSignatureKey,
+                // Tests register many tenants from one address; RateLimitTests sets the real limit.
+                [SettingNames.RateLimitAuthPerMinute] = "100000",
             });
+            builder.Configuration.AddInMemoryCollection(providers.Settings());
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };
             storage.AdditionalPolicies.Add(counter);

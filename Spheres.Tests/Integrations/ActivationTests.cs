@@ -123,30 +123,43 @@ public sealed class ActivationTests : IAsyncLifetime
     public async Task Meta_channels_claim_their_account_id_and_two_tenants_cannot_share_one()
     {
         var accountId = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString();
+        var providers = await FakeProviderAccounts.Shared;
         var first = await _host.RegisterAsync();
         var instagram = await _host.CreateIntegrationAsync(first, "instagram",
-            new { instagram_account_id = accountId }, new { access_token = SecretSentinel.NewSecret("ig") });
+            new { instagram_account_id = accountId }, new { access_token = providers.TokenFor("instagram", accountId) });
 
         var active = await (await _host.PostActionAsync(first, instagram.Id(), "activate")).JsonAsync();
         Assert.Equal("active", active.Status());
         Assert.Equal(new WebhookRoute(first.TenantId, instagram.Id()),
             await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("instagram", accountId), default));
-        Assert.Empty(_telegram.Calls); // Meta activation makes no outbound call
+        Assert.Empty(_telegram.Calls);
 
+        // A second business whose token really reaches the same account (an agency's, say) still cannot take it over.
         var second = await _host.RegisterAsync();
         var copy = await _host.CreateIntegrationAsync(second, "instagram",
-            new { instagram_account_id = accountId }, new { access_token = SecretSentinel.NewSecret("ig") });
+            new { instagram_account_id = accountId }, new { access_token = providers.TokenFor("instagram", accountId) });
         await (await _host.PostActionAsync(second, copy.Id(), "activate")).ProblemAsync(HttpStatusCode.Conflict);
-        Assert.Equal("pending", (await _host.GetJsonAsync(second, $"{IntegrationsApi.Base}{copy.Id()}/")).Status());
+        var refused = await _host.GetJsonAsync(second, $"{IntegrationsApi.Base}{copy.Id()}/");
+        Assert.Equal("error", refused.Status());
+        Assert.Contains("already connected", refused.GetProperty("status_detail").GetString());
+        Assert.Equal(new WebhookRoute(first.TenantId, instagram.Id()),
+            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("instagram", accountId), default));
     }
 
     [Fact]
-    public async Task A_meta_channel_needs_its_routing_setting_to_activate()
+    public async Task A_meta_channel_without_a_page_id_connects_the_page_its_token_belongs_to()
     {
+        var pageId = Random.Shared.NextInt64(10_000_000_000, 99_999_999_999).ToString();
         var tenant = await _host.RegisterAsync();
-        var messenger = await _host.CreateIntegrationAsync(tenant, "facebook-messenger", credentials: new { page_access_token = SecretSentinel.NewSecret("page") });
-        var problem = await (await _host.PostActionAsync(tenant, messenger.Id(), "activate")).ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("settings.page_id", out _));
+        var messenger = await _host.CreateIntegrationAsync(tenant, "facebook-messenger",
+            credentials: new { page_access_token = (await FakeProviderAccounts.Shared).TokenFor("facebook-messenger", pageId) });
+
+        var active = await (await _host.PostActionAsync(tenant, messenger.Id(), "activate")).JsonAsync();
+
+        Assert.Equal("active", active.Status());
+        Assert.Equal(pageId, active.GetProperty("settings").GetProperty("page_id").GetString());
+        Assert.Equal(new WebhookRoute(tenant.TenantId, messenger.Id()),
+            await _host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("facebook-messenger", pageId), default));
     }
 
     [Fact]

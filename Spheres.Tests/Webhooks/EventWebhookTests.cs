@@ -17,7 +17,7 @@ public sealed class EventWebhookTests(WebhookFixture fixture) : IClassFixture<We
     {
         var tenant = await Host.RegisterAsync(plan: plan);
         var integration = await Host.CreateIntegrationAsync(tenant, slug,
-            new Dictionary<string, string> { [routingSetting] = accountId }, new { access_token = SecretSentinel.NewSecret(slug) });
+            new Dictionary<string, string> { [routingSetting] = accountId }, new { access_token = (await FakeProviderAccounts.Shared).TokenFor(slug, accountId) });
         await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
         return (tenant, integration.Id());
     }
@@ -52,6 +52,34 @@ public sealed class EventWebhookTests(WebhookFixture fixture) : IClassFixture<We
         await (await Host.Client.SendAsync(Deliveries.Signed("/api/webhooks/calendly/", body, ("Calendly-Webhook-Signature", $"t={t},v1=00")))).ProblemAsync(HttpStatusCode.Unauthorized);
     }
 
+    [Theory]
+    [InlineData("t=1,t=2")]
+    [InlineData("t=1,t=2,v1=00")]
+    [InlineData("v1=00,v1=01,t=5")]
+    [InlineData("t")]
+    [InlineData(",,,")]
+    [InlineData("t=99999999999999999999,v1=00")]
+    [InlineData("t=-5,v1=00")]
+    [InlineData("")]
+    public async Task Any_malformed_calendly_signature_header_is_401(string header)
+    {
+        var response = await Host.Client.SendAsync(Deliveries.Signed("/api/webhooks/calendly/", "{}", ("Calendly-Webhook-Signature", header)));
+        await response.ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Theory]
+    [InlineData("a/b")]
+    [InlineData("a#b")]
+    [InlineData("..")]
+    [InlineData("x?y")]
+    [InlineData("a-very-long-channel-id-that-is-not-ours-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
+    public async Task A_google_channel_id_that_could_not_be_ours_is_401_not_an_outage(string channelId)
+    {
+        var push = Deliveries.Signed("/api/webhooks/google-calendar/", "",
+            ("X-Goog-Channel-ID", channelId), ("X-Goog-Channel-Token", "t"), ("X-Goog-Resource-State", "exists"));
+        await (await Host.Client.SendAsync(push)).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
     [Fact]
     public async Task Zoom_url_validation_is_answered_with_the_signed_plain_token()
     {
@@ -75,11 +103,17 @@ public sealed class EventWebhookTests(WebhookFixture fixture) : IClassFixture<We
             @event = "meeting.started", event_ts = 1_764_188_100_000,
             payload = new { account_id = accountId, @object = new { uuid = "4444AAAiAAAAAiAiAiiAii==", id = "85052185124", topic = "Консультація" } },
         });
-        var ts = "1764188100";
-        await (await Host.Client.SendAsync(Deliveries.Signed("/api/webhooks/zoom/", body,
-            ("x-zm-request-timestamp", ts), ("x-zm-signature", "v0=" + Deliveries.HexHmac(TestHost.ZoomWebhookSecret, $"v0:{ts}:{body}"))))).JsonAsync();
-        await (await Host.Client.SendAsync(Deliveries.Signed("/api/webhooks/zoom/", body,
-            ("x-zm-request-timestamp", ts), ("x-zm-signature", "v0=" + Deliveries.HexHmac("wrong", $"v0:{ts}:{body}"))))).ProblemAsync(HttpStatusCode.Unauthorized);
+        HttpRequestMessage Delivery(string ts, string secret) => Deliveries.Signed("/api/webhooks/zoom/", body,
+            ("x-zm-request-timestamp", ts), ("x-zm-signature", "v0=" + Deliveries.HexHmac(secret, $"v0:{ts}:{body}")));
+        var now = fixture.Clock.GetUtcNow();
+        await (await Host.Client.SendAsync(Delivery(now.ToUnixTimeSeconds().ToString(), TestHost.ZoomWebhookSecret))).JsonAsync();
+        await (await Host.Client.SendAsync(Delivery(now.ToUnixTimeSeconds().ToString(), "wrong"))).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        // A correctly signed delivery replayed after 5 minutes, or with a timestamp that is no number, is refused.
+        var replayed = await (await Host.Client.SendAsync(Delivery((now - TimeSpan.FromMinutes(6)).ToUnixTimeSeconds().ToString(), TestHost.ZoomWebhookSecret)))
+            .ProblemAsync(HttpStatusCode.Unauthorized);
+        Assert.Contains("5 minutes", replayed.GetProperty("detail").GetString());
+        await (await Host.Client.SendAsync(Delivery("soon", TestHost.ZoomWebhookSecret))).ProblemAsync(HttpStatusCode.Unauthorized);
 
         Assert.Equal("meeting_started", Assert.Single(await EventsAsync(tenant)).Kind);
     }

@@ -14,9 +14,10 @@ public sealed class MetaWebhookTests(WebhookFixture fixture) : IClassFixture<Web
     private async Task<(TenantSession Tenant, int IntegrationId)> ActiveAsync(string slug, string routingSetting, string accountId, string credential)
     {
         var tenant = await Host.RegisterAsync();
-        var integration = await Host.CreateIntegrationAsync(tenant, slug,
-            new Dictionary<string, string> { [routingSetting] = accountId },
-            new Dictionary<string, string> { [credential] = SecretSentinel.NewSecret(slug) });
+        var settings = new Dictionary<string, string> { [routingSetting] = accountId };
+        if (slug == "whatsapp") settings["waba_id"] = "102290129340398";
+        var integration = await Host.CreateIntegrationAsync(tenant, slug, settings,
+            new Dictionary<string, string> { [credential] = (await FakeProviderAccounts.Shared).TokenFor(slug, accountId) });
         await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
         return (tenant, integration.Id());
     }

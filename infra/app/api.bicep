@@ -107,6 +107,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Telegram__ApiBaseUrl: 'https://api.telegram.org'
     Spheres__KeyVault__Uri: keyVaultUri
     Spheres__Catalog__ReseedSchedule: catalogReseedSchedule
+    Spheres__Meta__GraphApiBaseUrl: 'https://graph.facebook.com/v21.0'
+    Spheres__Zoom__ApiBaseUrl: 'https://api.zoom.us/v2'
+    Spheres__Calendly__ApiBaseUrl: 'https://api.calendly.com'
+    Spheres__Square__ApiBaseUrl: 'https://connect.squareup.com'
+    Spheres__RateLimit__AuthPerMinute: '30'
+    // Azure's front end appends the caller's address to X-Forwarded-For: the last entry is the real client.
+    Spheres__RateLimit__TrustForwardedFor: 'true'
     // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
     // docs/deploy.md tells the operator to set these secret names after deployment.
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'

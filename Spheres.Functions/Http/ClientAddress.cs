@@ -1,0 +1,40 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Spheres.Core.Configuration;
+
+namespace Spheres.Functions.Http;
+
+/// <summary>
+/// The address a request's rate limits are counted by. Behind Azure's front end (setting
+/// <c>Spheres:RateLimit:TrustForwardedFor</c>) it is the last X-Forwarded-For entry, the one the
+/// front end appended; anything before it was written by the client. IPv6 counts per /64, the
+/// block one subscriber is usually given.
+/// </summary>
+public static class ClientAddress
+{
+    public static string Of(HttpRequest request, IConfiguration configuration)
+    {
+        var address = request.HttpContext.Connection.RemoteIpAddress;
+        if (configuration.GetValue<bool>(SettingNames.RateLimitTrustForwardedFor)
+            && request.Headers["X-Forwarded-For"].LastOrDefault()?.Split(',').LastOrDefault() is { } forwarded
+            && Parse(forwarded.Trim()) is { } client)
+        {
+            address = client;
+        }
+        return address is null ? "unknown" : Key(address);
+    }
+
+    private static IPAddress? Parse(string entry) =>
+        IPEndPoint.TryParse(entry, out var endpoint) ? endpoint.Address : IPAddress.TryParse(entry, out var plain) ? plain : null;
+
+    private static string Key(IPAddress address)
+    {
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        if (address.AddressFamily != AddressFamily.InterNetworkV6) return address.ToString();
+        var bytes = address.GetAddressBytes();
+        Array.Clear(bytes, 8, 8);
+        return new IPAddress(bytes) + "/64";
+    }
+}

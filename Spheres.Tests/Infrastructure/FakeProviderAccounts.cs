@@ -1,0 +1,67 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+
+namespace Spheres.Tests.Infrastructure;
+
+/// <summary>
+/// The providers' "who am I" endpoints on a loopback port, answering for the tokens a test gave out:
+/// Graph <c>/me</c> (a page, or its Instagram account) and <c>/{waba}/phone_numbers</c>, Zoom and Calendly
+/// <c>/users/me</c>, Square <c>/v2/merchants/me</c>. Any other token is refused with 401, as a provider would.
+/// One per test run; every TestHost points its provider base URLs here.
+/// </summary>
+public sealed class FakeProviderAccounts
+{
+    private static readonly Lazy<Task<FakeProviderAccounts>> Instance = new(StartAsync);
+    private readonly ConcurrentDictionary<string, (string Kind, string AccountId)> _owners = new();
+
+    public static Task<FakeProviderAccounts> Shared => Instance.Value;
+
+    public string BaseUrl { get; private set; } = "";
+
+    /// <summary>A new token (watched by SecretSentinel) that the provider of <paramref name="typeSlug"/> says belongs to <paramref name="accountId"/>.</summary>
+    public string TokenFor(string typeSlug, string accountId)
+    {
+        var token = SecretSentinel.NewSecret(typeSlug);
+        _owners[token] = (typeSlug, accountId);
+        return token;
+    }
+
+    /// <summary>Settings the tests' base URLs for each provider.</summary>
+    public IDictionary<string, string?> Settings() => new Dictionary<string, string?>
+    {
+        [Spheres.Core.Configuration.SettingNames.MetaGraphApiBaseUrl] = BaseUrl + "/graph",
+        [Spheres.Core.Configuration.SettingNames.ZoomApiBaseUrl] = BaseUrl + "/zoom",
+        [Spheres.Core.Configuration.SettingNames.CalendlyApiBaseUrl] = BaseUrl + "/calendly",
+        [Spheres.Core.Configuration.SettingNames.SquareApiBaseUrl] = BaseUrl + "/square",
+    };
+
+    private static async Task<FakeProviderAccounts> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        var app = builder.Build();
+        var fake = new FakeProviderAccounts();
+        // A page token's /me is the page; an Instagram-linked page also names its Instagram account.
+        app.MapGet("/graph/me", (HttpRequest r) => fake.Answer(r, "facebook-messenger", "instagram", id => fake.Owner(r)!.Value.Kind == "instagram"
+            ? new { id = "page-of-" + id, instagram_business_account = new { id } }
+            : (object)new { id, name = "Salon page" }));
+        app.MapGet("/graph/{waba}/phone_numbers", (HttpRequest r) => fake.Answer(r, "whatsapp", null, id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
+        app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, "zoom", null, id => new { id = "user1", account_id = id }));
+        app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, "calendly", null, id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
+        app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, "square-appointments", null, id => new { merchant = new { id, business_name = "Salon" } }));
+        await app.StartAsync();
+        fake.BaseUrl = app.Urls.First();
+        return fake;
+    }
+
+    private (string Kind, string AccountId)? Owner(HttpRequest request) =>
+        request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
+        && _owners.TryGetValue(header["Bearer ".Length..], out var owner) ? owner : null;
+
+    private IResult Answer(HttpRequest request, string kind, string? alsoKind, Func<string, object> shape) =>
+        Owner(request) is { } owner && (owner.Kind == kind || owner.Kind == alsoKind)
+            ? Results.Json(shape(owner.AccountId))
+            : Results.Json(new { error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 } }, statusCode: 401);
+}
