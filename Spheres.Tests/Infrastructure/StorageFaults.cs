@@ -44,6 +44,9 @@ public sealed class StorageFaults : HttpPipelinePolicy
         /// </summary>
         public bool Happened => _together.Task.IsCompleted && Volatile.Read(ref _gaveUp) == 0;
 
+        /// <summary>How many chosen requests arrived (more than count once losers retry).</summary>
+        public int Arrived => Volatile.Read(ref _arrived);
+
         internal async ValueTask WaitAsync(HttpMessage message)
         {
             if (!predicate(message)) return;
@@ -57,6 +60,7 @@ public sealed class StorageFaults : HttpPipelinePolicy
         public Race AlsoOn(StorageFaults faults)
         {
             faults._race = this;
+            faults._lastRace = this;
             _owners.Add(faults);
             return this;
         }
@@ -67,11 +71,13 @@ public sealed class StorageFaults : HttpPipelinePolicy
         }
     }
 
-    /// <summary>Requests held so far (or released together).</summary>
-    public int Held => Volatile.Read(ref _held);
+    private volatile Race? _lastRace;
 
-    /// <summary>True once the held requests all met: the race a test set up really happened.</summary>
-    public bool Gathered => Volatile.Read(ref _held) >= _holdCount && _holdCount > 0;
+    /// <summary>Requests the last race chose so far (held, or let through once it was over).</summary>
+    public int Held => _lastRace?.Arrived ?? 0;
+
+    /// <summary>The last race's <see cref="Race.Happened"/>: its contenders all met, none having given up waiting.</summary>
+    public bool Gathered => _lastRace?.Happened ?? false;
 
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
 
