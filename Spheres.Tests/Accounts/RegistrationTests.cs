@@ -135,11 +135,15 @@ public sealed class RegistrationTests : IAsyncLifetime
     public async Task Twenty_concurrent_registrations_of_one_email_give_one_account()
     {
         var email = Tenants.UniqueEmail("race");
+        // Every one tries to claim the email before any claim lands: the index row alone must decide.
+        using var race = _host.StorageFaults.HoldUntilTogether(m => m.Request.Method == Azure.Core.RequestMethod.Post
+            && StorageFaults.IsTable(m, TableNames.EmailIndex), 20);
         var responses = await Task.WhenAll(Enumerable.Range(0, 20).Select(i => _host.Client.PostAsJsonAsync("/api/accounts/register/", new
         {
             email, password = $"password-{i:D2}", name = "Racer", business_name = $"Salon {i}", sphere_slug = "beauty",
         })));
 
+        Assert.True(race.Happened, "the twenty registrations never claimed the email together");
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         Assert.Equal(19, responses.Count(r => r.StatusCode == HttpStatusCode.Conflict));
         var winner = Array.FindIndex(responses, r => r.StatusCode == HttpStatusCode.Created);

@@ -87,6 +87,13 @@ public sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartSharedAsync(IDictionary<string, string?>? settings = null, Action<IServiceCollection>? services = null) =>
         await StartAsync((await AzuriteServer.Shared).ConnectionString, settings, services);
 
+    /// <summary>A host whose storage is a closed loopback port: every storage call fails as in an outage.</summary>
+    public static Task<TestHost> StartWithStorageDownAsync() => StartAsync(
+        "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Convert.ToBase64String(new byte[64]) + ";" +
+        $"BlobEndpoint=http://127.0.0.1:{AzuriteServer.FreePort()}/devstoreaccount1;" +
+        $"QueueEndpoint=http://127.0.0.1:{AzuriteServer.FreePort()}/devstoreaccount1;" +
+        $"TableEndpoint=http://127.0.0.1:{AzuriteServer.FreePort()}/devstoreaccount1;");
+
     public HttpRequestMessage AdminRequest(HttpMethod method, string path)
     {
         var request = new HttpRequestMessage(method, path);

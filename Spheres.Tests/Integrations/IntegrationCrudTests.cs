@@ -52,8 +52,10 @@ public sealed class IntegrationCrudTests : IAsyncLifetime
     {
         var tenant = await _host.RegisterAsync(plan: "starter");
         var slugs = new[] { "telegram", "instagram", "facebook-messenger", "booksy", "gmail", "zoom" };
+        using var race = _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, slugs.Length); // all read the id sequence before any commits
         var created = await Task.WhenAll(slugs.Select(slug => _host.CreateAsync(tenant, new { integration_type_slug = slug })));
 
+        Assert.True(race.Happened, "the creates never were in flight together");
         Assert.All(created, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var list = await _host.GetJsonAsync(tenant, IntegrationsApi.Base);
         Assert.Equal(Enumerable.Range(1, slugs.Length), list.EnumerateArray().Select(i => i.Id()));
@@ -77,7 +79,9 @@ public sealed class IntegrationCrudTests : IAsyncLifetime
     public async Task One_integration_per_type_even_when_created_at_once()
     {
         var tenant = await _host.RegisterAsync();
+        using var race = _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 6);
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => _host.CreateAsync(tenant, new { integration_type_id = 6 })));
+        Assert.True(race.Happened, "the six creates never were in flight together");
         Assert.Equal(1, responses.Count(r => r.StatusCode == HttpStatusCode.Created));
         foreach (var conflict in responses.Where(r => r.StatusCode != HttpStatusCode.Created))
             await conflict.ProblemAsync(HttpStatusCode.Conflict);

@@ -29,7 +29,9 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         var profile = await _host.GetJsonAsync(_second, "/api/accounts/profile/");
         Assert.Equal(_second.TenantId, profile.GetProperty("tenant_id").GetString());
         Assert.Equal("health", profile.GetProperty("sphere_slug").GetString());
-        await _host.GetJsonAsync(_second, "/api/accounts/usage/");
+        // The first tenant is on starter: the second's usage must be its own free plan, not the first's.
+        Assert.Equal("free", (await _host.GetJsonAsync(_second, "/api/accounts/usage/")).GetProperty("plan").GetString());
+        Assert.Equal("starter", (await _host.GetJsonAsync(_first, "/api/accounts/usage/")).GetProperty("plan").GetString());
     }
 
     [Fact]
@@ -40,6 +42,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         var updated = await (await _host.Client.SendAsync(request)).JsonAsync();
 
         Assert.Equal(_second.TenantId, updated.GetProperty("tenant_id").GetString());
+        Assert.Equal("Renamed by second", (await _host.GetJsonAsync(_second, "/api/accounts/profile/")).GetProperty("business_name").GetString());
         var first = await _host.GetJsonAsync(_first, "/api/accounts/profile/");
         Assert.Equal("Olena's Salon", first.GetProperty("business_name").GetString());
     }
@@ -128,6 +131,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             (HttpMethod.Put, "/api/integrations/api/working-hours/1/"), (HttpMethod.Delete, "/api/integrations/api/working-hours/1/"),
             (HttpMethod.Get, "/api/integrations/api/1/working_hours/exceptions/"), (HttpMethod.Post, "/api/integrations/api/1/working_hours/exceptions/"),
             (HttpMethod.Delete, "/api/integrations/api/1/working_hours/exceptions/2026-12-25/"),
+            (HttpMethod.Get, "/api/messages/"), (HttpMethod.Get, "/api/messages/?integration=1"),
         })
         {
             var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };

@@ -47,13 +47,23 @@ public sealed class MessageListTests(WebhookFixture fixture) : IClassFixture<Web
     [Fact]
     public async Task Another_tenants_messages_and_integration_are_out_of_reach()
     {
-        var (first, integrationId, url, secret) = await fixture.ActiveTelegramAsync();
+        // The first tenant's Telegram is its integration 2 and holds a real message; the second has only its integration 1.
+        var first = await fixture.Host.RegisterAsync(plan: "starter");
+        Assert.Equal(1, (await fixture.Host.CreateIntegrationAsync(first, "booksy")).Id());
+        var (_, integrationId, url, secret) = await fixture.ActiveTelegramAsync(tenant: first);
+        Assert.Equal(2, integrationId);
         await WebhookFixture.OkAsync(await fixture.Host.Client.SendAsync(Deliveries.Telegram(url, secret,
-            Deliveries.TelegramUpdate(880_001, 1, "private", fixture.Clock.GetUtcNow()))));
-        var second = await fixture.Host.RegisterAsync();
+            Deliveries.TelegramUpdate(880_001, 1, "private to the first", fixture.Clock.GetUtcNow()))));
+        var second = await fixture.Host.RegisterAsync(plan: "starter");
+        Assert.Equal(1, (await fixture.Host.CreateIntegrationAsync(second, "telegram")).Id());
 
+        Assert.Equal(["private to the first"], (await fixture.MessagesAsync(first)).GetProperty("results").Strings("text"));
+        Assert.Equal(["private to the first"], (await fixture.MessagesAsync(first, $"?integration={integrationId}")).GetProperty("results").Strings("text"));
         Assert.Empty((await fixture.MessagesAsync(second)).GetProperty("results").EnumerateArray());
-        await (await fixture.Host.Client.SendAsync(second.Request(HttpMethod.Get, $"/api/messages/?integration={integrationId + 100}"))).ProblemAsync(HttpStatusCode.NotFound);
-        Assert.Single((await fixture.MessagesAsync(first)).GetProperty("results").EnumerateArray());
+        await (await fixture.Host.Client.SendAsync(second.Request(HttpMethod.Get, $"/api/messages/?integration={integrationId}"))).ProblemAsync(HttpStatusCode.NotFound);
+
+        // Once the second has an integration 2 of its own, that id shows the second's messages (none), not the first's.
+        Assert.Equal(2, (await fixture.Host.CreateIntegrationAsync(second, "instagram")).Id());
+        Assert.Empty((await fixture.MessagesAsync(second, $"?integration={integrationId}")).GetProperty("results").EnumerateArray());
     }
 }

@@ -87,9 +87,14 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
         await fixture.DrainAsync(TableNames.AgentRequestsQueue);
         var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync();
         var update = Deliveries.TelegramUpdate(NextUpdateId(), 4242, "Скільки коштує стрижка?", fixture.Clock.GetUtcNow());
+        await using var other = await fixture.SecondInstanceAsync();
+        // Eight copies to each of two instances; both instances' first stores meet before either commits.
+        using var race = Host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2).AlsoOn(other.StorageFaults);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Host.Client.SendAsync(Deliveries.Telegram(url, secret, update))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 16).Select(i =>
+            WebhookFixture.DeliverWithRetriesAsync(i % 2 == 0 ? Host : other, url, secret, update)));
 
+        Assert.True(race.Happened, "the two instances never stored at the same time");
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Single((await fixture.MessagesAsync(tenant)).GetProperty("results").EnumerateArray());
         Assert.Equal(1, await fixture.UsageAsync(tenant));
@@ -101,10 +106,14 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
     {
         await fixture.DrainAsync(TableNames.AgentRequestsQueue);
         var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync();
+        await using var other = await fixture.SecondInstanceAsync();
+        // Twenty to each of two instances: their counter increments collide in storage, not only in one process.
+        using var race = Host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2).AlsoOn(other.StorageFaults);
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => Host.Client.SendAsync(Deliveries.Telegram(url, secret,
-            Deliveries.TelegramUpdate(NextUpdateId(), 5000 + i, $"Повідомлення {i}", fixture.Clock.GetUtcNow())))));
+        var responses = await Task.WhenAll(Enumerable.Range(0, 40).Select(i => WebhookFixture.DeliverWithRetriesAsync(i % 2 == 0 ? Host : other, url, secret,
+            Deliveries.TelegramUpdate(NextUpdateId(), 5000 + i, $"Повідомлення {i}", fixture.Clock.GetUtcNow()))));
 
+        Assert.True(race.Happened, "the two instances never stored at the same time");
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
         Assert.Equal(40, await fixture.UsageAsync(tenant));
         Assert.Equal(40, (await fixture.MessagesAsync(tenant, "?limit=100")).GetProperty("results").GetArrayLength());

@@ -41,6 +41,18 @@ public class WebhookFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
+    /// <summary>
+    /// A second instance of the app on the same storage, fake Telegram, clock and credential key: what Azure
+    /// runs when it scales out. Requests to different instances race in storage, not in one process's locks.
+    /// </summary>
+    public async Task<TestHost> SecondInstanceAsync() => await TestHost.StartAsync(Azurite.ConnectionString,
+        new Dictionary<string, string?>
+        {
+            [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl,
+            [SettingNames.LocalCredentialKey] = Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[SettingNames.LocalCredentialKey],
+        },
+        s => s.AddSingleton<TimeProvider>(Clock));
+
     public async Task<int> QueuedForAsync(TenantSession tenant, string queue) =>
         (await DrainAsync(queue)).Count(m => m.GetProperty("tenant_id").GetString() == tenant.TenantId);
 
@@ -48,9 +60,9 @@ public class WebhookFixture : IAsyncLifetime
 
     /// <summary>A tenant with an active Telegram bot: its webhook URL and the secret Telegram was given.</summary>
     public async Task<(TenantSession Tenant, int IntegrationId, string WebhookUrl, string Secret)> ActiveTelegramAsync(
-        string? plan = null, string country = "UA")
+        string? plan = null, string country = "UA", TenantSession? tenant = null)
     {
-        var tenant = await Host.RegisterAsync(country: country, plan: plan);
+        tenant ??= await Host.RegisterAsync(country: country, plan: plan);
         var token = SecretSentinel.NewTelegramToken();
         var integration = await Host.ConnectTelegramAsync(tenant, token);
         await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
@@ -63,6 +75,21 @@ public class WebhookFixture : IAsyncLifetime
 
     public async Task<int> UsageAsync(TenantSession tenant) =>
         (await Host.GetJsonAsync(tenant, "/api/accounts/usage/")).GetProperty("messages_used").GetInt32();
+
+    /// <summary>
+    /// Delivers as Telegram does: a 503 (storage busy, e.g. two instances contending for one tenant's counter)
+    /// is delivered again after a pause, up to five times.
+    /// </summary>
+    public static async Task<HttpResponseMessage> DeliverWithRetriesAsync(TestHost host, string url, string secret, object update)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            var response = await host.Client.SendAsync(Deliveries.Telegram(url, secret, update));
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5) return response;
+            Assert.NotNull(response.Headers.RetryAfter);
+            await Task.Delay(TimeSpan.FromMilliseconds(100 * attempt));
+        }
+    }
 
     public static async Task OkAsync(HttpResponseMessage response) => await response.JsonAsync(HttpStatusCode.OK);
 }

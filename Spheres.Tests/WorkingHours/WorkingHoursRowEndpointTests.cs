@@ -148,11 +148,13 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
     public async Task Of_two_concurrent_overlapping_rows_exactly_one_is_stored()
     {
         var (tenant, id) = await _host.TenantWithTelegramAsync();
-        _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2); // both validated before either commits
+        using var race = _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2); // both validated before either commits
 
         var responses = await Task.WhenAll(
             _host.CreateRowAsync(tenant, id, 3, "09:00", "13:00"),
             _host.CreateRowAsync(tenant, id, 3, "12:00", "18:00"));
+
+        Assert.True(race.Happened, "the two creates never were in flight together");
 
         Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Created);
         var loser = await responses.Single(r => r.StatusCode != HttpStatusCode.Created).ProblemAsync(HttpStatusCode.BadRequest);
@@ -166,12 +168,14 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
     {
         var (tenant, id) = await _host.TenantWithTelegramAsync();
         var ids = (await _host.SetWeekAsync(tenant, id, Row(3, "09:00", "10:00"), Row(3, "15:00", "16:00"))).Ids();
-        _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2);
+        using var race = _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2);
 
         // Each is valid against the week it read; together they overlap. No new row id is drawn, only the week's version decides.
         var responses = await Task.WhenAll(
             _host.Client.SendAsync(tenant.Request(HttpMethod.Put, $"{Flat}{ids[0]}/", Row(3, "09:00", "13:00"))),
             _host.Client.SendAsync(tenant.Request(HttpMethod.Put, $"{Flat}{ids[1]}/", Row(3, "12:00", "16:00"))));
+
+        Assert.True(race.Happened, "the two changes never were in flight together");
 
         var winner = Array.FindIndex(responses, r => r.StatusCode == HttpStatusCode.OK);
         Assert.True(winner >= 0, "one change should pass");
@@ -189,9 +193,12 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
         var messenger = (await _host.CreateIntegrationAsync(tenant, "facebook-messenger")).Id();
 
         // Two integrations share the tenant's id sequence; one week's rows share its version.
+        // All six have read before any commits: five must retry on what the others wrote.
+        using var race = _host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 6);
         var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(i =>
             _host.CreateRowAsync(tenant, i % 2 == 0 ? telegram : messenger, i, "09:00", "17:00")));
 
+        Assert.True(race.Happened, "the six creates never were in flight together");
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var all = await _host.GetJsonAsync(tenant, Flat);
         Assert.Equal(6, all.GetArrayLength());
