@@ -75,7 +75,7 @@ public sealed class AccessTokens
             || !result.Claims.TryGetValue(TenantClaim, out var tenant) || tenant is not string tenantId || tenantId.Length == 0
             || !result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var subject) || subject is not string userId)
         {
-            throw ProblemException.Unauthorized("The access token is not valid or has expired; sign in again.");
+            throw ProblemException.Unauthorized("The access token is not valid or has expired; sign in again.", "Bearer error=\"invalid_token\"");
         }
         return new Caller(tenantId, userId);
     }

@@ -37,6 +37,9 @@ public sealed class ApiQueryAttribute(string name, Type type, string description
     public string Name { get; } = name;
     public Type Type { get; } = type;
     public string Description { get; } = description;
+
+    /// <summary>The values a string parameter takes, when they are a fixed set.</summary>
+    public string[]? Enum { get; init; }
 }
 
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
