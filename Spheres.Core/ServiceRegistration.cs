@@ -31,6 +31,12 @@ public static class ServiceRegistration
         services.TryAddSingleton<AccessTokens>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionStore>();
+        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionService>();
+        services.TryAddSingleton<PasswordService>();
+        services.TryAddSingleton<Spheres.Core.Mail.IMailSender, Spheres.Core.Mail.SmtpMailSender>();
+        services.TryAddSingleton<PasswordResetMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMailer>());
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();
         services.TryAddSingleton<IntegrationStore>();

@@ -18,6 +18,12 @@ public static class SettingNames
     public const string KeyVaultUri = "Spheres:KeyVault:Uri";
     public const string LocalCredentialKey = "Spheres:Credentials:LocalKey";
     public const string CatalogReseedSchedule = "Spheres:Catalog:ReseedSchedule";
+    public const string FrontendBaseUrl = "Spheres:FrontendBaseUrl";
+    public const string SmtpHost = "Spheres:Smtp:Host";
+    public const string SmtpPort = "Spheres:Smtp:Port";
+    public const string SmtpUser = "Spheres:Smtp:User";
+    public const string SmtpPassword = "Spheres:Smtp:Password";
+    public const string SmtpFrom = "Spheres:Smtp:From";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>

@@ -4,11 +4,12 @@ using Spheres.Core.WorkingHours;
 
 namespace Spheres.Functions.WorkingHours;
 
-/// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday.</summary>
-public sealed record WorkingHoursRowJson(int Id, int Integration, int Weekday, string StartTime, string EndTime, bool IsEnabled)
+/// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday; a disabled row may have both times null.</summary>
+public sealed record WorkingHoursRowJson(int Id, int Integration, int Weekday, string? StartTime, string? EndTime, bool IsEnabled)
 {
     public static WorkingHoursRowJson From(StoredRow stored) => new(
-        stored.Id, stored.IntegrationId, stored.Row.Weekday, HourMinute(stored.Row.StartTime), HourMinute(stored.Row.EndTime), stored.Row.IsEnabled);
+        stored.Id, stored.IntegrationId, stored.Row.Weekday,
+        stored.Row.HasTimes ? HourMinute(stored.Row.StartTime) : null, stored.Row.HasTimes ? HourMinute(stored.Row.EndTime) : null, stored.Row.IsEnabled);
 
     internal static string HourMinute(LocalTime time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 }
@@ -19,7 +20,10 @@ public sealed record WeekRowRequest(int? Weekday, string? StartTime, string? End
     public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled);
 }
 
-/// <summary>One row for <c>POST/PUT …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
+/// <summary>PUT of one row: every field is required (<c>integration</c> may be omitted); times may be null only when <c>is_enabled</c> is false.</summary>
+public sealed record WorkingHoursRowPutRequest(int? Integration, int Weekday, string? StartTime, string? EndTime, bool IsEnabled);
+
+/// <summary>One row for <c>POST/PATCH …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
 public sealed record WorkingHoursRowRequest(int? Integration, int? Weekday, string? StartTime, string? EndTime, bool? IsEnabled)
 {
     public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled, Integration);
