@@ -37,5 +37,6 @@ public static class SettingNames
     [
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
         KeyVaultUri, CatalogReseedSchedule,
+        FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 }

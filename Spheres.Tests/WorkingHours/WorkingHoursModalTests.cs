@@ -88,7 +88,7 @@ public sealed class WorkingHoursModalTests : IAsyncLifetime
     public async Task Patch_changes_only_the_fields_sent()
     {
         var (tenant, id) = await _host.TenantWithTelegramAsync();
-        var ids = (await _host.PostRawAsync(tenant, Week(id), SeedWeek).ContinueWith(t => t.Result.JsonAsync()).Unwrap()).Ids();
+        var ids = (await (await _host.PostRawAsync(tenant, Week(id), SeedWeek)).JsonAsync()).Ids();
         var saturday = ids[5];
         var sunday = ids[6];
 
