@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Spheres.Core.Catalog;
 using Spheres.Core.Integrations;
 
@@ -36,7 +37,7 @@ public sealed record IntegrationTypeJson(
 }
 
 /// <summary>How to draw a type's connect form without knowing the type.</summary>
-public sealed record ConnectJson(string Method, IReadOnlyList<CredentialFieldJson> CredentialFields, IReadOnlyList<SettingFieldJson> SettingFields)
+public sealed record ConnectJson([property: AllowedValues("oauth", "bot_token", "api_key", "credentials")] string Method, IReadOnlyList<CredentialFieldJson> CredentialFields, IReadOnlyList<SettingFieldJson> SettingFields)
 {
     public static ConnectJson From(ConnectionRequirement requirement) => new(
         requirement.Method switch
@@ -56,6 +57,6 @@ public sealed record CredentialFieldJson(
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)] string? Pattern);
 
 /// <summary>A setting input; <c>kind</c> is string (one line), text (several lines) or id (a provider's id).</summary>
-public sealed record SettingFieldJson(string Name, string Label, bool Required, string Kind);
+public sealed record SettingFieldJson(string Name, string Label, bool Required, [property: AllowedValues("string", "text", "id")] string Kind);
 
 public sealed record ReseedResultJson(long CatalogVersion, int Spheres, int IntegrationTypes);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Spheres.Core.Integrations;
@@ -5,11 +6,12 @@ using Spheres.Functions.Catalog;
 
 namespace Spheres.Functions.Integrations;
 
+/// <summary>Give integration_type_slug or integration_type_id on create; on PUT/PATCH either may be sent but must name the integration's own type.</summary>
 public sealed record IntegrationRequest(
     string? IntegrationTypeSlug,
     [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? IntegrationTypeId,
-    JsonObject? Settings,
-    JsonObject? Credentials)
+    [property: OpenApi.Description("The type's setting_fields (connect block) by name; on PATCH a null value clears one.")] JsonObject? Settings,
+    [property: OpenApi.Description("The type's credential_fields by name. Write-only: stored in the vault, never returned.")] JsonObject? Credentials)
 {
     public IntegrationInput ToInput() => new(IntegrationTypeSlug, IntegrationTypeId, Settings, Credentials);
 }
@@ -22,7 +24,7 @@ public sealed record IntegrationJson(
     string IntegrationTypeSlug,
     string IntegrationTypeName,
     string Icon,
-    string Status,
+    [property: AllowedValues("pending", "active", "inactive", "error", "relink_required")] string Status,
     string? StatusDetail,
     bool IsAvailable,
     JsonObject Settings,
@@ -49,7 +51,10 @@ public sealed record AvailableIntegrationJson(
     int Id, string Slug, string Name, string IntegrationType, string Description, string Icon,
     IReadOnlyList<string> Spheres, IReadOnlyList<int> SphereIds, bool RequiresOauth, string? OauthProvider,
     bool SupportsWebhooks, bool SupportsWorkingHours, IReadOnlyList<string> AvailableCountries, bool IsActive, int Order,
-    ConnectJson Connect, bool IsAvailable, string? UnavailableReason, string RequiredPlan, int? IntegrationId)
+    ConnectJson Connect, bool IsAvailable,
+    [property: AllowedValues("plan-required", "country")] string? UnavailableReason,
+    [property: AllowedValues("free", "starter", "professional")] string RequiredPlan,
+    int? IntegrationId)
 {
     public static AvailableIntegrationJson From(AvailableType available, Core.Catalog.CatalogSnapshot catalog)
     {

@@ -12,7 +12,10 @@ using Spheres.Functions.OpenApi;
 namespace Spheres.Functions.Messages;
 
 public sealed record MessageJson(
-    string Id, int Integration, string Provider, string ExternalId, string Sender, string Text, DateTimeOffset ReceivedAt, string Decision)
+    string Id, int Integration,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("telegram", "whatsapp", "instagram", "messenger")] string Provider,
+    string ExternalId, string Sender, string Text, DateTimeOffset ReceivedAt,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision)
 {
     public static MessageJson From(InboundMessage m) =>
         new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
