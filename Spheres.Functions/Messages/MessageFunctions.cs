@@ -34,7 +34,7 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
     [Function("ListMessages")]
     [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
     [ApiQuery("integration", typeof(int), "Only this integration's messages.")]
-    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]
     [ApiResponse(400, "Bad limit or cursor.")]

@@ -43,7 +43,7 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
 
     [Function("MetaWebhookVerification")]
     [ApiOperation(Tag, "Meta's webhook subscription handshake: answers hub.challenge when hub.verify_token matches.", NoStorage = true)]
-    [ApiQuery("hub.mode", typeof(string), "subscribe")]
+    [ApiQuery("hub.mode", typeof(string), "subscribe", Enum = ["subscribe"])]
     [ApiQuery("hub.verify_token", typeof(string), "The verify token configured in the Meta app.")]
     [ApiQuery("hub.challenge", typeof(string), "Echoed back as the plain-text body.")]
     [ApiResponse(200, "The challenge, as text/plain.")]

@@ -101,6 +101,16 @@ public sealed class OpenApiSchemaTests
         Assert.True(Schemas.GetProperty(schema).GetProperty("required").GetArrayLength() > 0);
     }
 
+    [Fact]
+    public void Query_parameters_carry_their_bounds_and_values()
+    {
+        var parameters = Document.GetProperty("paths").GetProperty("/api/messages").GetProperty("get").GetProperty("parameters").EnumerateArray()
+            .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
+        Assert.Equal((1, 200), (parameters["limit"].GetProperty("minimum").GetInt32(), parameters["limit"].GetProperty("maximum").GetInt32()));
+        var status = Document.GetProperty("paths").GetProperty("/api/integrations/api").GetProperty("get").GetProperty("parameters")[0];
+        Assert.Equal(["pending", "active", "inactive", "error", "relink_required"], Strings(status.GetProperty("schema").GetProperty("enum")));
+    }
+
     private static void AssertNamed(JsonElement schema, string where)
     {
         var target = schema.TryGetProperty("items", out var items) ? items : schema;
