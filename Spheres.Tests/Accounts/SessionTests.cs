@@ -121,6 +121,30 @@ public sealed class SessionTests : IAsyncLifetime
         Assert.DoesNotContain(rows, r => r.RowKey.Contains(secret) || r.Any(p => p.Value?.ToString()?.Contains(secret) == true));
     }
 
+    [Fact]
+    public async Task Expired_tokens_are_purged_and_live_ones_kept()
+    {
+        // Its own Azurite: a purge "31 days later" must not touch the tokens of tests running beside it.
+        await using var azurite = await AzuriteServer.StartAsync();
+        await using var host = await TestHost.StartAsync(azurite.ConnectionString);
+        var tenant = await host.RegisterAsync();
+        var login = await (await host.Client.PostAsJsonAsync("/api/accounts/login/", new { email = tenant.Email, password = tenant.Password })).JsonAsync();
+        var refreshed = await host.Client.PostAsJsonAsync(Refresh, new { refresh_token = login.GetProperty("refresh_token").GetString() });
+        await refreshed.JsonAsync(); // the login's token is now spent, its successor live
+        var store = host.Services.GetRequiredService<Spheres.Core.Accounts.Sessions.SessionStore>();
+        var table = await host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Tenants, default);
+        async Task<int> TokenRowsAsync() =>
+            (await table.QueryAsync<TableEntity>(e => e.PartitionKey == tenant.TenantId).ToListAsync()).Count(r => r.RowKey.StartsWith("refresh-", StringComparison.Ordinal));
+        var before = await TokenRowsAsync();
+        Assert.Equal(3, before); // registration's, the login's spent one, its successor
+
+        await store.PurgeExpiredAsync(DateTimeOffset.UtcNow, 1000, default);
+        Assert.Equal(before, await TokenRowsAsync()); // nothing has expired yet
+
+        await store.PurgeExpiredAsync(DateTimeOffset.UtcNow + Spheres.Core.Accounts.Sessions.SessionService.RefreshLifetime + TimeSpan.FromMinutes(1), 100_000, default);
+        Assert.Equal(0, await TokenRowsAsync());
+    }
+
     private sealed record Pair(string AccessToken, string RefreshToken);
 
     private Task<HttpResponseMessage> RefreshAsync(string refreshToken) => _host.Client.PostAsJsonAsync(Refresh, new { refresh_token = refreshToken });

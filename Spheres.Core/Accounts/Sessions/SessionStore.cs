@@ -106,6 +106,26 @@ public sealed class SessionStore(SpheresStorage storage)
         }
     }
 
+    /// <summary>
+    /// Deletes refresh and reset tokens past their expiry (spent ones are kept until then, so a replay is
+    /// still recognised), at most <paramref name="limit"/> per run; returns how many. One scan of the table.
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(DateTimeOffset now, int limit, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"((RowKey ge {RefreshPrefix} and RowKey lt {"refresh."}) or (RowKey ge {ResetPrefix} and RowKey lt {"reset."})) and ExpiresAt lt {now}");
+        var purged = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (purged == limit) break;
+            await table.DeleteEntityAsync(row.PartitionKey, row.RowKey, ETag.All, cancellationToken).ConfigureAwait(false);
+            purged++;
+        }
+        return purged;
+    }
+
     private async Task<SecretRow?> FindSecretAsync(OpaqueToken token, string prefix, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
