@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Sets up and serves the Spheres API on http://localhost:7071 with Azurite as local storage.
-# Needs the .NET SDK and Node.js; installs the rest. Ctrl-C stops both processes.
+# Sets up and serves the Spheres API on http://localhost:7071 with Azurite as local storage and
+# MailDev as the SMTP server (password-reset mails land in its inbox at http://127.0.0.1:1080).
+# Needs the .NET SDK and Node.js; installs the rest. Ctrl-C stops all three processes.
 # Settings come from Spheres.Functions/local.settings.json (made from local.settings.sample.json
 # on first run); environment variables such as Spheres__Meta__VerifyToken override them.
 set -euo pipefail
@@ -10,7 +11,7 @@ for tool in dotnet node npm curl; do
   command -v "$tool" >/dev/null || { echo "run.sh: $tool is required but not installed" >&2; exit 1; }
 done
 
-[ -x node_modules/.bin/azurite ] || npm ci --no-audit --no-fund
+{ [ -x node_modules/.bin/azurite ] && [ -f node_modules/maildev/dist/bin/maildev.js ]; } || npm ci --no-audit --no-fund
 dotnet build Spheres.DevHost -c Release -nologo -v quiet
 
 [ -f Spheres.Functions/local.settings.json ] || cp local.settings.sample.json Spheres.Functions/local.settings.json
@@ -23,6 +24,14 @@ node node_modules/azurite/dist/src/azurite.js --silent --skipApiVersionCheck --l
   --tableHost 127.0.0.1 --tablePort "$table_port" &
 azurite_pid=$!
 
+# MailDev: SMTP 127.0.0.1:1025 (Spheres__Smtp__* of the sample), inbox UI and REST API (GET /api/email) on 127.0.0.1:1080.
+smtp_port=${MAILDEV_SMTP_PORT:-1025}; maildev_web_port=${MAILDEV_WEB_PORT:-1080}
+mkdir -p .maildev
+node node_modules/maildev/dist/bin/maildev.js --silent --ip 127.0.0.1 --smtp "$smtp_port" --web-ip 127.0.0.1 --web "$maildev_web_port" \
+  --mail-directory .maildev &
+maildev_pid=$!
+[ "$smtp_port" = 1025 ] || export Spheres__Smtp__Port="$smtp_port"
+
 url=${ASPNETCORE_URLS:-http://localhost:7071}
 export ASPNETCORE_URLS=$url
 if [ -z "${AzureWebJobsStorage:-}" ] && { [ "$blob_port" != 10000 ] || [ "$queue_port" != 10001 ] || [ "$table_port" != 10002 ]; }; then
@@ -32,7 +41,7 @@ fi
 dotnet Spheres.DevHost/bin/Release/net10.0/Spheres.DevHost.dll &
 devhost_pid=$!
 
-stop() { kill "$devhost_pid" "$azurite_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
+stop() { kill "$devhost_pid" "$azurite_pid" "$maildev_pid" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT
 trap 'exit 130' INT TERM
 
@@ -53,5 +62,6 @@ Spheres API is up (Ctrl-C stops it and Azurite):
   $url/api/accounts/integration-types/       integration types (?sphere_slug=beauty&country=UA)
   Admin endpoints need the header x-functions-key: <Spheres__DevHost__FunctionKey of local.settings.json>
   Azurite: blob 127.0.0.1:$blob_port, queue 127.0.0.1:$queue_port, table 127.0.0.1:$table_port (data in .azurite/)
+  MailDev: SMTP 127.0.0.1:$smtp_port, inbox http://127.0.0.1:$maildev_web_port (API: /api/email; mails in .maildev/)
 INFO
 wait "$devhost_pid"

@@ -32,6 +32,12 @@ public static class ServiceRegistration
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<Security.ClientRateLimiter>();
         services.TryAddSingleton<AccountService>();
+        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionStore>();
+        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionService>();
+        services.TryAddSingleton<PasswordService>();
+        services.TryAddSingleton<Spheres.Core.Mail.IMailSender, Spheres.Core.Mail.SmtpMailSender>();
+        services.TryAddSingleton<PasswordResetMailer>();
+        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMailer>());
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();
         services.TryAddSingleton<IntegrationStore>();

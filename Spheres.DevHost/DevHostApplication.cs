@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
-using Spheres.Core.Problems;
 using Spheres.Functions;
-using Spheres.Functions.Http;
 
 namespace Spheres.DevHost;
 
@@ -27,10 +25,15 @@ public static class DevHostApplication
         builder.Services.AddHostedService<FunctionTimers>();
         configure?.Invoke(builder);
 
+        var cors = HostCors.PolicyFrom(builder.Configuration);
+        if (cors is not null) builder.Services.AddCors(options => options.AddDefaultPolicy(cors));
+
         var app = builder.Build();
+        // CORS first, so preflights are answered before routing (which knows no OPTIONS) and every answer carries its headers.
+        if (cors is not null) app.UseCors();
+        app.UseRouting();
+        app.Use(UnmatchedRequests.HandleAsync);
         MapHttpFunctions(app);
-        app.MapFallback(context => Api.ToResponse(ProblemException.NotFound(
-            $"No endpoint at {context.Request.Method} {context.Request.Path}. The API is described at /api/openapi.json.")).WriteAsync(context.Response));
         return app;
     }
 
@@ -62,7 +65,7 @@ public static class DevHostApplication
             .LastOrDefault(x => x.s is EnvironmentVariablesConfigurationSource { Prefix: null or "" }, (null!, sources.Count)).i;
         sources.Insert(environment, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource
         {
-            InitialData = LocalSettings.Read(path),
+            InitialData = LocalSettings.Read(path).Concat(HostCors.ReadHostSection(path)),
         });
     }
 }

@@ -19,7 +19,7 @@ internal static class FunctionKeyCheck
             return true;
         }
         await Api.ToResponse(ProblemException.Unauthorized(
-            "This endpoint needs the function key in the x-functions-key header or the code query parameter.")).WriteAsync(context.Response);
+            "This endpoint needs the function key in the x-functions-key header or the code query parameter.", "FunctionKey header=\"x-functions-key\"")).WriteAsync(context.Response);
         return false;
     }
 }

@@ -16,6 +16,7 @@ public static class FunctionsRegistration
         services.AddSpheresCore(configuration);
         services.AddSingleton<CatalogResponses>();
         services.AddHostedService<StartupChecks>();
+        services.AddSingleton<Http.SignInRateLimit>();
         return services;
     }
 }

@@ -18,6 +18,9 @@ param corsAllowedOrigins string[]
 @description('Public https base URL the webhook URLs are built from. Empty: the function app\'s own https://<name>.azurewebsites.net URL. Set it when a custom domain fronts the app.')
 param publicBaseUrl string = ''
 
+@description('Base URL of the frontend: password-reset links and OAuth redirects point there (Spheres__FrontendBaseUrl).')
+param frontendBaseUrl string = ''
+
 @description('NCRONTAB schedule (six fields, UTC) of the catalog reseed.')
 param catalogReseedSchedule string = '0 0 3 * * *'
 
@@ -108,6 +111,7 @@ module api 'app/api.bicep' = {
     keyVaultName: vault.outputs.name
     keyVaultUri: vault.outputs.uri
     publicBaseUrl: publicBaseUrl
+    frontendBaseUrl: frontendBaseUrl
     catalogReseedSchedule: catalogReseedSchedule
   }
   // The host reads storage and the vault with the identity as soon as it starts:

@@ -18,7 +18,10 @@ public sealed class AccessTokens
     public const string Issuer = "spheres";
     public const string Audience = "spheres-api";
     public const string TenantClaim = "tid";
-    public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
+    public const string SessionClaim = "sid";
+
+    /// <summary>Short: a revoked session keeps working at most this long; clients renew with the refresh token.</summary>
+    public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(15);
 
     private const int MinKeyBytes = 32;
     private readonly JsonWebTokenHandler _handler = new() { SetDefaultTimesOnTokenCreation = false };
@@ -42,8 +45,10 @@ public sealed class AccessTokens
     /// </summary>
     public void EnsureConfigured() => SigningKey();
 
-    public IssuedToken Issue(string tenantId, string userId)
+    public IssuedToken Issue(string tenantId, string userId, string? sessionId = null)
     {
+        List<Claim> claims = [new(JwtRegisteredClaimNames.Sub, userId), new(TenantClaim, tenantId)];
+        if (sessionId is not null) claims.Add(new Claim(SessionClaim, sessionId));
         var now = _time.GetUtcNow();
         var token = _handler.CreateToken(new SecurityTokenDescriptor
         {
@@ -52,7 +57,7 @@ public sealed class AccessTokens
             IssuedAt = now.UtcDateTime,
             NotBefore = now.UtcDateTime,
             Expires = now.Add(Lifetime).UtcDateTime,
-            Subject = new ClaimsIdentity([new Claim(JwtRegisteredClaimNames.Sub, userId), new Claim(TenantClaim, tenantId)]),
+            Subject = new ClaimsIdentity(claims),
             SigningCredentials = new SigningCredentials(SigningKey(), SecurityAlgorithms.HmacSha256),
         });
         return new IssuedToken(token, (int)Lifetime.TotalSeconds);
@@ -86,9 +91,9 @@ public sealed class AccessTokens
             || !result.Claims.TryGetValue(TenantClaim, out var tenant) || tenant is not string tenantId || tenantId.Length == 0
             || !result.Claims.TryGetValue(JwtRegisteredClaimNames.Sub, out var subject) || subject is not string userId)
         {
-            throw ProblemException.Unauthorized("The access token is not valid or has expired; sign in again.");
+            throw ProblemException.Unauthorized("The access token is not valid or has expired; sign in again.", "Bearer error=\"invalid_token\"");
         }
-        return new Caller(tenantId, userId);
+        return new Caller(tenantId, userId, result.Claims.TryGetValue(SessionClaim, out var sid) ? sid as string : null);
     }
 
     private SymmetricSecurityKey SigningKey() =>

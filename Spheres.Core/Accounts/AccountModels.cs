@@ -20,7 +20,8 @@ public sealed record TenantProfile(
 public sealed record UserAccount(string TenantId, string UserId, string Email, string Name, string PasswordHash, DateTimeOffset CreatedAt);
 
 /// <summary>Who is calling: read from a verified access token, never from the request.</summary>
-public sealed record Caller(string TenantId, string UserId);
+/// <param name="SessionId">The sign-in session the access token belongs to (null for tokens issued without one).</param>
+public sealed record Caller(string TenantId, string UserId, string? SessionId = null);
 
 public sealed record IssuedToken(string AccessToken, int ExpiresInSeconds)
 {
@@ -41,4 +42,7 @@ public sealed record RegistrationInput(
 /// <summary>Profile changes; null leaves a field as it is.</summary>
 public sealed record ProfileChanges(int? SphereId, string? SphereSlug, string? BusinessName, string? TimeZone, string? Country);
 
-public sealed record Registration(TenantProfile Profile, UserAccount User, IssuedToken Token);
+public sealed record Registration(TenantProfile Profile, UserAccount User, Sessions.SessionTokens Tokens);
+
+/// <summary>A successful sign-in: who, and the session's tokens.</summary>
+public sealed record SignIn(UserAccount User, Sessions.SessionTokens Tokens);

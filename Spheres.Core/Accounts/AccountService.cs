@@ -6,7 +6,8 @@ namespace Spheres.Core.Accounts;
 
 /// <summary>Registration and sign-in.</summary>
 public sealed class AccountService(
-    AccountStore store, CatalogService catalog, Passwords passwords, AccessTokens tokens, LoginThrottle throttle, TimeProvider time)
+    AccountStore store, CatalogService catalog, Passwords passwords, AccessTokens tokens, Sessions.SessionService sessions, LoginThrottle throttle,
+    TimeProvider time)
 {
     /// <summary>A pending email claim older than this was abandoned by a failed registration and may be taken over.</summary>
     public static readonly TimeSpan AbandonedClaimAge = TimeSpan.FromMinutes(2);
@@ -31,7 +32,8 @@ public sealed class AccountService(
                     ?? await TryTakeOverAbandonedClaimAsync(email, tenantId, userId, now, cancellationToken).ConfigureAwait(false)
                     ?? throw ProblemException.Conflict("An account with this email already exists. Sign in instead.");
 
-        var profile = new TenantProfile(tenantId, userId, sphere.Id, input.BusinessName!.Trim(), input.TimeZone ?? "UTC",
+        var businessName = string.IsNullOrWhiteSpace(input.BusinessName) ? input.Name! : input.BusinessName;
+        var profile = new TenantProfile(tenantId, userId, sphere.Id, businessName.Trim(), input.TimeZone ?? "UTC",
             input.Country is null ? null : AccountValidation.NormalizeCountry(input.Country), Plan.Default.Id, now, now);
         var owner = new UserAccount(tenantId, userId, email, input.Name!.Trim(), passwords.Hash(input.Password!), now);
         try
@@ -49,10 +51,10 @@ public sealed class AccountService(
             await ReleaseQuietlyAsync(email, tenantId).ConfigureAwait(false);
             throw;
         }
-        return new Registration(profile, owner, tokens.Issue(tenantId, userId));
+        return new Registration(profile, owner, await sessions.StartAsync(tenantId, userId, cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<IssuedToken> LoginAsync(string? rawEmail, string? password, CancellationToken cancellationToken)
+    public async Task<SignIn> LoginAsync(string? rawEmail, string? password, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(rawEmail)) errors.Add("email", "Email is required.");
@@ -71,7 +73,7 @@ public sealed class AccountService(
             throw ProblemException.Unauthorized("The email or the password is wrong.");
         }
         await throttle.ClearAsync(reservation, cancellationToken).ConfigureAwait(false);
-        return tokens.Issue(user!.TenantId, user.UserId);
+        return new SignIn(user!, await sessions.StartAsync(user!.TenantId, user.UserId, cancellationToken).ConfigureAwait(false));
     }
 
     private async Task<Azure.ETag?> TryTakeOverAbandonedClaimAsync(string email, string tenantId, string userId, DateTimeOffset now,

@@ -123,13 +123,44 @@ public sealed class AccountStore(SpheresStorage storage)
         var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
         var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, UserRowPrefix + userId, cancellationToken: cancellationToken)
             .ConfigureAwait(false);
-        if (!row.HasValue) return null;
-        var e = row.Value!;
-        return new UserAccount(tenantId, userId, e.GetString("Email"), e.GetString("Name"), e.GetString("PasswordHash"),
-            e.GetDateTimeOffset("CreatedAt") ?? default);
+        return row.HasValue ? ToUser(row.Value!) : null;
     }
 
+    /// <summary>Replaces a user's password hash; false when the user is gone.</summary>
+    public async Task<bool> TrySetPasswordHashAsync(UserAccount user, string passwordHash, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(user.TenantId, UserRowPrefix + user.UserId) { ["PasswordHash"] = passwordHash },
+                ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    private static UserAccount ToUser(TableEntity e) => new(e.PartitionKey, e.RowKey[UserRowPrefix.Length..], e.GetString("Email"), e.GetString("Name"),
+        e.GetString("PasswordHash"), e.GetDateTimeOffset("CreatedAt") ?? default);
+
     /// <summary>Table keys may not hold '/', '\', '#', '?' (all legal in emails): key by a hash instead.</summary>
+    /// <summary>The profile and one user of a tenant in one request: both rows share the tenant's partition.</summary>
+    public async Task<(TenantProfile? Profile, UserAccount? User)> FindProfileAndUserAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and (RowKey eq {ProfileRow} or RowKey eq {UserRowPrefix + userId})");
+        TenantProfile? profile = null;
+        UserAccount? user = null;
+        await foreach (var e in table.QueryAsync<TableEntity>(filter, maxPerPage: 2, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (e.RowKey == ProfileRow) profile = ToProfile(e);
+            else user = ToUser(e);
+        }
+        return (profile, user);
+    }
+
     public static string EmailKey(string normalizedEmail) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalizedEmail)));
 

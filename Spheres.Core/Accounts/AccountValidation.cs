@@ -34,7 +34,8 @@ public static class AccountValidation
         else if (input.Password.Length > MaxPasswordLength) errors.Add("password", $"Use at most {MaxPasswordLength} characters.");
 
         RequireText(errors, "name", input.Name, "Name");
-        RequireText(errors, "business_name", input.BusinessName, "Business name");
+        // Optional: a blank business name (an empty form field) defaults to the owner's name.
+        if (!string.IsNullOrWhiteSpace(input.BusinessName)) RequireText(errors, "business_name", input.BusinessName, "Business name");
         var sphere = ResolveSphere(errors, input.SphereId, input.SphereSlug, catalog, required: true);
         if (input.TimeZone is not null) CheckTimeZone(errors, input.TimeZone);
         if (input.Country is not null) CheckCountry(errors, input.Country);

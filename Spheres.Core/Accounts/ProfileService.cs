@@ -15,6 +15,19 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
     public async Task<TenantProfile> GetAsync(Caller caller, CancellationToken cancellationToken) =>
         await FindAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
 
+    /// <summary>The profile with the signed-in user (email, name), in one storage request.</summary>
+    public async Task<(TenantProfile Profile, UserAccount User)> GetWithUserAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var (profile, user) = IsTenantId(caller.TenantId)
+            ? await store.FindProfileAndUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
+            : (null, null);
+        return profile is not null && user is not null ? (profile, user) : throw ProblemException.NotFound("No such tenant.");
+    }
+
+    public async Task<UserAccount> GetUserAsync(Caller caller, CancellationToken cancellationToken) =>
+        (IsTenantId(caller.TenantId) ? await store.FindUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false) : null)
+        ?? throw ProblemException.NotFound("No such user.");
+
     /// <summary>
     /// Applies the changes. With <paramref name="ifMatch"/> a stale ETag is a 409; without it,
     /// a concurrent write is re-read and the changes applied again. A sphere change deletes
@@ -63,8 +76,8 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
     /// <summary>Billing sets the plan (admin, function key).</summary>
     public async Task<TenantProfile> SetPlanAsync(string tenantId, string? planId, CancellationToken cancellationToken)
     {
-        // Tenant ids are 32 hex digits; anything else from the route never reaches a storage key.
-        if (tenantId is not { Length: 32 } || !tenantId.All(char.IsAsciiHexDigitLower))
+        // Anything but a tenant id from the route never reaches a storage key.
+        if (!IsTenantId(tenantId))
         {
             throw ProblemException.NotFound($"No tenant has the id '{tenantId}'.");
         }

@@ -24,7 +24,8 @@ public sealed record IntegrationType(
     bool SupportsWorkingHours,
     IReadOnlyList<string> AvailableCountries,
     bool IsActive,
-    int Order)
+    int Order,
+    string Icon)
 {
     /// <summary>Worldwide marker in <see cref="AvailableCountries"/>.</summary>
     public const string Global = "GLOBAL";

@@ -21,7 +21,7 @@ public static class CatalogSeed
             ?? throw new InvalidOperationException("catalog.json is empty.");
         var types = file.IntegrationTypes.Select(t => new IntegrationType(
             t.Id, t.Slug, t.Name, t.IntegrationType, t.Description, t.Spheres, t.OauthProvider,
-            t.SupportsWebhooks, t.SupportsWorkingHours, t.AvailableCountries, t.IsActive, t.Order)).ToList();
+            t.SupportsWebhooks, t.SupportsWorkingHours, t.AvailableCountries, t.IsActive, t.Order, t.Icon)).ToList();
         return new CatalogSnapshot(file.Spheres, types);
     }
 
@@ -36,7 +36,7 @@ public static class CatalogSeed
     private sealed record SeedFile(List<Sphere> Spheres, List<SeedType> IntegrationTypes);
 
     private sealed record SeedType(
-        int Id, string Slug, string Name, string IntegrationType, string Description, List<string> Spheres,
+        int Id, string Slug, string Name, string IntegrationType, string Description, string Icon, List<string> Spheres,
         string? OauthProvider, bool SupportsWebhooks, bool SupportsWorkingHours, List<string> AvailableCountries,
         bool IsActive, int Order);
 }

@@ -157,7 +157,7 @@ public sealed class CatalogStore(SpheresStorage storage)
             ["Description"] = t.Description, ["Spheres"] = JsonSerializer.Serialize(t.Spheres),
             ["SupportsWebhooks"] = t.SupportsWebhooks, ["SupportsWorkingHours"] = t.SupportsWorkingHours,
             ["AvailableCountries"] = JsonSerializer.Serialize(t.AvailableCountries),
-            ["IsActive"] = t.IsActive, ["Order"] = t.Order,
+            ["IsActive"] = t.IsActive, ["Order"] = t.Order, ["Icon"] = t.Icon,
         };
         if (t.OauthProvider is not null)
         {
@@ -171,5 +171,5 @@ public sealed class CatalogStore(SpheresStorage storage)
         e.GetString("Description"), JsonSerializer.Deserialize<List<string>>(e.GetString("Spheres") ?? "[]") ?? [],
         e.GetString("OauthProvider"), e.GetBoolean("SupportsWebhooks") ?? false, e.GetBoolean("SupportsWorkingHours") ?? false,
         JsonSerializer.Deserialize<List<string>>(e.GetString("AvailableCountries") ?? "[]") ?? [],
-        e.GetBoolean("IsActive") ?? false, e.GetInt32("Order") ?? 0);
+        e.GetBoolean("IsActive") ?? false, e.GetInt32("Order") ?? 0, e.GetString("Icon") ?? "");
 }

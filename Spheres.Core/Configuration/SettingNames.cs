@@ -31,6 +31,12 @@ public static class SettingNames
     /// where clients reach us directly (DevHost), so a client cannot choose its own address.
     /// </summary>
     public const string RateLimitTrustForwardedFor = "Spheres:RateLimit:TrustForwardedFor";
+    public const string FrontendBaseUrl = "Spheres:FrontendBaseUrl";
+    public const string SmtpHost = "Spheres:Smtp:Host";
+    public const string SmtpPort = "Spheres:Smtp:Port";
+    public const string SmtpUser = "Spheres:Smtp:User";
+    public const string SmtpPassword = "Spheres:Smtp:Password";
+    public const string SmtpFrom = "Spheres:Smtp:From";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -45,5 +51,6 @@ public static class SettingNames
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
         KeyVaultUri, CatalogReseedSchedule, MetaGraphApiBaseUrl, ZoomApiBaseUrl, CalendlyApiBaseUrl, SquareApiBaseUrl,
         RateLimitAuthPerMinute, RateLimitTrustForwardedFor,
+        FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
     ];
 }

@@ -8,15 +8,38 @@ namespace Spheres.Core.Integrations;
 /// <summary>How an integration type's webhooks reach us and what identifies the account in them.</summary>
 public enum WebhookProvider { None, Telegram, Meta, Calendly, Zoom, Square, GoogleCalendar, Gmail, SimplyBook, ZnanyLekarz, Zocdoc }
 
+/// <summary>How a type's connect form is filled: by OAuth consent, a bot token, one API key, or several credentials.</summary>
+public enum ConnectMethod { OAuth, BotToken, ApiKey, Credentials }
+
+/// <summary>The kind of input a setting takes: one line, a multi-line message, or a provider's id.</summary>
+public enum SettingKind { String, Text, Id }
+
+/// <summary>A setting a tenant may give (settings are not secret).</summary>
+public sealed record SettingField(string Name, string Label, SettingKind Kind, bool Required = false);
+
+/// <summary>A credential field of a connect form: its label, whether to mask it, and the pattern it must match.</summary>
+public sealed record CredentialField(string Name, string Label, bool Secret, bool Required, string? Pattern);
+
 /// <summary>What one integration type needs to connect (CATALOG.md, "What each type needs to connect").</summary>
 public sealed record ConnectionRequirement(
     string TypeSlug,
     IReadOnlyList<string> RequiredCredentials,
     IReadOnlyList<string> OptionalCredentials,
     WebhookProvider Webhooks,
+    IReadOnlyList<SettingField> Settings,
     string? RoutingSetting = null)
 {
     public IEnumerable<string> AllCredentials => RequiredCredentials.Concat(OptionalCredentials);
+
+    public ConnectMethod Method =>
+        OptionalCredentials.Contains("refresh_token") || Webhooks == WebhookProvider.Meta ? ConnectMethod.OAuth
+        : RequiredCredentials is ["bot_token"] ? ConnectMethod.BotToken
+        : RequiredCredentials is ["api_key"] ? ConnectMethod.ApiKey
+        : ConnectMethod.Credentials;
+
+    /// <summary>The connect form's credential fields, in the order a form shows them.</summary>
+    public IEnumerable<CredentialField> CredentialFields =>
+        AllCredentials.Select(name => ConnectionRequirements.Field(name, RequiredCredentials.Contains(name)));
 }
 
 public static partial class ConnectionRequirements
@@ -24,43 +47,73 @@ public static partial class ConnectionRequirements
     public const int MaxSettingsBytes = 16 * 1024;
     public const int MaxCredentialLength = 4096;
 
+    /// <summary>What a Telegram bot token looks like, as @BotFather gives it; forms check it with the same pattern.</summary>
+    public const string BotTokenPattern = @"^\d{1,20}:[A-Za-z0-9_-]{35,}$";
+
     private static readonly string[] OAuthOptional = ["refresh_token", "expires_at"];
+
+    /// <summary>Labels of credential fields, and which are not secret (shown in clear in the form).</summary>
+    private static readonly Dictionary<string, (string Label, bool Secret)> CredentialLabels = new(StringComparer.Ordinal)
+    {
+        ["bot_token"] = ("Bot token from @BotFather", true),
+        ["access_token"] = ("Access token", true),
+        ["page_access_token"] = ("Page access token", true),
+        ["refresh_token"] = ("Refresh token", true),
+        ["expires_at"] = ("Access token expiry (ISO 8601)", false),
+        ["api_key"] = ("API key", true),
+        ["company_login"] = ("Company login", false),
+        ["client_id"] = ("Client ID", false),
+        ["client_secret"] = ("Client secret", true),
+    };
+
+    private static readonly SettingField OutOfHoursMessage = new("out_of_hours_message", "Reply when closed ({next_open} is replaced by the next opening time)", SettingKind.Text);
+    private static readonly SettingField LocationId = new("location_id", "Location id", SettingKind.Id);
+    private static readonly SettingField GoogleEmail = new("email", "Google account", SettingKind.String);
 
     private static readonly Dictionary<string, ConnectionRequirement> BySlug = new ConnectionRequirement[]
     {
-        new("telegram", ["bot_token"], [], WebhookProvider.Telegram),
-        new("whatsapp", ["access_token"], [], WebhookProvider.Meta, RoutingSetting: "phone_number_id"),
-        new("instagram", ["access_token"], [], WebhookProvider.Meta, RoutingSetting: "instagram_account_id"),
-        new("facebook-messenger", ["page_access_token"], [], WebhookProvider.Meta, RoutingSetting: "page_id"),
-        new("google-calendar", ["access_token"], OAuthOptional, WebhookProvider.GoogleCalendar),
-        new("google-meet", ["access_token"], OAuthOptional, WebhookProvider.None),
-        new("google-sheets", ["access_token"], OAuthOptional, WebhookProvider.None),
-        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail),
-        new("calendly", ["access_token"], OAuthOptional, WebhookProvider.Calendly, RoutingSetting: "user_uri"),
-        new("zoom", ["access_token"], OAuthOptional, WebhookProvider.Zoom, RoutingSetting: "account_id"),
-        new("square-appointments", ["access_token"], OAuthOptional, WebhookProvider.Square, RoutingSetting: "merchant_id"),
-        new("zocdoc", ["access_token"], OAuthOptional, WebhookProvider.Zocdoc),
-        new("simplybook", ["company_login", "api_key"], [], WebhookProvider.SimplyBook),
-        new("znany-lekarz", ["client_id", "client_secret"], [], WebhookProvider.ZnanyLekarz),
-        new("booksy", ["api_key"], [], WebhookProvider.None),
-        new("dikidi", ["api_key"], [], WebhookProvider.None),
-        new("easyweek", ["api_key"], [], WebhookProvider.None),
-        new("treatwell", ["api_key"], [], WebhookProvider.None),
-        new("planity", ["api_key"], [], WebhookProvider.None),
-        new("reservio", ["api_key"], [], WebhookProvider.None),
-        new("salonized", ["api_key"], [], WebhookProvider.None),
-        new("fresha", ["api_key"], [], WebhookProvider.None),
-        new("doctolib", ["api_key"], [], WebhookProvider.None),
-        new("jameda", ["api_key"], [], WebhookProvider.None),
-        new("doc-ua", ["api_key"], [], WebhookProvider.None),
-        new("helsi", ["api_key"], [], WebhookProvider.None),
-        new("patient-access", ["api_key"], [], WebhookProvider.None),
-        new("practo", ["api_key"], [], WebhookProvider.None),
+        new("telegram", ["bot_token"], [], WebhookProvider.Telegram,
+            [new("greeting", "Greeting for new customers", SettingKind.Text), OutOfHoursMessage]),
+        new("whatsapp", ["access_token"], [], WebhookProvider.Meta,
+            [new("phone_number_id", "WhatsApp phone number id", SettingKind.Id, Required: true), new("waba_id", "WhatsApp Business account id", SettingKind.Id), OutOfHoursMessage],
+            RoutingSetting: "phone_number_id"),
+        new("instagram", ["access_token"], [], WebhookProvider.Meta,
+            [new("instagram_account_id", "Instagram account id", SettingKind.Id, Required: true), OutOfHoursMessage], RoutingSetting: "instagram_account_id"),
+        new("facebook-messenger", ["page_access_token"], [], WebhookProvider.Meta,
+            [new("page_id", "Facebook Page id", SettingKind.Id, Required: true), OutOfHoursMessage], RoutingSetting: "page_id"),
+        new("google-calendar", ["access_token"], OAuthOptional, WebhookProvider.GoogleCalendar,
+            [new("calendar_id", "Calendar id (default: the primary calendar)", SettingKind.Id), GoogleEmail]),
+        new("google-meet", ["access_token"], OAuthOptional, WebhookProvider.None, [GoogleEmail]),
+        new("google-sheets", ["access_token"], OAuthOptional, WebhookProvider.None,
+            [new("spreadsheet_id", "Spreadsheet id", SettingKind.Id), GoogleEmail]),
+        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail, [GoogleEmail]),
+        new("calendly", ["access_token"], OAuthOptional, WebhookProvider.Calendly,
+            [new("user_uri", "Calendly user URI", SettingKind.Id, Required: true), new("organization_uri", "Calendly organization URI", SettingKind.Id)],
+            RoutingSetting: "user_uri"),
+        new("zoom", ["access_token"], OAuthOptional, WebhookProvider.Zoom,
+            [new("account_id", "Zoom account id", SettingKind.Id, Required: true)], RoutingSetting: "account_id"),
+        new("square-appointments", ["access_token"], OAuthOptional, WebhookProvider.Square,
+            [new("merchant_id", "Square merchant id", SettingKind.Id, Required: true), LocationId], RoutingSetting: "merchant_id"),
+        new("zocdoc", ["access_token"], OAuthOptional, WebhookProvider.Zocdoc, [new("provider_id", "Zocdoc provider id", SettingKind.Id)]),
+        new("simplybook", ["company_login", "api_key"], [], WebhookProvider.SimplyBook, [LocationId]),
+        new("znany-lekarz", ["client_id", "client_secret"], [], WebhookProvider.ZnanyLekarz, [new("facility_id", "Facility id", SettingKind.Id), LocationId]),
+        ApiKey("booksy"), ApiKey("dikidi"), ApiKey("easyweek"), ApiKey("treatwell"), ApiKey("planity"), ApiKey("reservio"),
+        ApiKey("salonized"), ApiKey("fresha"), ApiKey("doctolib"), ApiKey("jameda"), ApiKey("doc-ua"), ApiKey("helsi"),
+        ApiKey("patient-access"), ApiKey("practo"),
     }.ToDictionary(r => r.TypeSlug, StringComparer.Ordinal);
+
+    /// <summary>A booking platform reached with one API key, with an optional location.</summary>
+    private static ConnectionRequirement ApiKey(string slug) => new(slug, ["api_key"], [], WebhookProvider.None, [LocationId]);
+
+    internal static CredentialField Field(string name, bool required)
+    {
+        var (label, secret) = CredentialLabels.TryGetValue(name, out var known) ? known : (name, true);
+        return new CredentialField(name, label, secret, required, name == "bot_token" ? BotTokenPattern : null);
+    }
 
     /// <summary>The requirement of a type; a type the catalog gains without one here needs only an api_key.</summary>
     public static ConnectionRequirement For(string typeSlug) =>
-        BySlug.TryGetValue(typeSlug, out var requirement) ? requirement : new ConnectionRequirement(typeSlug, ["api_key"], [], WebhookProvider.None);
+        BySlug.TryGetValue(typeSlug, out var requirement) ? requirement : ApiKey(typeSlug);
 
     /// <summary>
     /// Checks credential fields: only this type's names, non-empty strings, the Telegram token's
@@ -101,7 +154,7 @@ public static partial class ConnectionRequirements
     public static IReadOnlyList<string> MissingCredentials(ConnectionRequirement requirement, IReadOnlyDictionary<string, string>? values) =>
         requirement.RequiredCredentials.Where(name => values is null || !values.ContainsKey(name)).ToList();
 
-    /// <summary>Settings are a JSON object of at most 16 KB; known text settings must be strings.</summary>
+    /// <summary>Settings are a JSON object of at most 16 KB, with only the type's setting fields, each a string (or null to clear it).</summary>
     public static string ValidateSettings(ConnectionRequirement requirement, JsonObject settings, FieldErrors errors)
     {
         var json = settings.ToJsonString();
@@ -110,10 +163,14 @@ public static partial class ConnectionRequirements
             errors.Add("settings", $"Settings may take at most {MaxSettingsBytes / 1024} KB.");
             return json;
         }
-        foreach (var name in TextSettings(requirement))
+        foreach (var (name, node) in settings)
         {
-            if (settings.TryGetPropertyValue(name, out var node) && node is not null
-                && (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String))
+            if (!requirement.Settings.Any(f => f.Name == name))
+            {
+                errors.Add("settings." + name, $"Not a setting of {requirement.TypeSlug}. " +
+                    (requirement.Settings.Count == 0 ? "It takes none." : $"Expected: {string.Join(", ", requirement.Settings.Select(f => f.Name))}."));
+            }
+            else if (node is not null && (node is not JsonValue value || value.GetValueKind() != JsonValueKind.String))
             {
                 errors.Add("settings." + name, "Give a string.");
             }
@@ -121,14 +178,6 @@ public static partial class ConnectionRequirements
         return json;
     }
 
-    private static IEnumerable<string> TextSettings(ConnectionRequirement requirement)
-    {
-        if (requirement.RoutingSetting is { } routing) yield return routing;
-        if (requirement.Webhooks == WebhookProvider.Telegram) yield return "greeting";
-        if (requirement.Webhooks is WebhookProvider.Telegram or WebhookProvider.Meta) yield return "out_of_hours_message";
-        if (requirement.TypeSlug == "whatsapp") yield return "waba_id";
-    }
-
-    [GeneratedRegex(@"^\d{1,20}:[A-Za-z0-9_-]{35,}$")]
+    [GeneratedRegex(BotTokenPattern)]
     private static partial Regex TelegramBotToken();
 }

@@ -3,7 +3,24 @@ using System.Text.Json.Nodes;
 
 namespace Spheres.Core.Integrations;
 
-public enum IntegrationStatus { Pending, Active, Inactive, Error }
+public enum IntegrationStatus { Pending, Active, Inactive, Error, RelinkRequired }
+
+/// <summary>Statuses by their API names (<c>relink_required</c>, not the C# spelling).</summary>
+public static class IntegrationStatusNames
+{
+    public static readonly IReadOnlyList<string> All = ["pending", "active", "inactive", "error", "relink_required"];
+
+    public static string ToApi(this IntegrationStatus status) => status == IntegrationStatus.RelinkRequired ? "relink_required" : status.ToString().ToLowerInvariant();
+
+    public static bool TryParse(string text, out IntegrationStatus status)
+    {
+        status = default;
+        var index = All.ToList().IndexOf(text);
+        if (index < 0) return false;
+        status = (IntegrationStatus)index;
+        return true;
+    }
+}
 
 /// <summary>A tenant's connection to one integration type. Secrets are only referenced, never held.</summary>
 public sealed record Integration(

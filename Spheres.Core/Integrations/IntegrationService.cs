@@ -10,8 +10,11 @@ using Spheres.Core.WorkingHours;
 
 namespace Spheres.Core.Integrations;
 
-/// <summary>An integration as the API shows it: with its type and whether the tenant may use it now.</summary>
-public sealed record IntegrationView(Integration Integration, IntegrationType? Type, bool IsAvailable, string? WebhookUrl);
+/// <summary>
+/// An integration as the API shows it: with its type, whether the tenant may use it now, and one
+/// sentence on why it is not active or not available (null only when it is both).
+/// </summary>
+public sealed record IntegrationView(Integration Integration, IntegrationType? Type, bool IsAvailable, string? WebhookUrl, string? StatusDetail = null);
 
 public sealed record IntegrationInput(string? TypeSlug, int? TypeId, JsonObject? Settings, JsonObject? Credentials);
 
@@ -24,11 +27,19 @@ public sealed class IntegrationService(
     IntegrationStore store, ICredentialVault vault, ProfileService profiles, CatalogService catalog, WebhookUrls urls, IntegrationDirectory directory,
     WorkingHoursStore workingHours, TelegramWebhooks telegramWebhooks, WebhookRoutes routes, TimeProvider time, ILogger<IntegrationService> logger)
 {
-    public async Task<IReadOnlyList<IntegrationView>> ListAsync(Caller caller, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<IntegrationView>> ListAsync(Caller caller, CancellationToken cancellationToken, IntegrationStatus? status = null)
     {
         var (profile, snapshot) = await ContextAsync(caller, cancellationToken).ConfigureAwait(false);
         var integrations = await store.ListAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
-        return integrations.Select(i => View(i, profile, snapshot)).ToList();
+        return integrations.Where(i => status is null || i.Status == status).Select(i => View(i, profile, snapshot)).ToList();
+    }
+
+    /// <summary>The "Available Integrations" tab: the types of the caller's sphere, country first, with why each is not usable yet.</summary>
+    public async Task<IReadOnlyList<AvailableType>> AvailableAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var (profile, snapshot) = await ContextAsync(caller, cancellationToken).ConfigureAwait(false);
+        var integrations = await store.ListAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
+        return AvailableIntegrations.For(profile, snapshot, integrations);
     }
 
     public async Task<IntegrationView> GetAsync(Caller caller, int id, CancellationToken cancellationToken)
@@ -78,7 +89,9 @@ public sealed class IntegrationService(
     /// the old route is released, and an active bot's old webhook removed with its old token (kept on
     /// the row as retired until Telegram confirms, so it can always be removed later).
     /// </summary>
-    public async Task<IntegrationView> ReplaceAsync(Caller caller, int id, IntegrationInput input, string? ifMatch, CancellationToken cancellationToken)
+    /// <param name="mergeSettings">PATCH: the keys given are set (null clears one), the others stay; PUT replaces settings whole.</param>
+    public async Task<IntegrationView> ReplaceAsync(Caller caller, int id, IntegrationInput input, string? ifMatch, CancellationToken cancellationToken,
+        bool mergeSettings = false)
     {
         var (profile, snapshot) = await ContextAsync(caller, cancellationToken).ConfigureAwait(false);
         var current = await FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
@@ -88,7 +101,9 @@ public sealed class IntegrationService(
         }
         var requirement = ConnectionRequirements.For(current.TypeSlug);
         var errors = new FieldErrors();
-        var settingsJson = input.Settings is null ? current.SettingsJson : ConnectionRequirements.ValidateSettings(requirement, input.Settings, errors);
+        RefuseTypeChange(current, input, errors);
+        var settings = input.Settings is { } given && mergeSettings ? Merge(current.Settings, given) : input.Settings;
+        var settingsJson = settings is null ? current.SettingsJson : ConnectionRequirements.ValidateSettings(requirement, settings, errors);
         var credentials = input.Credentials is null ? null : ConnectionRequirements.ValidateCredentials(requirement, input.Credentials, errors);
         errors.ThrowIfAny();
 
@@ -178,7 +193,26 @@ public sealed class IntegrationService(
     public IntegrationView View(Integration integration, TenantProfile profile, CatalogSnapshot snapshot)
     {
         var type = snapshot.FindType(integration.TypeId);
-        return new IntegrationView(integration, type, IntegrationAvailability.IsAvailable(type, profile, snapshot), urls.For(integration));
+        var unavailable = IntegrationAvailability.WhyUnavailable(type, profile, snapshot);
+        var detail = unavailable?.Detail ?? (integration.Status == IntegrationStatus.Active ? null : integration.StatusDetail ?? DefaultDetail(integration));
+        return new IntegrationView(integration, type, unavailable is null, urls.For(integration), detail);
+    }
+
+    /// <summary>Why an integration is not active, when nothing more specific was recorded.</summary>
+    private static string DefaultDetail(Integration integration)
+    {
+        var requirement = ConnectionRequirements.For(integration.TypeSlug);
+        return integration.Status switch
+        {
+            IntegrationStatus.Pending when !integration.HasCredentials && requirement.Method == ConnectMethod.OAuth =>
+                "Not connected yet: connect your account, then activate.",
+            IntegrationStatus.Pending when !integration.HasCredentials =>
+                $"Not connected yet: add {string.Join(" and ", requirement.RequiredCredentials)}, then activate.",
+            IntegrationStatus.Pending => "Ready to activate: activate it to start receiving messages.",
+            IntegrationStatus.Inactive => "Deactivated: messages are not handed to the assistant. Activate it to resume.",
+            IntegrationStatus.RelinkRequired => "The provider no longer accepts our access: connect your account again.",
+            _ => "The last setup failed: check the credentials and activate again.",
+        };
     }
 
     public static string SecretPrefix(string kind, string tenantId) => $"{kind}-{tenantId}";
@@ -225,6 +259,24 @@ public sealed class IntegrationService(
         if (bySlug is not null && byId is not null && bySlug.Id != byId.Id)
             throw ProblemException.Validation("integration_type_id", "integration_type_id and integration_type_slug name different types.");
         return (bySlug ?? byId)!;
+    }
+
+    /// <summary>An integration keeps its type: naming another one is an error, never silently ignored.</summary>
+    private static void RefuseTypeChange(Integration current, IntegrationInput input, FieldErrors errors)
+    {
+        const string message = "An integration keeps its type; to use another type, connect it as a new integration.";
+        if (input.TypeSlug is { } slug && slug != current.TypeSlug) errors.Add("integration_type_slug", message);
+        if (input.TypeId is { } typeId && typeId != current.TypeId) errors.Add("integration_type_id", message);
+    }
+
+    private static JsonObject Merge(JsonObject current, JsonObject changes)
+    {
+        foreach (var (name, value) in changes)
+        {
+            if (value is null) current.Remove(name);
+            else current[name] = value.DeepClone();
+        }
+        return current;
     }
 
     private static JsonObject Settings(string json) => JsonNode.Parse(json) as JsonObject ?? [];

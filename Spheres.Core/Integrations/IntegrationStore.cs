@@ -120,7 +120,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
     private static TableEntity ToRow(Integration i) => new(i.TenantId, Key(i.Id))
     {
         ["Id"] = i.Id, ["UserId"] = i.UserId, ["TypeId"] = i.TypeId, ["TypeSlug"] = i.TypeSlug,
-        ["Status"] = i.Status.ToString().ToLowerInvariant(), ["StatusDetail"] = i.StatusDetail,
+        ["Status"] = i.Status.ToApi(), ["StatusDetail"] = i.StatusDetail,
         ["Settings"] = i.SettingsJson, ["CredentialsRef"] = i.CredentialsRef, ["WebhookSecretRef"] = i.WebhookSecretRef,
         ["WebhookKey"] = i.WebhookKey, ["RouteKey"] = i.RouteKey, ["CreatedAt"] = i.CreatedAt, ["UpdatedAt"] = i.UpdatedAt,
         ["RetiredCredentialsRef"] = i.RetiredCredentialsRef,
@@ -128,7 +128,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
 
     private static Integration FromRow(TableEntity e) => new(
         e.PartitionKey, e.GetInt32("Id") ?? 0, e.GetString("UserId"), e.GetInt32("TypeId") ?? 0, e.GetString("TypeSlug"),
-        Enum.Parse<IntegrationStatus>(e.GetString("Status"), ignoreCase: true), e.GetString("StatusDetail"),
+        IntegrationStatusNames.TryParse(e.GetString("Status"), out var status) ? status : IntegrationStatus.Error, e.GetString("StatusDetail"),
         e.GetString("Settings") ?? "{}", e.GetString("CredentialsRef"), e.GetString("WebhookSecretRef"),
         e.GetString("WebhookKey"), e.GetString("RouteKey"), e.GetDateTimeOffset("CreatedAt") ?? default, e.GetDateTimeOffset("UpdatedAt") ?? default)
     {

@@ -97,6 +97,8 @@ public sealed class MessagePipeline(
             if (outcome == MessageStore.StoreOutcome.UsageChanged)
             {
                 usageGate.Forget(routed.TenantId);
+                // Another instance counted meanwhile: back off a little, at random, so instances stop colliding.
+                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * attempt)), cancellationToken).ConfigureAwait(false);
                 continue;
             }
             if (counter is not null) usageGate.Remember(routed.TenantId, period, counter);

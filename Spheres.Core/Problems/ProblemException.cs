@@ -15,6 +15,9 @@ public class ProblemException(int status, string typeSuffix, string title, strin
     public string Detail { get; } = detail;
     public IReadOnlyDictionary<string, string[]>? Errors { get; init; }
 
+    /// <summary>The <c>WWW-Authenticate</c> challenge of a 401 (RFC 9110 requires one), such as <c>Bearer</c>.</summary>
+    public string? Challenge { get; init; }
+
     /// <summary>Seconds the client should wait, sent as <c>Retry-After</c>.</summary>
     public int? RetryAfterSeconds { get; init; }
 
@@ -33,7 +36,8 @@ public class ProblemException(int status, string typeSuffix, string title, strin
 
     public static ProblemException Conflict(string detail) => new(409, "conflict", "Conflict.", detail);
 
-    public static ProblemException Unauthorized(string detail) => new(401, "unauthorized", "Authentication required.", detail);
+    public static ProblemException Unauthorized(string detail, string challenge = "Bearer") =>
+        new(401, "unauthorized", "Authentication required.", detail) { Challenge = challenge };
 
     public static ProblemException Forbidden(string typeSuffix, string detail) => new(403, typeSuffix, "Not allowed.", detail);
 

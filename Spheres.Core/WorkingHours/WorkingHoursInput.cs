@@ -21,6 +21,12 @@ public static partial class WorkingHoursInput
     /// <summary>The key of errors that concern the request as a whole (an overlap of a single row, for instance).</summary>
     public const string WholeRequest = "body";
 
+    /// <summary>An end time of "24:00" is the end of the day, stored as the model's 00:00 end (<see cref="TimeRange"/>).</summary>
+    public const string EndOfDay = "24:00";
+
+    /// <summary>The fields of a row that a PUT must send, in their JSON names.</summary>
+    public static readonly IReadOnlyList<string> RowFields = ["weekday", "start_time", "end_time", "is_enabled"];
+
     /// <summary>Parses one row; problems go to <c>{prefix}weekday</c>, <c>{prefix}start_time</c>…; null when any.</summary>
     public static WorkingHoursRow? ParseRow(RowInput? input, string prefix, FieldErrors errors)
     {
@@ -35,8 +41,13 @@ public static partial class WorkingHoursInput
             errors.Add(prefix + "weekday", "Give the weekday: 0 (Monday) to 6 (Sunday).");
             valid = false;
         }
+        if (input is { IsEnabled: false, StartTime: null, EndTime: null })
+        {
+            // A day switched off with no times, as the modal sends it: kept as sent.
+            return valid ? WorkingHoursRow.WithoutTimes(input.Weekday!.Value) : null;
+        }
         valid &= ParseTime(input.StartTime, prefix + "start_time", errors, out var start);
-        valid &= ParseTime(input.EndTime, prefix + "end_time", errors, out var end);
+        valid &= ParseTime(input.EndTime == EndOfDay ? "00:00" : input.EndTime, prefix + "end_time", errors, out var end);
         return valid ? new WorkingHoursRow(input.Weekday!.Value, start, end, input.IsEnabled ?? true) : null;
     }
 
@@ -149,7 +160,7 @@ public static partial class WorkingHoursInput
     {
         if (text is null)
         {
-            errors.Add(field, "Give the time as HH:MM.");
+            errors.Add(field, "Give the time as HH:MM (only a disabled row may leave both times null).");
             time = default;
             return false;
         }

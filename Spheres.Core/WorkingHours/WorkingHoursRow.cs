@@ -6,14 +6,21 @@ namespace Spheres.Core.WorkingHours;
 /// One row of an integration's weekly schedule: on <see cref="Weekday"/> (0 = Monday … 6 = Sunday)
 /// the business is open from <see cref="StartTime"/> to <see cref="EndTime"/>, local wall-clock time.
 /// See <see cref="TimeRange"/> for the past-midnight and 00:00 rules. A day may hold several rows.
+/// A disabled row may have no times (<see cref="HasTimes"/> false: the modal's "Sunday [ ]"); it is
+/// kept as sent and never opens.
 /// </summary>
 public sealed record WorkingHoursRow(
     int Weekday,
     LocalTime StartTime,
     LocalTime EndTime,
     bool IsEnabled = true,
-    long? Id = null)
+    long? Id = null,
+    bool HasTimes = true)
 {
+    /// <summary>A disabled day with no times. Its range is a one-minute placeholder that nothing reads: disabled rows never open or overlap.</summary>
+    public static WorkingHoursRow WithoutTimes(int weekday) =>
+        new(weekday, LocalTime.Midnight, new LocalTime(0, 1), IsEnabled: false, HasTimes: false);
+
     public TimeRange Range => new(StartTime, EndTime);
 
     public bool RunsPastMidnight => Range.RunsPastMidnight;
@@ -29,5 +36,5 @@ public sealed record WorkingHoursRow(
     };
 
     public override string ToString() =>
-        $"{WeekdayName(Weekday)} {Range}{(IsEnabled ? "" : " (disabled)")}";
+        $"{WeekdayName(Weekday)} {(HasTimes ? Range.ToString() : "without times")}{(IsEnabled ? "" : " (disabled)")}";
 }

@@ -104,8 +104,12 @@ public sealed class WorkingHoursService(
         return added.Single();
     }
 
-    /// <summary>Replaces one row (PUT: every field given again); it stays with its integration.</summary>
-    public async Task<StoredRow> ReplaceRowAsync(Caller caller, int rowId, RowInput input, CancellationToken cancellationToken)
+    /// <summary>
+    /// Replaces one row (PUT: every field given again), or with <paramref name="given"/> (PATCH) only the
+    /// fields named there, the rest taken from the row as stored when the edit is applied. It stays with its integration.
+    /// </summary>
+    public async Task<StoredRow> ReplaceRowAsync(Caller caller, int rowId, RowInput input, CancellationToken cancellationToken,
+        IReadOnlySet<string>? given = null)
     {
         var found = await FindRowAsync(caller, rowId, cancellationToken).ConfigureAwait(false);
         if (input.Integration is { } moved && moved != found.IntegrationId)
@@ -114,20 +118,28 @@ public sealed class WorkingHoursService(
                 $"Row {rowId} belongs to integration {found.IntegrationId} and stays there; to move it, delete it and create it on integration {moved}.");
         }
         var target = await access.ForWriteAsync(caller, found.IntegrationId, cancellationToken).ConfigureAwait(false);
-        var replacement = new StoredRow(rowId, found.IntegrationId, ParseSingle(input) with { Id = rowId });
+        StoredRow? replacement = null;
         await access.EditAsync(target, schedule =>
         {
-            var others = schedule.Rows.Where(r => r.Id != rowId).ToList();
-            if (others.Count == schedule.Rows.Count) throw RowNotFound(rowId);
+            var current = schedule.Rows.FirstOrDefault(r => r.Id == rowId) ?? throw RowNotFound(rowId);
+            var row = ParseSingle(given is null ? input : Merge(current.Row, input, given)) with { Id = rowId };
             var errors = new FieldErrors();
-            WorkingHoursInput.ValidateRowInWeek(replacement.Row, others, found.IntegrationId, errors);
+            WorkingHoursInput.ValidateRowInWeek(row, schedule.Rows.Where(r => r.Id != rowId).ToList(), found.IntegrationId, errors);
             errors.ThrowIfAny();
+            replacement = new StoredRow(rowId, found.IntegrationId, row);
             var change = new ScheduleChange();
             change.ReplaceRows.Add(replacement);
             return change;
         }, cancellationToken).ConfigureAwait(false);
-        return replacement;
+        return replacement!;
     }
+
+    /// <summary>The row as a PATCH leaves it: the fields it names, the stored values for the rest.</summary>
+    private static RowInput Merge(WorkingHoursRow current, RowInput changes, IReadOnlySet<string> given) => new(
+        given.Contains("weekday") ? changes.Weekday : current.Weekday,
+        given.Contains("start_time") ? changes.StartTime : current.HasTimes ? TimeText.Format(current.StartTime) : null,
+        given.Contains("end_time") ? changes.EndTime : current.HasTimes ? TimeText.Format(current.EndTime) : null,
+        given.Contains("is_enabled") ? changes.IsEnabled : current.IsEnabled);
 
     public async Task DeleteRowAsync(Caller caller, int rowId, CancellationToken cancellationToken)
     {

@@ -206,12 +206,17 @@ public sealed class WorkingHoursStore(SpheresStorage storage)
     private static TableEntity FromRow(string tenantId, StoredRow stored) => new(tenantId, RowKey(stored.IntegrationId, stored.Id))
     {
         ["Kind"] = KindRow, ["RowId"] = stored.Id, ["IntegrationId"] = stored.IntegrationId, ["Weekday"] = stored.Row.Weekday,
-        ["StartTime"] = TimeText.Format(stored.Row.StartTime), ["EndTime"] = TimeText.Format(stored.Row.EndTime), ["IsEnabled"] = stored.Row.IsEnabled,
+        ["StartTime"] = stored.Row.HasTimes ? TimeText.Format(stored.Row.StartTime) : null,
+        ["EndTime"] = stored.Row.HasTimes ? TimeText.Format(stored.Row.EndTime) : null, ["IsEnabled"] = stored.Row.IsEnabled,
     };
 
     private static StoredRow ToRow(TableEntity e)
     {
         var id = e.GetInt32("RowId") ?? 0;
+        if (e.GetString("StartTime") is null)
+        {
+            return new StoredRow(id, e.GetInt32("IntegrationId") ?? 0, WorkingHoursRow.WithoutTimes(e.GetInt32("Weekday") ?? 0) with { Id = id });
+        }
         return new StoredRow(id, e.GetInt32("IntegrationId") ?? 0,
             new WorkingHoursRow(e.GetInt32("Weekday") ?? 0, StoredTime(e.GetString("StartTime")), StoredTime(e.GetString("EndTime")),
                 e.GetBoolean("IsEnabled") ?? true, id));

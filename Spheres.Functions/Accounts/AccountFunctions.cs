@@ -1,11 +1,9 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
-using Spheres.Core.Security;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
 
@@ -20,14 +18,15 @@ namespace Spheres.Functions.Accounts;
 ///   GET   accounts/usage       messages used this month against the plan     (bearer)
 /// </summary>
 public sealed class AccountFunctions(
-    AccountService accounts, ProfileService profiles, AccessTokens tokens, CatalogService catalog, ClientRateLimiter rateLimiter,
-    IConfiguration configuration, ILogger<AccountFunctions> logger)
+    AccountService accounts, ProfileService profiles, AccessTokens tokens, CatalogService catalog, SignInRateLimit signInLimit,
+    ILogger<AccountFunctions> logger)
 {
     private const string Tag = "accounts";
 
     [Function("Register")]
-    [ApiOperation(Tag, "Create an account: the tenant, its owner and profile. Returns an access token.", RequestBody = typeof(RegisterRequest),
-        Description = "Give sphere_id or sphere_slug (an active sphere). timezone is an IANA id, default UTC; country ISO 3166-1 alpha-2. Passwords need 8+ characters.")]
+    [ApiOperation(Tag, "Create an account: the tenant, its owner and profile. Returns an access token and a refresh token.", RequestBody = typeof(RegisterRequest),
+        Description = "Give sphere_id or sphere_slug (an active sphere); sphere_id may be a number or its digits as a string. business_name defaults to name. " +
+                      "timezone is an IANA id, default UTC; country ISO 3166-1 alpha-2. Passwords need 8+ characters.")]
     [ApiResponse(201, "Created.", Body = typeof(RegistrationJson))]
     [ApiResponse(400, "Invalid fields; errors names each one.")]
     [ApiResponse(409, "An account with this email exists.")]
@@ -38,20 +37,19 @@ public sealed class AccountFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
-            rateLimiter.Acquire(ClientAddress.Of(request, configuration));
+            signInLimit.Check(request);
             var body = await RequestBody.ReadJsonAsync<RegisterRequest>(request, cancellationToken);
             var registration = await accounts.RegisterAsync(body.ToInput(), cancellationToken);
             var snapshot = await catalog.GetAsync(cancellationToken);
-            var user = registration.User;
+            var (user, tokens) = (registration.User, registration.Tokens);
             return ApiResponse.Json(new RegistrationJson(
-                registration.Token.AccessToken, IssuedToken.TokenType, registration.Token.ExpiresInSeconds,
-                new UserJson(user.UserId, user.Email, user.Name),
-                ProfileJson.From(registration.Profile, user.UserId, snapshot)), StatusCodes.Status201Created);
+                tokens.Access.AccessToken, IssuedToken.TokenType, tokens.Access.ExpiresInSeconds, tokens.RefreshToken,
+                UserJson.From(user), ProfileJson.From(registration.Profile, user, snapshot)), StatusCodes.Status201Created);
         });
 
     [Function("Login")]
-    [ApiOperation(Tag, "Sign in with email and password.", RequestBody = typeof(LoginRequest))]
-    [ApiResponse(200, "Signed in.", Body = typeof(TokenJson))]
+    [ApiOperation(Tag, "Sign in with email and password: a short access token, a refresh token and the user.", RequestBody = typeof(LoginRequest))]
+    [ApiResponse(200, "Signed in.", Body = typeof(LoginJson))]
     [ApiResponse(400, "Email or password missing.")]
     [ApiResponse(401, "Wrong email or password.")]
     [ApiResponse(429, "5 sign-in attempts for this email within 15 minutes, or too many requests from this address; wait Retry-After seconds.")]
@@ -60,22 +58,21 @@ public sealed class AccountFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
-            rateLimiter.Acquire(ClientAddress.Of(request, configuration));
+            signInLimit.Check(request);
             var body = await RequestBody.ReadJsonAsync<LoginRequest>(request, cancellationToken);
-            var token = await accounts.LoginAsync(body.Email, body.Password, cancellationToken);
-            return ApiResponse.Json(TokenJson.From(token));
+            return ApiResponse.Json(LoginJson.From(await accounts.LoginAsync(body.Email, body.Password, cancellationToken)));
         });
 
     [Function("GetProfile")]
-    [ApiOperation(Tag, "The caller's profile. One storage point read.", RequiresBearer = true)]
+    [ApiOperation(Tag, "The caller's profile, with the signed-in user's email and name. One storage request.", RequiresBearer = true)]
     [ApiResponse(200, "The profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
     public Task<IActionResult> GetProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var profile = await profiles.GetAsync(caller, cancellationToken);
-            return await ProfileResponseAsync(profile, caller, cancellationToken);
+            var (profile, user) = await profiles.GetWithUserAsync(caller, cancellationToken);
+            return await ProfileResponseAsync(profile, user, cancellationToken);
         });
 
     [Function("UpdateProfile")]
@@ -94,7 +91,7 @@ public sealed class AccountFunctions(
             var body = await RequestBody.ReadJsonAsync<ProfilePatchRequest>(request, cancellationToken);
             var ifMatch = EntityTags.IfMatch(request);
             var profile = await profiles.UpdateAsync(caller, body.ToChanges(), ifMatch, cancellationToken);
-            return await ProfileResponseAsync(profile, caller, cancellationToken);
+            return await ProfileResponseAsync(profile, await profiles.GetUserAsync(caller, cancellationToken), cancellationToken);
         });
 
     [Function("GetUsage")]
@@ -108,10 +105,10 @@ public sealed class AccountFunctions(
             return ApiResponse.Json(UsageJson.From(await profiles.GetUsageAsync(caller, cancellationToken)));
         });
 
-    private async Task<ApiResponse> ProfileResponseAsync(TenantProfile profile, Caller caller, CancellationToken cancellationToken)
+    private async Task<ApiResponse> ProfileResponseAsync(TenantProfile profile, UserAccount user, CancellationToken cancellationToken)
     {
         var snapshot = await catalog.GetAsync(cancellationToken);
-        var response = ApiResponse.Json(ProfileJson.From(profile, caller.UserId, snapshot));
+        var response = ApiResponse.Json(ProfileJson.From(profile, user, snapshot));
         return profile.ETag is { } etag ? response.WithHeader("ETag", EntityTags.ToHttp(etag)) : response;
     }
 }

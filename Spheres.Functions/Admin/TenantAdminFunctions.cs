@@ -30,6 +30,7 @@ public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService
             var body = await RequestBody.ReadJsonAsync<SetPlanRequest>(request, cancellationToken);
             var profile = await profiles.SetPlanAsync(tenant_id, body.Plan, cancellationToken);
             logger.LogInformation("Tenant {TenantId} is now on plan {Plan}", tenant_id, profile.Plan);
-            return ApiResponse.Json(ProfileJson.From(profile, profile.OwnerUserId, await catalog.GetAsync(cancellationToken)));
+            var owner = await profiles.GetUserAsync(new Caller(profile.TenantId, profile.OwnerUserId), cancellationToken);
+            return ApiResponse.Json(ProfileJson.From(profile, owner, await catalog.GetAsync(cancellationToken)));
         });
 }

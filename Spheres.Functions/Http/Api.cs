@@ -62,6 +62,10 @@ public static class Api
     public static ApiResponse ToResponse(ProblemException problem)
     {
         var response = ApiResponse.Problem(new ProblemBody(problem.Type, problem.Title, problem.Status, problem.Detail, problem.Errors));
+        if (problem.Challenge is { } challenge)
+        {
+            response.WithHeader("WWW-Authenticate", challenge);
+        }
         if (problem.RetryAfterSeconds is { } seconds)
         {
             response.WithHeader("Retry-After", seconds.ToString(System.Globalization.CultureInfo.InvariantCulture));

@@ -17,6 +17,8 @@ public static class ApiJson
         UnmappedMemberHandling = JsonUnmappedMemberHandling.Skip,
         NumberHandling = JsonNumberHandling.Strict,
         RespectNullableAnnotations = true,
+        // {"country":1,"country":2} is ambiguous: refused as invalid JSON (400), never resolved by whichever parser reads it.
+        AllowDuplicateProperties = false,
         // Request records take every field as optional and validate presence themselves, naming all missing fields at once.
         RespectRequiredConstructorParameters = false,
         TypeInfoResolver = new System.Text.Json.Serialization.Metadata.DefaultJsonTypeInfoResolver(),

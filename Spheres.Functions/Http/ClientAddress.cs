@@ -38,3 +38,10 @@ public static class ClientAddress
         return new IPAddress(bytes) + "/64";
     }
 }
+
+/// <summary>The per-address limit of the sign-in endpoints (login, registration, refresh, password reset), counted together.</summary>
+public sealed class SignInRateLimit(Spheres.Core.Security.ClientRateLimiter limiter, IConfiguration configuration)
+{
+    /// <summary>429 with Retry-After once the caller's address has used its minute.</summary>
+    public void Check(HttpRequest request) => limiter.Acquire(ClientAddress.Of(request, configuration));
+}

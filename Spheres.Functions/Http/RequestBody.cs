@@ -50,6 +50,7 @@ public static class RequestBody
         }
         try
         {
+            RejectRepeatedNames(bytes);
             return JsonSerializer.Deserialize<List<T?>>(bytes, ApiJson.Options)
                 ?? throw ProblemException.BadRequest("The request body must be a JSON array, not null.");
         }
@@ -68,6 +69,7 @@ public static class RequestBody
         }
         try
         {
+            RejectRepeatedNames(bytes);
             return JsonSerializer.Deserialize<T>(bytes, ApiJson.Options)
                 ?? throw ProblemException.BadRequest("The request body must be a JSON object, not null.");
         }
@@ -75,6 +77,26 @@ public static class RequestBody
         {
             var (field, message) = DescribeJsonError(e, "object");
             throw ProblemException.Validation(field, message);
+        }
+    }
+
+    /// <summary>
+    /// <c>{"a":1,"a":2}</c> at any depth is ambiguous and refused (400). The serializer checks its own
+    /// objects, but a <c>JsonObject</c> field (settings, credentials) would only fail when first read.
+    /// </summary>
+    private static void RejectRepeatedNames(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Utf8JsonReader(bytes);
+        var names = new Stack<HashSet<string>>();
+        while (reader.Read())
+        {
+            switch (reader.TokenType)
+            {
+                case JsonTokenType.StartObject: names.Push(new HashSet<string>(StringComparer.Ordinal)); break;
+                case JsonTokenType.EndObject: names.Pop(); break;
+                case JsonTokenType.PropertyName when !names.Peek().Add(reader.GetString()!):
+                    throw new JsonException($"The property '{reader.GetString()}' appears twice in one object.", "$", null, null);
+            }
         }
     }
 
@@ -95,6 +117,10 @@ public static class RequestBody
         if (e.Message.Contains("null", StringComparison.OrdinalIgnoreCase) && field != "body")
         {
             return (field, "This field may not be null.");
+        }
+        if (e.Message.Contains("appears twice", StringComparison.Ordinal))
+        {
+            return ("body", e.Message);
         }
         return ("body", $"The body is not valid JSON (line {e.LineNumber + 1}, position {e.BytePositionInLine + 1}).");
     }

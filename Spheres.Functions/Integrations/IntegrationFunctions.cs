@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
+using Spheres.Core.Catalog;
+using Spheres.Core.Problems;
 using Spheres.Core.Integrations;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -11,29 +13,54 @@ namespace Spheres.Functions.Integrations;
 
 /// <summary>
 /// The tenant's integrations (bearer token; ids are the tenant's own):
-///   GET    integrations/api                      list
+///   GET    integrations/api                      list; ?status= filters
+///   GET    integrations/api/available            the types of the caller's sphere, with availability
 ///   POST   integrations/api                      connect a type
 ///   GET    integrations/api/{id}                 one (with ETag)
 ///   PUT    integrations/api/{id}                 replace settings and, when given, credentials (If-Match)
+///   PATCH  integrations/api/{id}                 change only the settings keys and credentials named (If-Match)
 ///   DELETE integrations/api/{id}                 disconnect and delete, secrets included
 ///   POST   integrations/api/{id}/activate        -> active (provider set up)
 ///   POST   integrations/api/{id}/deactivate      -> inactive
 /// </summary>
 public sealed class IntegrationFunctions(
-    IntegrationService integrations, IntegrationActivation activation, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
+    IntegrationService integrations, IntegrationActivation activation, CatalogService catalog, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
 {
     private const string Tag = "integrations";
 
     [Function("ListIntegrations")]
     [ApiOperation(Tag, "The tenant's integrations, by id.", RequiresBearer = true)]
+    [ApiQuery("status", typeof(string), "Only integrations in this status.", Enum = ["pending", "active", "inactive", "error", "relink_required"])]
     [ApiResponse(200, "The integrations.", Body = typeof(IntegrationJson[]))]
+    [ApiResponse(400, "status is empty or not a status.")]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var list = await integrations.ListAsync(caller, cancellationToken);
+            IntegrationStatus? status = null;
+            if (request.Query.TryGetValue("status", out var raw))
+            {
+                status = IntegrationStatusNames.TryParse(raw.ToString(), out var parsed) ? parsed
+                    : throw ProblemException.Validation("status", $"Give one of: {string.Join(", ", IntegrationStatusNames.All)}.");
+            }
+            var list = await integrations.ListAsync(caller, cancellationToken, status);
             return ApiResponse.Json(list.Select(IntegrationJson.From).ToList());
+        });
+
+    [Function("ListAvailableIntegrations")]
+    [ApiOperation(Tag, "The \"Available Integrations\" tab: the types of your sphere, those of your country first.", RequiresBearer = true,
+        Description = "Each is the integration type JSON plus is_available, unavailable_reason (plan-required or country), required_plan " +
+                      "(the cheapest plan that unlocks it) and integration_id (yours of this type, or null).")]
+    [ApiResponse(200, "The types.", Body = typeof(AvailableIntegrationJson[]))]
+    public Task<IActionResult> ListAvailable(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/available")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var available = await integrations.AvailableAsync(caller, cancellationToken);
+            var snapshot = await catalog.GetAsync(cancellationToken);
+            return ApiResponse.Json(available.Select(a => AvailableIntegrationJson.From(a, snapshot)).ToList());
         });
 
     [Function("CreateIntegration")]
@@ -84,6 +111,24 @@ public sealed class IntegrationFunctions(
         {
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
             return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken));
+        });
+
+    [Function("PatchIntegration")]
+    [ApiOperation(Tag, "Change only what the body names: settings keys (null clears one) and credentials.", RequestBody = typeof(IntegrationRequest),
+        RequiresBearer = true, Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
+    [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
+    [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
+    [ApiResponse(400, "Invalid settings or credentials, an unknown settings key, or another type named.")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "If-Match is stale.")]
+    public Task<IActionResult> Patch(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
+            return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken, mergeSettings: true));
         });
 
     [Function("DeleteIntegration")]

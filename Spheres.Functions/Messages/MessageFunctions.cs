@@ -12,8 +12,10 @@ using Spheres.Functions.OpenApi;
 namespace Spheres.Functions.Messages;
 
 public sealed record MessageJson(
-    string Id, int Integration, string Provider, string ExternalId, string Sender, string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
-    string Decision)
+    string Id, int Integration,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("telegram", "whatsapp", "instagram", "messenger")] string Provider,
+    string ExternalId, string Sender, string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision)
 {
     public static MessageJson From(InboundMessage m) =>
         new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
@@ -32,7 +34,7 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
     [Function("ListMessages")]
     [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
     [ApiQuery("integration", typeof(int), "Only this integration's messages.")]
-    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]
     [ApiResponse(400, "Bad limit or cursor.")]

@@ -37,6 +37,18 @@ public sealed class ApiQueryAttribute(string name, Type type, string description
     public string Name { get; } = name;
     public Type Type { get; } = type;
     public string Description { get; } = description;
+
+    /// <summary>The values a string parameter takes, when they are a fixed set.</summary>
+    public string[]? Enum { get; init; }
+
+    /// <summary>Bounds of an integer parameter (attribute properties cannot be nullable, so 0/0 means none).</summary>
+    public long MinimumValue { get; init; }
+
+    public long MaximumValue { get; init; }
+
+    internal long? Minimum => MinimumValue == 0 && MaximumValue == 0 ? null : MinimumValue;
+
+    internal long? Maximum => MinimumValue == 0 && MaximumValue == 0 ? null : MaximumValue;
 }
 
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]

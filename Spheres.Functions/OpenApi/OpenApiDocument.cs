@@ -21,6 +21,8 @@ public static partial class OpenApiDocument
 
     public static JsonObject Build(IReadOnlyList<HttpFunction> functions)
     {
+        var schemas = new OpenApiSchemas();
+        schemas.For(typeof(ProblemBody), request: false);
         var paths = new JsonObject();
         foreach (var group in functions.GroupBy(f => "/api/" + RouteConstraint().Replace(f.RouteTemplate, "{$1}").TrimEnd('/')))
         {
@@ -29,7 +31,7 @@ public static partial class OpenApiDocument
             {
                 foreach (var method in function.HttpMethods)
                 {
-                    item[method.ToLowerInvariant()] = Operation(function);
+                    item[method.ToLowerInvariant()] = Operation(function, schemas);
                 }
             }
             paths[group.Key] = item;
@@ -48,7 +50,7 @@ public static partial class OpenApiDocument
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
-                ["schemas"] = new JsonObject { ["Problem"] = Schema(typeof(ProblemBody)) },
+                ["schemas"] = schemas.Components,
                 ["securitySchemes"] = new JsonObject
                 {
                     ["bearer"] = new JsonObject { ["type"] = "http", ["scheme"] = "bearer", ["bearerFormat"] = "JWT" },
@@ -58,7 +60,7 @@ public static partial class OpenApiDocument
         };
     }
 
-    private static JsonObject Operation(HttpFunction function)
+    private static JsonObject Operation(HttpFunction function, OpenApiSchemas schemas)
     {
         var doc = function.Method.GetCustomAttribute<ApiOperationAttribute>()
             ?? throw new InvalidOperationException($"Function {function.Name} has no [ApiOperation]: document it.");
@@ -85,7 +87,7 @@ public static partial class OpenApiDocument
             parameters.Add(new JsonObject
             {
                 ["name"] = query.Name, ["in"] = "query", ["required"] = false, ["description"] = query.Description,
-                ["schema"] = Schema(query.Type),
+                ["schema"] = QuerySchema(query),
             });
         }
         foreach (var header in function.Method.GetCustomAttributes<ApiHeaderAttribute>())
@@ -103,20 +105,20 @@ public static partial class OpenApiDocument
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = true,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(body) } },
+                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.For(body, request: true) } },
             };
         }
 
         var security = new JsonArray();
         if (!function.IsAnonymous) security.Add(new JsonObject { ["functionKey"] = new JsonArray() });
         if (doc.RequiresBearer) security.Add(new JsonObject { ["bearer"] = new JsonArray() });
-        if (security.Count > 0) operation["security"] = security;
+        operation["security"] = security; // [] says so explicitly: a public operation
 
         var responses = new JsonObject();
         foreach (var response in function.Method.GetCustomAttributes<ApiResponseAttribute>().Concat(CommonResponses(function, doc))
                      .DistinctBy(r => r.Status).OrderBy(r => r.Status))
         {
-            responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(response);
+            responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(response, schemas);
         }
         if (responses.Count == 0)
         {
@@ -137,12 +139,12 @@ public static partial class OpenApiDocument
         if (!doc.NoStorage) yield return new ApiResponseAttribute(503, "Storage unavailable; retry after the Retry-After header.");
     }
 
-    private static JsonObject Response(ApiResponseAttribute response)
+    private static JsonObject Response(ApiResponseAttribute response, OpenApiSchemas schemas)
     {
         var result = new JsonObject { ["description"] = response.Description };
         if (response.Body is { } body)
         {
-            result["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = Schema(body) } };
+            result["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.For(body, request: false) } };
         }
         else if (response.Status >= 400)
         {
@@ -163,10 +165,14 @@ public static partial class OpenApiDocument
         return result;
     }
 
-    private static JsonNode Schema(Type type) => ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+    private static JsonNode QuerySchema(ApiQueryAttribute query)
     {
-        TreatNullObliviousAsNonNullable = true,
-    });
+        var schema = OpenApiSchemas.Inline(query.Type);
+        if (query.Enum is { } values) schema["enum"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
+        if (query.Minimum is { } minimum) schema["minimum"] = minimum;
+        if (query.Maximum is { } maximum) schema["maximum"] = maximum;
+        return schema;
+    }
 
     [GeneratedRegex(@"\{(\w+)(?::[^}]*)?\}")]
     private static partial Regex RouteConstraint();

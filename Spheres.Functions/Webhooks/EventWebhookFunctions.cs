@@ -22,7 +22,7 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
     private const string Tag = "webhooks";
 
     [Function("CalendlyWebhook")]
-    [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).")]
+    [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).", RequestBody = typeof(CalendlyEvent))]
     [ApiHeader("Calendly-Webhook-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(key, t + '.' + body)>", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Calendly event.")]
@@ -39,7 +39,7 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
         });
 
     [Function("ZoomWebhook")]
-    [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.")]
+    [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.", RequestBody = typeof(ZoomEvent))]
     [ApiHeader("x-zm-signature", "v0=<hex HMAC-SHA256(secret, 'v0:' + timestamp + ':' + body)>", Required = true)]
     [ApiHeader("x-zm-request-timestamp", "The timestamp signed.", Required = true)]
     [ApiResponse(200, "Received, or {plainToken, encryptedToken} for a URL validation.", Body = typeof(EventAckJson))]
@@ -59,7 +59,7 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
         });
 
     [Function("SquareWebhook")]
-    [ApiOperation(Tag, "Square Appointments booking events.")]
+    [ApiOperation(Tag, "Square Appointments booking events.", RequestBody = typeof(SquareEvent))]
     [ApiHeader("x-square-hmacsha256-signature", "base64 HMAC-SHA256(signature key, notification URL + body)", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Square event.")]

@@ -22,7 +22,8 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
     private const string Tag = "webhooks";
 
     [Function("TelegramWebhook")]
-    [ApiOperation(Tag, "A Telegram update for one connected bot.", Description = "Verified by X-Telegram-Bot-Api-Secret-Token; deduplicated by update_id.")]
+    [ApiOperation(Tag, "A Telegram update for one connected bot.", Description = "Verified by X-Telegram-Bot-Api-Secret-Token; deduplicated by update_id.",
+        RequestBody = typeof(TelegramUpdate))]
     [ApiHeader(TelegramWebhook.SecretHeader, "The secret_token given to setWebhook.", Required = true)]
     [ApiResponse(200, "Received (also for repeats, stored once).", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Telegram update.")]
@@ -42,7 +43,7 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
 
     [Function("MetaWebhookVerification")]
     [ApiOperation(Tag, "Meta's webhook subscription handshake: answers hub.challenge when hub.verify_token matches.", NoStorage = true)]
-    [ApiQuery("hub.mode", typeof(string), "subscribe")]
+    [ApiQuery("hub.mode", typeof(string), "subscribe", Enum = ["subscribe"])]
     [ApiQuery("hub.verify_token", typeof(string), "The verify token configured in the Meta app.")]
     [ApiQuery("hub.challenge", typeof(string), "Echoed back as the plain-text body.")]
     [ApiResponse(200, "The challenge, as text/plain.")]
@@ -54,7 +55,8 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
 
     [Function("MetaWebhook")]
     [ApiOperation(Tag, "Messenger, Instagram and WhatsApp deliveries, signed with the app secret; entries are routed by account id.",
-        Description = "Echoes and WhatsApp statuses are acknowledged and not stored. Entries for accounts nobody connected are acknowledged and logged.")]
+        Description = "Echoes and WhatsApp statuses are acknowledged and not stored. Entries for accounts nobody connected are acknowledged and logged.",
+        RequestBody = typeof(MetaDelivery))]
     [ApiHeader(MetaWebhook.SignatureHeader, "sha256=<hex HMAC-SHA256 of the raw body with the app secret>", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Meta delivery.")]

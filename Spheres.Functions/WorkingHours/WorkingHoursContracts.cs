@@ -1,26 +1,54 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
+using Spheres.Functions.OpenApi;
 using NodaTime;
 using Spheres.Core.WorkingHours;
 
 namespace Spheres.Functions.WorkingHours;
 
-/// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday.</summary>
-public sealed record WorkingHoursRowJson(int Id, int Integration, int Weekday, string StartTime, string EndTime, bool IsEnabled)
+/// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday; a disabled row may have both times null.</summary>
+public sealed record WorkingHoursRowJson(
+    int Id, int Integration, [property: Range(0, 6)] int Weekday,
+    [property: RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime, [property: RegularExpression(WorkingHoursRowJson.TimePattern)] string? EndTime, bool IsEnabled)
 {
     public static WorkingHoursRowJson From(StoredRow stored) => new(
-        stored.Id, stored.IntegrationId, stored.Row.Weekday, HourMinute(stored.Row.StartTime), HourMinute(stored.Row.EndTime), stored.Row.IsEnabled);
+        stored.Id, stored.IntegrationId, stored.Row.Weekday,
+        stored.Row.HasTimes ? HourMinute(stored.Row.StartTime) : null, stored.Row.HasTimes ? HourMinute(stored.Row.EndTime) : null, stored.Row.IsEnabled);
+
+    /// <summary>"HH:MM", 24-hour.</summary>
+    public const string TimePattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
+
+    /// <summary>An end time: "HH:MM" or "24:00", the end of the day.</summary>
+    public const string EndTimePattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
 
     internal static string HourMinute(LocalTime time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
 }
 
 /// <summary>One row of a week sent to <c>POST …/{id}/working_hours</c>. <c>is_enabled</c> defaults to true; ids sent back are ignored.</summary>
-public sealed record WeekRowRequest(int? Weekday, string? StartTime, string? EndTime, bool? IsEnabled)
+public sealed record WeekRowRequest(
+    [property: Required, Range(0, 6)] int? Weekday,
+    [property: ApiNullable, RegularExpression(WorkingHoursRowJson.TimePattern), Description("Null or left out only when is_enabled is false.")] string? StartTime,
+    [property: ApiNullable, RegularExpression(WorkingHoursRowJson.EndTimePattern), Description("Null or left out only when is_enabled is false.")] string? EndTime,
+    [property: Description("Default true.")] bool? IsEnabled)
 {
     public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled);
 }
 
-/// <summary>One row for <c>POST/PUT …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
-public sealed record WorkingHoursRowRequest(int? Integration, int? Weekday, string? StartTime, string? EndTime, bool? IsEnabled)
+/// <summary>PUT of one row: every field is required (<c>integration</c> may be omitted); times may be null only when <c>is_enabled</c> is false.</summary>
+public sealed record WorkingHoursRowPutRequest(
+    int? Integration,
+    [property: Required, Range(0, 6)] int Weekday,
+    [property: Required, ApiNullable, RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime,
+    [property: Required, ApiNullable, RegularExpression(WorkingHoursRowJson.EndTimePattern)] string? EndTime,
+    [property: Required] bool IsEnabled);
+
+/// <summary>One row for <c>POST/PATCH …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
+public sealed record WorkingHoursRowRequest(
+    [property: Description("Required on POST.")] int? Integration,
+    [property: Range(0, 6)] int? Weekday,
+    [property: ApiNullable, RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime,
+    [property: ApiNullable, RegularExpression(WorkingHoursRowJson.EndTimePattern)] string? EndTime,
+    bool? IsEnabled)
 {
     public RowInput ToInput() => new(Weekday, StartTime, EndTime, IsEnabled, Integration);
 }
@@ -46,11 +74,13 @@ public sealed record ScheduleExceptionJson(string Date, bool IsClosed, IReadOnly
         exception.Name, exception.RecurringAnnually);
 }
 
-public sealed record TimeRangeRequest(string? StartTime, string? EndTime);
+public sealed record TimeRangeRequest(
+    [property: Required, RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime,
+    [property: Required, RegularExpression(WorkingHoursRowJson.EndTimePattern)] string? EndTime);
 
 /// <summary>A new exception. <c>is_closed</c> and <c>recurring_annually</c> default to false, <c>ranges</c> to none.</summary>
 public sealed record ScheduleExceptionRequest(
-    string? Date, bool? IsClosed, IReadOnlyList<TimeRangeRequest?>? Ranges, string? Name, bool? RecurringAnnually)
+    [property: Required, RegularExpression("^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"), Description("YYYY-MM-DD, or MM-DD with recurring_annually.")] string? Date, bool? IsClosed, IReadOnlyList<TimeRangeRequest?>? Ranges, string? Name, bool? RecurringAnnually)
 {
     public ExceptionInput ToInput() => new(
         Date, IsClosed, Ranges?.Select(r => r is null ? null : new RangeInput(r.StartTime, r.EndTime)).ToList(), Name, RecurringAnnually);

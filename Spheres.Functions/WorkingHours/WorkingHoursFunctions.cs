@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
+using Spheres.Core.Problems;
 using Spheres.Core.WorkingHours;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -16,7 +17,8 @@ namespace Spheres.Functions.WorkingHours;
 ///   GET    integrations/api/{id}/working_hours/status   open now? next opening and closing
 ///   GET    integrations/api/working-hours               every row of the tenant; ?integration={id}
 ///   POST   integrations/api/working-hours               add one row to an integration's week
-///   PUT    integrations/api/working-hours/{rowId}       replace one row
+///   PUT    integrations/api/working-hours/{rowId}       replace one row (every field sent)
+///   PATCH  integrations/api/working-hours/{rowId}       change the fields sent
 ///   DELETE integrations/api/working-hours/{rowId}       delete one row
 /// Reads are allowed on every plan; writes need a plan with working hours. Exceptions: <see cref="ScheduleExceptionFunctions"/>.
 /// </summary>
@@ -117,12 +119,13 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         });
 
     [Function("ReplaceWorkingHoursRow")]
-    [ApiOperation(Tag, "Replace one row (weekday, start_time, end_time, is_enabled; is_enabled defaults to true).",
-        RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
-        Description = "A row stays with its integration: integration may be omitted, another one is 400. Validated against the rest of " +
+    [ApiOperation(Tag, "Replace one row: weekday, start_time, end_time and is_enabled must all be sent.",
+        RequestBody = typeof(WorkingHoursRowPutRequest), RequiresBearer = true,
+        Description = "A missing field is a 400 naming it, never a default. A disabled row may send both times as null. " +
+                      "A row stays with its integration: integration may be omitted, another one is 400. Validated against the rest of " +
                       "the week like a new row. " + Rules)]
     [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
-    [ApiResponse(400, "Invalid row or an overlap with another row (named by id).")]
+    [ApiResponse(400, "A missing field, an invalid row or an overlap with another row (named by id).")]
     [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
@@ -133,9 +136,45 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var body = await RequestBody.ReadJsonAsync<WorkingHoursRowRequest>(request, cancellationToken);
+            var (body, given) = await ReadRowAsync(request, cancellationToken);
+            var missing = new FieldErrors();
+            foreach (var field in WorkingHoursInput.RowFields.Where(f => !given.Contains(f)))
+            {
+                missing.Add(field, "PUT replaces the whole row: send this field too (or use PATCH to change only some).");
+            }
+            missing.ThrowIfAny();
             return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken)));
         });
+
+    [Function("PatchWorkingHoursRow")]
+    [ApiOperation(Tag, "Change only the fields sent (weekday, start_time, end_time, is_enabled); the rest stay.",
+        RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
+        Description = "Enabling a row that has no times needs start_time and end_time in the same request. " + Rules)]
+    [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
+    [ApiResponse(400, "An invalid field, or an overlap with another row (named by id).")]
+    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    public Task<IActionResult> PatchRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
+        int rowId,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var (body, given) = await ReadRowAsync(request, cancellationToken);
+            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken, given)));
+        });
+
+    /// <summary>The row and the names of the fields the body actually carries (null counts as sent: it clears a time).</summary>
+    private static async Task<(WorkingHoursRowRequest Body, IReadOnlySet<string> Given)> ReadRowAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        var bytes = await RequestBody.ReadBytesAsync(request, RequestBody.DefaultLimitBytes, cancellationToken);
+        var body = RequestBody.ParseJson<WorkingHoursRowRequest>(bytes);
+        using var document = System.Text.Json.JsonDocument.Parse(bytes); // parsed above, so valid and without repeated names
+        var given = document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        return (body, given);
+    }
 
     [Function("DeleteWorkingHoursRow")]
     [ApiOperation(Tag, "Delete one row.", RequiresBearer = true)]

@@ -76,7 +76,7 @@ public sealed class ProfileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Profile_is_one_storage_point_read_once_warm()
+    public async Task Profile_with_the_users_email_and_name_is_one_storage_request_once_warm()
     {
         var tenant = await _host.RegisterAsync();
         await _host.GetJsonAsync(tenant, "/api/accounts/profile/");
@@ -88,14 +88,14 @@ public sealed class ProfileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Registration_costs_three_storage_round_trips_once_warm()
+    public async Task Registration_costs_four_storage_round_trips_once_warm()
     {
         await _host.RegisterAsync();
         _host.StorageRequests.Reset();
 
         await _host.RegisterAsync();
 
-        Assert.Equal(3, _host.StorageRequests.Count); // claim email, write tenant (one transaction), activate email
+        Assert.Equal(4, _host.StorageRequests.Count); // claim email, write tenant (one transaction), activate email, start the session (one transaction)
     }
 
     [Fact]

@@ -40,7 +40,8 @@ public sealed partial class FuzzTests
                 for (var i = 0; i < 40; i++)
                 {
                     var request = Build(random, i, operation.Name, path.Name, operation.Value, host, tenant);
-                    var described = $"{request.Method} {request.RequestUri}";
+                    var described = $"{request.Method} {request.RequestUri} If-Match={request.Headers.IfMatch} auth={request.Headers.Authorization?.Scheme ?? (request.Headers.Contains("x-functions-key") ? "key" : "none")} " +
+                                    (request.Content is null ? "" : await request.Content.ReadAsStringAsync());
                     var response = await host.Client.SendAsync(request);
                     sent++;
                     var body = await response.Content.ReadAsStringAsync();
@@ -49,7 +50,7 @@ public sealed partial class FuzzTests
                         || (response.Content.Headers.ContentType?.MediaType == "application/problem+json"
                             && (StackFrame().IsMatch(body) || body.Contains("Exception", StringComparison.Ordinal))))
                     {
-                        failures.Add($"{(int)response.StatusCode} {described[..Math.Min(described.Length, 200)]}: {body[..Math.Min(body.Length, 200)]}");
+                        failures.Add($"{(int)response.StatusCode} {described[..Math.Min(described.Length, 400)]}: {body[..Math.Min(body.Length, 200)]}");
                     }
                 }
             }

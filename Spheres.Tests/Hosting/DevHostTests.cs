@@ -89,11 +89,13 @@ public sealed class DevHostTests
     }
 
     [Fact]
-    public async Task A_known_route_with_a_method_no_function_takes_is_a_404_problem_as_on_the_functions_host()
+    public async Task A_known_route_with_a_method_no_function_takes_is_a_405_problem_naming_the_allowed_methods()
     {
         await using var host = await TestHost.StartSharedAsync();
-        var problem = await (await host.Client.DeleteAsync("/api/accounts/spheres/")).ProblemAsync(HttpStatusCode.NotFound);
-        Assert.Contains("DELETE /api/accounts/spheres/", problem.GetProperty("detail").GetString());
+        var response = await host.Client.DeleteAsync("/api/accounts/spheres/");
+        var problem = await response.ProblemAsync(HttpStatusCode.MethodNotAllowed);
+        Assert.Equal(["GET"], response.Content.Headers.Allow);
+        Assert.Contains("DELETE", problem.GetProperty("detail").GetString());
     }
 
     [Fact]
@@ -123,6 +125,25 @@ public sealed class DevHostTests
             var values = typeof(DevHostApplication).Assembly.GetType("Spheres.DevHost.LocalSettings")!
                 .GetMethod("Read")!.Invoke(null, [file]) as IEnumerable<KeyValuePair<string, string?>>;
             Assert.Contains(new KeyValuePair<string, string?>("Spheres:Meta:VerifyToken", "local"), values!);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void Local_settings_host_cors_is_read_like_func_start_reads_it()
+    {
+        var file = Path.GetTempFileName();
+        File.WriteAllText(file, """{ "Values": {}, "Host": { "LocalHttpPort": 7071, "CORS": "http://localhost:5173,http://localhost:3000", "CORSCredentials": true } }""");
+        try
+        {
+            var values = typeof(DevHostApplication).Assembly.GetType("Spheres.DevHost.HostCors")!
+                .GetMethod("ReadHostSection")!.Invoke(null, [file]) as IEnumerable<KeyValuePair<string, string?>>;
+            Assert.Equal(
+                [new("Host:CORS", "http://localhost:5173,http://localhost:3000"), new("Host:CORSCredentials", "True")],
+                values!.OrderBy(v => v.Key).ToArray());
         }
         finally
         {

@@ -40,8 +40,10 @@ public sealed class OpenApiTests
         var list = document.GetProperty("paths").GetProperty("/api/accounts/integration-types").GetProperty("get");
 
         Assert.Equal(["sphere_id", "sphere_slug", "country", "integration_type"], list.GetProperty("parameters").Strings("name"));
-        var item = list.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
-            .GetProperty("schema").GetProperty("items").GetProperty("properties");
+        var itemRef = list.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
+            .GetProperty("schema").GetProperty("items").GetProperty("$ref").GetString()!;
+        Assert.Equal("#/components/schemas/IntegrationType", itemRef);
+        var item = document.GetProperty("components").GetProperty("schemas").GetProperty("IntegrationType").GetProperty("properties");
         Assert.True(item.TryGetProperty("supports_working_hours", out _));
         Assert.True(item.TryGetProperty("sphere_ids", out _));
 

@@ -72,6 +72,11 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
     [InlineData("Spheres__Calendly__SigningKey", "spheres-calendly-signing-key")]
     [InlineData("Spheres__Zoom__WebhookSecret", "spheres-zoom-webhook-secret")]
     [InlineData("Spheres__Square__SignatureKey", "spheres-square-signature-key")]
+    [InlineData("Spheres__Smtp__Host", "spheres-smtp-host")]
+    [InlineData("Spheres__Smtp__Port", "spheres-smtp-port")]
+    [InlineData("Spheres__Smtp__User", "spheres-smtp-user")]
+    [InlineData("Spheres__Smtp__Password", "spheres-smtp-password")]
+    [InlineData("Spheres__Smtp__From", "spheres-smtp-from")]
     public void Secret_settings_are_key_vault_references(string settingName, string secretName)
     {
         var value = AppSettings().GetProperty(settingName).GetString();

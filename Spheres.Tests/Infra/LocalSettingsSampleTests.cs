@@ -51,4 +51,13 @@ public sealed class LocalSettingsSampleTests
         Assert.True(signingKey.Length >= 32, $"signing key has {signingKey.Length} characters");
         Assert.StartsWith("local-only-", signingKey);
     }
+
+    [Fact]
+    public void Cors_allows_the_frontend_dev_servers_as_func_start_reads_it()
+    {
+        var host = Sample.Value.RootElement.GetProperty("Host");
+        var origins = host.GetProperty("CORS").GetString()!.Split(',', StringSplitOptions.TrimEntries);
+        Assert.Equal(["http://localhost:5173", "http://localhost:3000"], origins);
+        Assert.False(host.GetProperty("CORSCredentials").GetBoolean());
+    }
 }

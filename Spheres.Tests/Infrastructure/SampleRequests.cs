@@ -37,7 +37,7 @@ public static class SampleRequests
     public static HttpRequestMessage For(DocumentedOperation operation, Credentials? credentials)
     {
         var request = new HttpRequestMessage(new HttpMethod(operation.Method.ToUpperInvariant()), RouteSamples.Fill(operation.Path));
-        var body = Body(operation.OperationId);
+        var body = Body(operation.OperationId, credentials);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
         else request.WithEmptyJsonBody();
         if (credentials is not null)
@@ -54,7 +54,19 @@ public static class SampleRequests
 
     private static string Now => DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private static string? Body(string operationId) => operationId switch
+    /// <summary>A token in the shape the app issues (<c>{tenant}.{43 chars}</c>), for the caller's tenant when there is one, so it reaches storage.</summary>
+    private static string WellFormedToken(Credentials? credentials)
+    {
+        var tenant = Guid.NewGuid().ToString("N");
+        if (credentials?.BearerToken.Split('.') is [_, var payload, _])
+        {
+            using var claims = JsonDocument.Parse(System.Buffers.Text.Base64Url.DecodeFromChars(payload));
+            tenant = claims.RootElement.GetProperty("tid").GetString()!;
+        }
+        return tenant + "." + new string('A', 43);
+    }
+
+    private static string? Body(string operationId, Credentials? credentials) => operationId switch
     {
         "Register" => Json(new { email = Tenants.UniqueEmail("openapi"), password = Tenants.Password, name = "Olena", business_name = "Salon",
             sphere_slug = "beauty", timezone = "Europe/Kyiv", country = "UA" }),
@@ -64,7 +76,11 @@ public static class SampleRequests
         "ReplaceIntegration" => Json(new { settings = new { greeting = "Hello" } }),
         "ReplaceWorkingHours" => Json(new[] { new { weekday = 1, start_time = "09:00", end_time = "18:00" } }),
         "CreateWorkingHoursRow" => Json(new { integration = 1, weekday = 1, start_time = "09:00", end_time = "18:00" }),
-        "ReplaceWorkingHoursRow" => Json(new { weekday = 1, start_time = "09:00", end_time = "18:00" }),
+        "ReplaceWorkingHoursRow" => Json(new { integration = 1, weekday = 1, start_time = "09:00", end_time = "18:00", is_enabled = true }),
+        "RefreshToken" or "Logout" => Json(new { refresh_token = WellFormedToken(credentials) }),
+        "ChangePassword" => Json(new { current_password = "not the password", new_password = "a new password 2" }),
+        "RequestPasswordReset" => Json(new { email = Tenants.UniqueEmail("openapi") }),
+        "ConfirmPasswordReset" => Json(new { token = WellFormedToken(null), new_password = "a new password 2" }),
         "CreateWorkingHoursException" => Json(new { date = "2026-12-25", is_closed = true }),
         "SetTenantPlan" => Json(new { plan = "starter" }),
         "TelegramWebhook" => Json(Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 1, "hello", DateTimeOffset.UtcNow)),

@@ -29,8 +29,13 @@ public sealed class TestHost : IAsyncDisposable
         StorageRequests = counter;
         StorageFaults = faults;
         // Every response of every test is scanned for the credential values tests use.
-        Client = new HttpClient(new SecretSentinel.ResponseScanner(app.GetTestServer().CreateHandler())) { BaseAddress = app.GetTestServer().BaseAddress };
+        Client = KestrelUrl is { } url
+            ? new HttpClient(new SecretSentinel.ResponseScanner(new HttpClientHandler())) { BaseAddress = new Uri(url) }
+            : new HttpClient(new SecretSentinel.ResponseScanner(app.GetTestServer().CreateHandler())) { BaseAddress = app.GetTestServer().BaseAddress };
     }
+
+    /// <summary>Where a host started with <c>onKestrel</c> listens on loopback, for clients outside this process; else null.</summary>
+    public string? KestrelUrl => App.Urls.FirstOrDefault(u => u.StartsWith("http://127.0.0.1:", StringComparison.Ordinal) && !u.EndsWith(":0", StringComparison.Ordinal));
 
     public WebApplication App { get; }
     public HttpClient Client { get; }
@@ -43,14 +48,16 @@ public sealed class TestHost : IAsyncDisposable
     public static async Task<TestHost> StartAsync(
         string storageConnectionString,
         IDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? services = null)
+        Action<IServiceCollection>? services = null,
+        bool onKestrel = false)
     {
         var counter = new StorageRequestCounter();
         var faults = new StorageFaults();
         var providers = await FakeProviderAccounts.Shared;
         var app = DevHostApplication.Create([], builder =>
         {
-            builder.WebHost.UseTestServer();
+            if (onKestrel) Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0"); // a free port, for a client in another process
+            else builder.WebHost.UseTestServer();
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new SecretSentinel.LogScanner());
             builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);

@@ -108,7 +108,7 @@ public sealed class TenantIsolationTests : IAsyncLifetime
         (HttpMethod.Get, WorkingHoursApi.Status(id), null),
         (HttpMethod.Get, $"{WorkingHoursApi.Flat}?integration={id}", null),
         (HttpMethod.Post, WorkingHoursApi.Flat, new { integration = id, weekday = 5, start_time = "10:00", end_time = "12:00" }),
-        (HttpMethod.Put, $"{WorkingHoursApi.Flat}{rowId}/", new { weekday = 5, start_time = "10:00", end_time = "12:00" }),
+        (HttpMethod.Put, $"{WorkingHoursApi.Flat}{rowId}/", new { weekday = 5, start_time = "10:00", end_time = "12:00", is_enabled = true }),
         (HttpMethod.Delete, $"{WorkingHoursApi.Flat}{rowId}/", null),
         (HttpMethod.Get, WorkingHoursApi.Exceptions(id), null),
         (HttpMethod.Post, WorkingHoursApi.Exceptions(id), new { date = "2026-12-31", is_closed = true }),

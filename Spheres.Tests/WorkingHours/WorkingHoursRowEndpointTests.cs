@@ -66,10 +66,10 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
 
         // Replacing a row is checked against the others, not against itself.
         var wednesday = week.Ids()[1];
-        var moved = tenant.Request(HttpMethod.Put, $"{Flat}{wednesday}/", new { weekday = 0, start_time = "18:00", end_time = "21:00" });
+        var moved = tenant.Request(HttpMethod.Put, $"{Flat}{wednesday}/", new { weekday = 0, start_time = "18:00", end_time = "21:00", is_enabled = true });
         var clash = await (await _host.Client.SendAsync(moved)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Contains($"row {overnight}", clash.ErrorText(WorkingHoursInput.WholeRequest));
-        var shifted = tenant.Request(HttpMethod.Put, $"{Flat}{wednesday}/", new { weekday = 2, start_time = "10:00", end_time = "17:00" });
+        var shifted = tenant.Request(HttpMethod.Put, $"{Flat}{wednesday}/", new { weekday = 2, start_time = "10:00", end_time = "17:00", is_enabled = true });
         await (await _host.Client.SendAsync(shifted)).JsonAsync();
         Assert.Equal(["0 20:00-02:00", "2 10:00-17:00"], (await _host.GetJsonAsync(tenant, Week(id))).Describe());
     }
@@ -105,7 +105,7 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
         var full = await (await _host.CreateRowAsync(tenant, id, 0, "20:00", "21:00")).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["integration"], full.ErrorFields());
 
-        var move = tenant.Request(HttpMethod.Put, $"{Flat}{week.Ids()[0]}/", new { integration = other, weekday = 0, start_time = "00:00", end_time = "01:00" });
+        var move = tenant.Request(HttpMethod.Put, $"{Flat}{week.Ids()[0]}/", new { integration = other, weekday = 0, start_time = "00:00", end_time = "01:00", is_enabled = true });
         var moved = await (await _host.Client.SendAsync(move)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Equal(["integration"], moved.ErrorFields());
         Assert.Empty((await _host.GetJsonAsync(tenant, Week(other))).EnumerateArray());

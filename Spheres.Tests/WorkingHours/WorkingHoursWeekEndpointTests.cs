@@ -93,7 +93,7 @@ public sealed class WorkingHoursWeekEndpointTests : IAsyncLifetime
     [InlineData("[{\"start_time\":\"09:00\",\"end_time\":\"18:00\"}]", "rows[0].weekday")]
     [InlineData("[{\"weekday\":\"1\",\"start_time\":\"09:00\",\"end_time\":\"18:00\"}]", "rows[0].weekday")]
     [InlineData("[{\"weekday\":1,\"start_time\":\"9:00\",\"end_time\":\"18:00\"}]", "rows[0].start_time")]
-    [InlineData("[{\"weekday\":1,\"start_time\":\"09:00\",\"end_time\":\"24:00\"}]", "rows[0].end_time")]
+    [InlineData("[{\"weekday\":1,\"start_time\":\"24:00\",\"end_time\":\"18:00\"}]", "rows[0].start_time")]
     [InlineData("[{\"weekday\":1,\"start_time\":\"09:00\",\"end_time\":\"09:60\"}]", "rows[0].end_time")]
     [InlineData("[{\"weekday\":1,\"start_time\":\"09:00\"}]", "rows[0].end_time")]
     [InlineData("[{\"weekday\":1,\"start_time\":\"09:00\",\"end_time\":\"09:00\"}]", "rows[0].end_time")]

@@ -21,6 +21,7 @@ param keyVaultUri string
 
 @description('Empty: the app\'s own https URL.')
 param publicBaseUrl string
+param frontendBaseUrl string
 param catalogReseedSchedule string
 
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
@@ -122,6 +123,13 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Calendly__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-calendly-signing-key)'
     Spheres__Zoom__WebhookSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-zoom-webhook-secret)'
     Spheres__Square__SignatureKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-square-signature-key)'
+    Spheres__FrontendBaseUrl: frontendBaseUrl
+    // Outgoing mail (password reset): the SMTP account lives in the vault; until it is set, reset answers 503 not-configured.
+    Spheres__Smtp__Host: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-host)'
+    Spheres__Smtp__Port: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-port)'
+    Spheres__Smtp__User: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-user)'
+    Spheres__Smtp__Password: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-password)'
+    Spheres__Smtp__From: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-from)'
   }
 }
 

@@ -1,0 +1,116 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Accounts.Sessions;
+using Spheres.Core.Plans;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Accounts;
+
+/// <summary>
+/// Sessions, passwords and plans:
+///   POST accounts/token/refresh            a new token pair for a refresh token (spent)      (anonymous)
+///   POST accounts/logout                   end the session of a refresh token                (bearer)
+///   POST accounts/password                 change the password; other sessions end          (bearer)
+///   POST accounts/password/reset           mail a reset link; 202 whoever asks               (anonymous)
+///   POST accounts/password/reset/confirm   set a new password with the link's token         (anonymous)
+///   GET  accounts/plans                    the plans and what they unlock                    (anonymous)
+/// </summary>
+public sealed class SessionFunctions(
+    SessionService sessions, PasswordService passwords, PasswordResetMailer resets, AccessTokens tokens, SignInRateLimit signInLimit,
+    ILogger<SessionFunctions> logger)
+{
+    private const string Tag = "accounts";
+
+    [Function("RefreshToken")]
+    [ApiOperation(Tag, "Renew the access token: the refresh token sent is spent and a new pair returned.", RequestBody = typeof(RefreshRequest),
+        Description = "Each refresh token works once. Sending a spent one ends its whole session (every token descended from that sign-in): sign in again.")]
+    [ApiResponse(200, "A new pair.", Body = typeof(TokenPairJson))]
+    [ApiResponse(400, "refresh_token missing.")]
+    [ApiResponse(401, "Not valid, already used, expired, or its session ended.")]
+    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    public Task<IActionResult> Refresh(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/token/refresh")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            signInLimit.Check(request);
+            var body = await RequestBody.ReadJsonAsync<RefreshRequest>(request, cancellationToken);
+            return ApiResponse.Json(TokenPairJson.From(await sessions.RefreshAsync(body.RefreshToken, cancellationToken)));
+        });
+
+    [Function("Logout")]
+    [ApiOperation(Tag, "Sign out: the session of the refresh token sent ends (its refresh tokens stop working).", RequestBody = typeof(RefreshRequest),
+        RequiresBearer = true, Description = "The access token lapses on its own within its expires_in. A token of another session or none known changes nothing.")]
+    [ApiResponse(204, "Signed out.")]
+    [ApiResponse(400, "refresh_token missing.")]
+    public Task<IActionResult> Logout(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/logout")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var body = await RequestBody.ReadJsonAsync<RefreshRequest>(request, cancellationToken);
+            await sessions.EndAsync(caller, body.RefreshToken, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+
+    [Function("ChangePassword")]
+    [ApiOperation(Tag, "Change the password; every other session ends, this one goes on.", RequestBody = typeof(PasswordChangeRequest), RequiresBearer = true)]
+    [ApiResponse(204, "Changed.")]
+    [ApiResponse(400, "current_password wrong or missing, or new_password too short or too long.")]
+    [ApiResponse(429, "5 password checks for this account within 15 minutes (sign-ins included); wait Retry-After seconds.")]
+    public Task<IActionResult> ChangePassword(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/password")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var body = await RequestBody.ReadJsonAsync<PasswordChangeRequest>(request, cancellationToken);
+            await passwords.ChangeAsync(caller, body.CurrentPassword, body.NewPassword, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+
+    [Function("RequestPasswordReset")]
+    [ApiOperation(Tag, "Mail a password-reset link to this email, if it has an account.", RequestBody = typeof(PasswordResetRequest),
+        Description = "Always 202, the same answer in the same time for known and unknown emails. The link {FrontendBaseUrl}/reset-password?token=… " +
+                      "works once, for 30 minutes.")]
+    [ApiResponse(202, "Accepted: if the email has an account, a mail is on its way.")]
+    [ApiResponse(400, "email missing or not an email address.")]
+    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    [ApiResponse(503, "Outgoing mail is not configured (not-configured), or storage is unavailable.")]
+    public Task<IActionResult> RequestReset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/password/reset")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            signInLimit.Check(request);
+            var body = await RequestBody.ReadJsonAsync<PasswordResetRequest>(request, cancellationToken);
+            resets.Request(body.Email);
+            return ApiResponse.Empty(StatusCodes.Status202Accepted);
+        });
+
+    [Function("ConfirmPasswordReset")]
+    [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest))]
+    [ApiResponse(204, "The password is changed; sign in with it.")]
+    [ApiResponse(400, "The token is not valid, used or expired (errors.token), or new_password is too short or too long.")]
+    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    public Task<IActionResult> ConfirmReset(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/password/reset/confirm")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            signInLimit.Check(request);
+            var body = await RequestBody.ReadJsonAsync<PasswordResetConfirmRequest>(request, cancellationToken);
+            await passwords.ConfirmResetAsync(body.Token, body.NewPassword, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+
+    [Function("ListPlans")]
+    [ApiOperation(Tag, "The plans and what each unlocks, cheapest first.", NoStorage = true)]
+    [ApiResponse(200, "The plans.", Body = typeof(PlanJson[]), Headers = ["Cache-Control"])]
+    public IActionResult ListPlans(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/plans")] HttpRequest request) =>
+        ApiResponse.Json(Plan.All.Select(PlanJson.From).ToList()).WithHeader("Cache-Control", "public, max-age=300");
+}

@@ -1,0 +1,160 @@
+using System.ComponentModel.DataAnnotations;
+using System.Reflection;
+using System.Text.Json.Nodes;
+using System.Text.Json.Schema;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Spheres.Functions.Http;
+
+namespace Spheres.Functions.OpenApi;
+
+/// <summary>
+/// JSON schemas of the API's request and response records as named components, the way the API
+/// really behaves:
+/// - responses: every property is always written, so all are required; null only where C# allows it;
+/// - requests: only <see cref="RequiredAttribute"/> properties are required, and null is accepted only
+///   where <see cref="ApiNullableAttribute"/> says it means something (the records are nullable only so
+///   that every missing field is reported at once);
+/// - <see cref="StringLengthAttribute"/>, <see cref="RangeAttribute"/>, <see cref="RegularExpressionAttribute"/>
+///   and <see cref="AllowedValuesAttribute"/> on a property become maxLength/minLength, minimum/maximum,
+///   pattern and enum;
+/// - <c>settings</c> and <c>credentials</c> objects map names to strings.
+/// </summary>
+internal sealed class OpenApiSchemas
+{
+    private const string RefPrefix = "#/components/schemas/";
+
+    public JsonObject Components { get; } = new();
+
+    /// <summary>The schema of a body type: a $ref to its component, or an array of them.</summary>
+    public JsonNode For(Type type, bool request) => Export(type, request, root: null);
+
+    /// <summary>A parameter's or a primitive's schema, inline.</summary>
+    public static JsonNode Inline(Type type) =>
+        ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions { TreatNullObliviousAsNonNullable = true });
+
+    /// <summary>The API's own records (not arrays or lists of them): each is one named component.</summary>
+    public static bool IsContract(Type type) =>
+        type.IsClass && !type.IsArray && !type.IsGenericType && type.Namespace?.StartsWith("Spheres.Functions", StringComparison.Ordinal) == true;
+
+    public static string ComponentName(Type type) =>
+        type == typeof(ProblemBody) ? "Problem"
+        : type.Name.EndsWith("Json", StringComparison.Ordinal) ? type.Name[..^4]
+        : type.Name;
+
+    private JsonNode Reference(Type type, bool request)
+    {
+        var name = ComponentName(type);
+        if (!Components.ContainsKey(name))
+        {
+            Components[name] = null; // placeholder: a type that contains itself refers, not recurses
+            Components[name] = Export(type, request, root: type);
+        }
+        return new JsonObject { ["$ref"] = RefPrefix + name };
+    }
+
+    private JsonNode Export(Type type, bool request, Type? root) =>
+        ApiJson.Options.GetJsonSchemaAsNode(type, new JsonSchemaExporterOptions
+        {
+            TreatNullObliviousAsNonNullable = true,
+            TransformSchemaNode = (context, node) => Transform(context, node, request, root),
+        });
+
+    private JsonNode Transform(JsonSchemaExporterContext context, JsonNode node, bool request, Type? root)
+    {
+        var type = context.TypeInfo.Type;
+        if (IsContract(type) && type != root)
+        {
+            var reference = Reference(type, request);
+            return IsNullable(node) && !(request && !Allows(context, nullable: true))
+                ? new JsonObject { ["anyOf"] = new JsonArray(reference, new JsonObject { ["type"] = "null" }) }
+                : reference;
+        }
+        if (node is not JsonObject schema) return node;
+        if (context.PropertyInfo is { } property)
+        {
+            Describe(schema, property, request);
+        }
+        else if (type == root && context.TypeInfo.Kind == JsonTypeInfoKind.Object)
+        {
+            var required = context.TypeInfo.Properties
+                .Where(p => request ? Has<RequiredAttribute>(p) : !Has<JsonIgnoreAttribute>(p))
+                .Select(p => (JsonNode)p.Name).ToArray();
+            schema.Remove("required");
+            if (required.Length > 0) schema["required"] = new JsonArray(required);
+        }
+        return schema;
+    }
+
+    private static void Describe(JsonObject schema, JsonPropertyInfo property, bool request)
+    {
+        var optionalInResponse = !request && Has<JsonIgnoreAttribute>(property); // left out when null, never null
+        if ((request && !Has<ApiNullableAttribute>(property)) || optionalInResponse) RemoveNull(schema);
+        if (request && property.NumberHandling is { } handling && handling.HasFlag(JsonNumberHandling.AllowReadingFromString))
+        {
+            // An id may come as its digits in a string, as HTML forms send it.
+            schema["type"] = new JsonArray("integer", "string");
+            schema["pattern"] = "^[0-9]+$";
+        }
+        if (property.PropertyType == typeof(JsonObject) && property.Name is "settings" or "credentials")
+        {
+            // settings and credentials: names to text; a setting may be null (PATCH: clear it; stored as sent).
+            var nullableValues = property.Name == "settings";
+            schema["additionalProperties"] = new JsonObject { ["type"] = nullableValues ? new JsonArray("string", "null") : "string" };
+        }
+        foreach (var attribute in Attributes(property))
+        {
+            switch (attribute)
+            {
+                case StringLengthAttribute length:
+                    if (length.MinimumLength > 0) schema["minLength"] = length.MinimumLength;
+                    schema["maxLength"] = length.MaximumLength;
+                    break;
+                case RangeAttribute range:
+                    schema["minimum"] = JsonValue.Create(Convert.ToInt64(range.Minimum, System.Globalization.CultureInfo.InvariantCulture));
+                    schema["maximum"] = JsonValue.Create(Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture));
+                    break;
+                case RegularExpressionAttribute regex:
+                    schema["pattern"] = regex.Pattern;
+                    break;
+                case AllowedValuesAttribute allowed:
+                    var values = new JsonArray(allowed.Values.Select(v => JsonValue.Create(v?.ToString())).ToArray<JsonNode?>());
+                    if (IsNullable(schema)) values.Add(null);
+                    schema["enum"] = values;
+                    break;
+                case DescriptionAttribute description:
+                    schema["description"] = description.Text;
+                    break;
+            }
+        }
+    }
+
+    private static bool Allows(JsonSchemaExporterContext context, bool nullable) =>
+        context.PropertyInfo is { } p && Has<ApiNullableAttribute>(p) == nullable;
+
+    private static bool IsNullable(JsonNode node) =>
+        node is JsonObject { } o && o["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null");
+
+    private static void RemoveNull(JsonObject schema)
+    {
+        if (schema["type"] is not JsonArray types) return;
+        var rest = types.Select(t => t!.GetValue<string>()).Where(t => t != "null").ToList();
+        schema["type"] = rest.Count == 1 ? rest[0] : new JsonArray(rest.Select(t => (JsonNode)t).ToArray());
+    }
+
+    private static bool Has<T>(JsonPropertyInfo property) where T : Attribute => Attributes(property).OfType<T>().Any();
+
+    private static IEnumerable<object> Attributes(JsonPropertyInfo property) =>
+        property.AttributeProvider?.GetCustomAttributes(inherit: true) ?? [];
+}
+
+/// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ApiNullableAttribute : Attribute;
+
+/// <summary>A property's description in the OpenAPI document.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class DescriptionAttribute(string text) : Attribute
+{
+    public string Text { get; } = text;
+}
