@@ -8,6 +8,7 @@ using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.Outbound;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
 using Azure.Security.KeyVault.Secrets;
@@ -58,6 +59,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<OutOfHoursReplies>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSpheresOutbound();
         return services;
     }
 

@@ -98,6 +98,21 @@ public sealed class MessageStore(SpheresStorage storage)
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// The message with this id, or null. Its row key starts with the time it was received, so this is
+    /// a query over the tenant's partition filtered by id (one request, the service scans), not a point read.
+    /// </summary>
+    public async Task<InboundMessage?> FindByIdAsync(string tenantId, string messageId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey ge {MessagePrefix} and RowKey lt {"m."} and Id eq {messageId}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            return FromRow(row);
+        }
+        return null;
+    }
+
     /// <summary>One page of messages, newest first; the cursor is the storage continuation token.</summary>
     public async Task<(IReadOnlyList<InboundMessage> Page, string? Cursor)> ListAsync(
         string tenantId, int? integrationId, int pageSize, string? cursor, CancellationToken cancellationToken)

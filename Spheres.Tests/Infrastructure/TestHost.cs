@@ -68,6 +68,8 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.CalendlySigningKey] = CalendlySigningKey,
                 [SettingNames.ZoomWebhookSecret] = ZoomWebhookSecret,
                 [SettingNames.SquareSignatureKey] = SquareSignatureKey,
+                // Off unless a test turns them on: most tests read the queues themselves.
+                [FunctionQueues.EnabledSetting] = "off",
             });
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
             var storage = new StorageClientSettings { MaxRetries = 1, NetworkTimeout = TimeSpan.FromSeconds(5) };
