@@ -27,6 +27,9 @@ public sealed class ReplySender(
     /// <summary>Longer than any send can take (the HTTP timeout is 10 s): a <c>sending</c> row older than this was interrupted.</summary>
     public static readonly TimeSpan SendingLease = TimeSpan.FromMinutes(2);
 
+    /// <summary>How soon a delivery that found another send under way looks again.</summary>
+    public static readonly TimeSpan InFlightRecheck = TimeSpan.FromSeconds(5);
+
     /// <summary>Provider attempts before a reply the provider keeps deferring ends as failed.</summary>
     public const int MaxAttempts = 8;
 
@@ -148,7 +151,8 @@ public sealed class ReplySender(
         var age = time.GetUtcNow() - (reply.SendStartedAt ?? reply.CreatedAt);
         if (age < SendingLease)
         {
-            await deferrals.DeferAsync(job, SendingLease - age, cancellationToken).ConfigureAwait(false);
+            // Look again soon rather than at the lease's end: the live send usually finishes within seconds.
+            await deferrals.DeferAsync(job, Min(SendingLease - age, InFlightRecheck), cancellationToken).ConfigureAwait(false);
             return true;
         }
         logger.LogWarning("Reply to message {MessageId} was interrupted while sending; marked failed, not sent again", job.MessageId);
@@ -188,6 +192,8 @@ public sealed class ReplySender(
         return schedule.NextOpening(Instant.FromDateTimeOffset(receivedAt)) is { } opening
             ? opening.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) : "never";
     }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
     /// <summary>Our own wait when the provider names none: 10 s, doubling, at most 10 minutes.</summary>
     private static TimeSpan Backoff(int attempts) => TimeSpan.FromSeconds(Math.Min(600, 10 * Math.Pow(2, Math.Max(0, attempts - 1))));

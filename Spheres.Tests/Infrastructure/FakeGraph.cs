@@ -30,8 +30,20 @@ public sealed class FakeGraph : IAsyncDisposable
     /// <summary>Answers to give the next sends instead of success, in order (Meta's error shapes).</summary>
     public ConcurrentQueue<IResult> NextAnswers { get; } = new();
 
-    public static IResult Error(int status, int code, int? subcode, string message) =>
-        Results.Json(new { error = new { message, type = "OAuthException", code, error_subcode = subcode, fbtrace_id = "AbCdEf" } }, statusCode: status);
+    public static IResult Error(int status, int code, int? subcode, string message, int? retryAfterSeconds = null)
+    {
+        var json = Results.Json(new { error = new { message, type = "OAuthException", code, error_subcode = subcode, fbtrace_id = "AbCdEf" } }, statusCode: status);
+        return retryAfterSeconds is { } seconds ? new WithRetryAfter(json, seconds) : json;
+    }
+
+    private sealed class WithRetryAfter(IResult inner, int seconds) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return inner.ExecuteAsync(httpContext);
+        }
+    }
 
     public static async Task<FakeGraph> StartAsync()
     {

@@ -111,6 +111,23 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_meta_rate_limit_is_retried_after_the_time_asked_and_then_sent_once()
+    {
+        var phoneNumberId = NewAccountId();
+        var (tenant, integrationId, _) = await ActiveMetaAsync("whatsapp", "phone_number_id", phoneNumberId, "access_token");
+        await WhatsAppMessageAsync(phoneNumberId, "380508888888", "Є запис на завтра?");
+        var id = (await fixture.OnlyMessageAsync(tenant)).GetProperty("id").GetString()!;
+        fixture.Graph.NextAnswers.Enqueue(FakeGraph.Error(400, 80007, null, "Rate limit hit for WhatsApp Business Account", retryAfterSeconds: 1));
+
+        await AgentAnswersAsync(tenant, integrationId, id, "Так, о 10:00");
+        var reply = await fixture.ReplyReachesAsync(tenant, id, "sent");
+        await fixture.IdleAsync(TableNames.AgentRepliesQueue);
+
+        Assert.Equal(2, fixture.Graph.Sends.Count(s => s.Account == phoneNumberId));
+        Assert.Equal(JsonValueKind.Null, reply.GetProperty("error").ValueKind);
+    }
+
+    [Fact]
     public async Task Agent_answers_for_unknown_tenants_or_messages_are_dropped_not_retried_into_poison()
     {
         var poisonBefore = fixture.Activity(TableNames.AgentRepliesQueue).Poisoned;
