@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Azure;
 using Azure.Storage.Queues;
 using Azure.Storage.Queues.Models;
 using Spheres.Core.Configuration;
@@ -109,8 +108,9 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
             {
                 return;
             }
-            catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException or TimeoutException)
+            catch (Exception e)
             {
+                // Whatever it was, this queue keeps being polled: one bad moment must not stop the host.
                 logger.LogWarning("Queue {Queue} could not be read ({Error}); trying again", queueName, e.GetType().Name);
             }
             // Real time, not the app's TimeProvider: the queue's own visibility clock is real time.
@@ -169,14 +169,15 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
                     cancellationToken: CancellationToken.None);
             }
         }
-        catch (Exception e) when (e is RequestFailedException or HttpRequestException or AggregateException or TimeoutException)
+        catch (Exception e) when (e is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
         {
             // Storage is away: the message becomes visible again when its lease ends, and is delivered again.
             logger.LogWarning("Queue {Queue}: message {MessageId} not completed ({Error}); it is delivered again after its lease",
                 queue.Name, message.MessageId, e.GetType().Name);
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
+            // DevHost is stopping: the message comes back when its lease ends.
         }
         finally
         {

@@ -77,33 +77,35 @@ public static class RepliesThroughputMode
         using var bareHttp = new HttpClient();
 
         report.WriteLine();
-        report.WriteLine("| Round | Target  | Replies | Seconds | Replies/s |");
-        report.WriteLine("|------:|---------|--------:|--------:|----------:|");
+        report.WriteLine("| Round | Target  | Replies | Seconds | Replies/s | Failed deliveries |");
+        report.WriteLine("|------:|---------|--------:|--------:|----------:|------------------:|");
         var rates = new List<(string Name, double Rate)>();
         for (var round = 1; round <= options.Rounds; round++)
         {
             await FillAsync(replyQueue, bots, messages, $"r{round}d");
             var watch = Stopwatch.StartNew();
+            var failed = 0;
             await using (var devHost = DevHostApplication.Create(["--urls", $"http://127.0.0.1:{AzuriteServer.FreePort()}"], b => b.Configuration.AddInMemoryCollection(settings)))
             {
                 await devHost.StartAsync();
                 var activity = devHost.Services.GetRequiredService<FunctionQueues>().Activity(TableNames.AutoRepliesQueue);
                 while (activity.Succeeded < messages) await Task.Delay(5);
                 watch.Stop();
+                failed = activity.Failed;
                 await devHost.StopAsync();
             }
-            Record("devhost", watch.Elapsed);
+            Record("devhost", watch.Elapsed, failed);
 
             await FillAsync(bareQueue, bots, messages, $"r{round}b");
             watch.Restart();
             await BareLoopAsync(bareQueue, bareTable, bareHttp, telegram.BaseUrl, bots.ToDictionary(b => b.TenantId, b => b.Token), messages);
-            Record("bare", watch.Elapsed);
+            Record("bare", watch.Elapsed, 0);
 
-            void Record(string name, TimeSpan elapsed)
+            void Record(string name, TimeSpan elapsed, int failedDeliveries)
             {
                 rates.Add((name, messages / elapsed.TotalSeconds));
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {round,5} | {name,-7} | {messages,7} | {elapsed.TotalSeconds,7:F2} | {messages / elapsed.TotalSeconds,9:F0} |"));
+                    $"| {round,5} | {name,-7} | {messages,7} | {elapsed.TotalSeconds,7:F2} | {messages / elapsed.TotalSeconds,9:F0} | {failedDeliveries,17} |"));
             }
         }
         var sends = telegram.CallsOf("sendMessage").Count();

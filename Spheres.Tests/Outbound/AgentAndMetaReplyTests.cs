@@ -146,6 +146,17 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_message_that_is_not_base64_goes_to_the_poison_queue_as_on_the_functions_host()
+    {
+        var marker = "plain text, not base64: " + Guid.NewGuid().ToString("N");
+        await new Azure.Storage.Queues.QueueClient(fixture.Azurite.ConnectionString, TableNames.AgentRepliesQueue).SendMessageAsync(marker);
+
+        await ReplyFixture.UntilAsync(async () => (await fixture.Queue(TableNames.AgentRepliesQueue + "-poison").PeekMessagesAsync(32)).Value
+            .Any(m => m.Body.ToString() == marker), "the message is in agent-replies-poison as it was");
+        await fixture.IdleAsync(TableNames.AgentRepliesQueue);
+    }
+
+    [Fact]
     public async Task A_message_that_fails_five_times_moves_to_the_poison_queue_and_sends_nothing()
     {
         var phoneNumberId = NewAccountId();
