@@ -15,7 +15,7 @@ public sealed partial record ReplyJob(
     string Queue, string Body, string TenantId, string MessageId, int IntegrationId, ReplyKind Kind, string Text,
     string? Recipient, DateTimeOffset? ReceivedAt)
 {
-    /// <summary>The longest reply text any channel takes (Telegram and WhatsApp: 4096 characters).</summary>
+    /// <summary>The longest reply text sent (Telegram and WhatsApp take 4096 characters); a longer one ends failed, with that reason.</summary>
     public const int MaxTextLength = 4096;
 
     /// <summary>Parses an <c>auto-replies</c> message; null with the reason when it is not one.</summary>
@@ -53,7 +53,8 @@ public sealed partial record ReplyJob(
             var (kind, text, recipient, receivedAt, problem) = read(root);
             if (problem is not null || kind is null) return (null, problem);
             if (string.IsNullOrWhiteSpace(text)) return (null, "the reply text is empty");
-            if (text.Length > MaxTextLength) return (null, $"the reply text is longer than {MaxTextLength} characters");
+            // Far past what any channel takes, and near what a table row holds: not worth a row.
+            if (text.Length > 4 * MaxTextLength) return (null, $"the reply text is longer than {4 * MaxTextLength} characters");
             return (new ReplyJob(queue, body, tenantId, messageId, integrationId, kind.Value, text, recipient, receivedAt), null);
         }
         catch (JsonException)

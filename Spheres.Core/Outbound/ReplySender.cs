@@ -88,6 +88,8 @@ public sealed class ReplySender(
     /// <returns>False when the row changed under us (the caller reads it again).</returns>
     private async Task<bool> AttemptAsync(ReplyJob job, Reply reply, CancellationToken cancellationToken)
     {
+        if (reply.Text.Length > ReplyJob.MaxTextLength)
+            return await FinishAsync(reply, ReplyStatus.Failed, $"The reply is longer than {ReplyJob.MaxTextLength} characters.", cancellationToken);
         var integration = await directory.IntegrationAsync(new WebhookRoute(job.TenantId, job.IntegrationId), cancellationToken).ConfigureAwait(false);
         if (integration is null) return await FinishAsync(reply, ReplyStatus.Failed, "The integration no longer exists.", cancellationToken);
         if (integration.Status != IntegrationStatus.Active)

@@ -128,6 +128,21 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task An_answer_longer_than_a_channel_takes_ends_failed_with_that_reason_and_is_not_sent()
+    {
+        var phoneNumberId = NewAccountId();
+        var (tenant, integrationId, _) = await ActiveMetaAsync("whatsapp", "phone_number_id", phoneNumberId, "access_token");
+        await WhatsAppMessageAsync(phoneNumberId, "380506666666", "Розкажіть усе");
+        var id = (await fixture.OnlyMessageAsync(tenant)).GetProperty("id").GetString()!;
+
+        await AgentAnswersAsync(tenant, integrationId, id, new string('я', 4097));
+        var reply = await fixture.ReplyReachesAsync(tenant, id, "failed");
+
+        Assert.Contains("longer than 4096 characters", reply.GetProperty("error").GetString());
+        Assert.DoesNotContain(fixture.Graph.Sends, s => s.Account == phoneNumberId);
+    }
+
+    [Fact]
     public async Task Agent_answers_for_unknown_tenants_or_messages_are_dropped_not_retried_into_poison()
     {
         var poisonBefore = fixture.Activity(TableNames.AgentRepliesQueue).Poisoned;
