@@ -121,8 +121,9 @@ public sealed class ReplySender(
         switch (outcome)
         {
             case SendOutcome.Sent sent:
-                unconfirmed.Remember(sending.SendToken!, sent.ProviderMessageId, time.GetUtcNow());
-                await MarkSentAsync(sending, cancellationToken).ConfigureAwait(false);
+                var sentAt = time.GetUtcNow();
+                unconfirmed.Remember(sending.SendToken!, sent.ProviderMessageId, sentAt);
+                await MarkSentAsync(sending, sent.ProviderMessageId, sentAt, cancellationToken).ConfigureAwait(false);
                 return true;
             case SendOutcome.RetryLater retry when sending.Attempts < MaxAttempts:
                 var pending = await replies.TryUpdateAsync(sending with { Status = ReplyStatus.Pending, SendToken = null, Error = retry.Reason }, cancellationToken)
@@ -144,10 +145,10 @@ public sealed class ReplySender(
     /// <summary>A row left <c>sending</c>: finish what this instance knows, wait for a live send, or close an interrupted one as failed.</summary>
     private async Task<bool> ResolveSendingAsync(ReplyJob job, Reply reply, CancellationToken cancellationToken)
     {
-        if (reply.SendToken is { } token && unconfirmed.Find(token) is not null)
+        if (reply.SendToken is { } token && unconfirmed.Find(token) is { } known)
         {
             logger.LogInformation("Reply to message {MessageId} was sent before storage failed; recording it now", job.MessageId);
-            await MarkSentAsync(reply, cancellationToken).ConfigureAwait(false);
+            await MarkSentAsync(reply, known.ProviderMessageId, known.SentAt, cancellationToken).ConfigureAwait(false);
             return true;
         }
         var age = time.GetUtcNow() - (reply.SendStartedAt ?? reply.CreatedAt);
@@ -163,9 +164,8 @@ public sealed class ReplySender(
     }
 
     /// <summary>Writes <c>sent</c> whatever the row says by now: the provider's acceptance is the truth.</summary>
-    private async Task MarkSentAsync(Reply sending, CancellationToken cancellationToken)
+    private async Task MarkSentAsync(Reply sending, string providerId, DateTimeOffset sentAt, CancellationToken cancellationToken)
     {
-        var (providerId, sentAt) = unconfirmed.Find(sending.SendToken!)!.Value;
         await replies.OverwriteAsync(sending with
         {
             Status = ReplyStatus.Sent, ProviderMessageId = providerId, SentAt = sentAt, Error = null,

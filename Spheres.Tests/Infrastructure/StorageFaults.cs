@@ -30,10 +30,14 @@ public sealed class StorageFaults : HttpPipelinePolicy
     public void HoldUntilTogether(Func<HttpMessage, bool> predicate, int count)
     {
         _release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        HeldTogether = false;
         _holdCount = count;
         _held = 0;
         _holdWhen = predicate;
     }
+
+    /// <summary>True once <see cref="HoldUntilTogether"/> saw all its requests waiting at once (false if it gave up).</summary>
+    public bool HeldTogether { get; private set; }
 
     public static bool IsTableBatch(HttpMessage m) => m.Request.Uri.Path.EndsWith("/$batch", StringComparison.Ordinal);
 
@@ -51,7 +55,11 @@ public sealed class StorageFaults : HttpPipelinePolicy
         if (_holdWhen is { } holdWhen && holdWhen(message))
         {
             var release = _release;
-            if (Interlocked.Increment(ref _held) >= _holdCount) release.TrySetResult();
+            if (Interlocked.Increment(ref _held) >= _holdCount)
+            {
+                HeldTogether = true;
+                release.TrySetResult();
+            }
             await Task.WhenAny(release.Task, Task.Delay(TimeSpan.FromSeconds(5)));
         }
         await ProcessNextAsync(message, pipeline);

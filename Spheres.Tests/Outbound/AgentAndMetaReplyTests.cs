@@ -94,6 +94,25 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task Three_deliveries_of_one_answer_racing_to_send_it_send_it_once()
+    {
+        var phoneNumberId = NewAccountId();
+        var (tenant, integrationId, _) = await ActiveMetaAsync("whatsapp", "phone_number_id", phoneNumberId, "access_token");
+        await WhatsAppMessageAsync(phoneNumberId, "380505555555", "Можна на 12:00?");
+        var id = (await fixture.OnlyMessageAsync(tenant)).GetProperty("id").GetString()!;
+        // Each delivery has read the pending row; none writes its claim until all three are about to.
+        Host.StorageFaults.HoldUntilTogether(m => StorageFaults.IsTable(m, TableNames.Replies) && m.Request.Method == Azure.Core.RequestMethod.Put
+            && m.Request.Headers.TryGetValue("If-Match", out var etag) && etag != "*", count: 3);
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(_ => AgentAnswersAsync(tenant, integrationId, id, "Так, чекаємо вас о 12:00")));
+        await fixture.ReplyReachesAsync(tenant, id, "sent");
+        await fixture.IdleAsync(TableNames.AgentRepliesQueue);
+
+        Assert.True(Host.StorageFaults.HeldTogether, "the three deliveries did not all reach their claim together: no race happened");
+        Assert.Single(fixture.Graph.Sends, s => s.Account == phoneNumberId);
+    }
+
+    [Fact]
     public async Task A_closed_24_hour_window_ends_failed_and_is_not_retried()
     {
         var phoneNumberId = NewAccountId();
