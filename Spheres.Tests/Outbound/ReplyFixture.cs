@@ -31,16 +31,10 @@ public class ReplyFixture : IAsyncLifetime
         Azurite = await AzuriteServer.StartAsync(_persistent);
         Telegram = await FakeTelegram.StartAsync();
         Graph = await FakeGraph.StartAsync();
-        Host = await TestHost.StartAsync(Azurite.ConnectionString, new Dictionary<string, string?>
-        {
-            [SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl,
-            [SettingNames.MetaGraphApiBaseUrl] = Graph.BaseUrl,
-            [FunctionQueues.EnabledSetting] = "on",
-            // host.json's values, made quick: a failed message comes back at once, an idle queue is polled often.
-            [QueueHostOptions.OverrideSection + ":visibilityTimeout"] = "00:00:00",
-            [QueueHostOptions.OverrideSection + ":maxPollingInterval"] = "00:00:00.200",
-            [QueueHostOptions.OverrideSection + ":processingLease"] = "00:00:05",
-        }, s => s.AddSingleton<TimeProvider>(Clock));
+        var settings = QueueTriggers.On();
+        settings[SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl;
+        settings[SettingNames.MetaGraphApiBaseUrl] = Graph.BaseUrl;
+        Host = await TestHost.StartAsync(Azurite.ConnectionString, settings, s => s.AddSingleton<TimeProvider>(Clock));
     }
 
     public async Task DisposeAsync()
@@ -51,34 +45,13 @@ public class ReplyFixture : IAsyncLifetime
         await Azurite.DisposeAsync();
     }
 
-    public QueueActivity Activity(string queue) => Host.Services.GetRequiredService<FunctionQueues>().Activity(queue);
+    public QueueActivity Activity(string queue) => Host.Activity(queue);
 
-    public QueueClient Queue(string name) =>
-        new(Azurite.ConnectionString, name, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
+    public QueueClient Queue(string name) => QueueTriggers.Queue(Azurite.ConnectionString, name);
 
-    /// <summary>Waits (a minute at most, then fails saying what did not happen) until <paramref name="condition"/> holds.</summary>
-    public static async Task UntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddMinutes(1);
-        while (DateTime.UtcNow < deadline)
-        {
-            try
-            {
-                if (await condition()) return;
-            }
-            catch (Exception e) when (e is HttpRequestException or Azure.RequestFailedException)
-            {
-                // storage away for a moment (the outage test): ask again
-            }
-            await Task.Delay(50);
-        }
-        Assert.Fail($"Within a minute, this did not happen: {what}");
-    }
+    public static Task UntilAsync(Func<Task<bool>> condition, string what) => QueueTriggers.UntilAsync(condition, what);
 
-    /// <summary>Until the queue holds no message (visible or waiting) and its trigger runs none: everything put on it is done.</summary>
-    public Task IdleAsync(string queue) => UntilAsync(async () =>
-        Activity(queue).InFlight == 0 && (await Queue(queue).GetPropertiesAsync()).Value.ApproximateMessagesCount == 0
-        && Activity(queue).InFlight == 0, $"{queue} drained");
+    public Task IdleAsync(string queue) => Host.IdleAsync(Azurite.ConnectionString, queue);
 
     public async Task<JsonElement> MessageAsync(TenantSession tenant, string messageId) =>
         await Host.GetJsonAsync(tenant, $"/api/messages/{messageId}/");
