@@ -76,6 +76,7 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
 
         var slots = new SemaphoreSlim(options.BatchSize, options.BatchSize);
         var backoff = MinPollingInterval;
+        var created = false;
         while (!stoppingToken.IsCancellationRequested)
         {
             try
@@ -86,7 +87,11 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
                 QueueMessage[] batch = [];
                 try
                 {
-                    await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                    if (!created)
+                    {
+                        await queue.CreateIfNotExistsAsync(cancellationToken: stoppingToken);
+                        created = true; // once: the host too creates a queue it listens on, not on every poll
+                    }
                     batch = (await queue.ReceiveMessagesAsync(free, options.ProcessingLease, stoppingToken)).Value;
                 }
                 finally
@@ -111,6 +116,7 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
             catch (Exception e)
             {
                 // Whatever it was, this queue keeps being polled: one bad moment must not stop the host.
+                if (e is Azure.RequestFailedException { Status: 404 }) created = false; // the queue went (an emulator restarted empty)
                 logger.LogWarning("Queue {Queue} could not be read ({Error}); trying again", queueName, e.GetType().Name);
             }
             // Real time, not the app's TimeProvider: the queue's own visibility clock is real time.
