@@ -1,12 +1,13 @@
 using BenchmarkDotNet.Running;
 using Spheres.Benchmarks.Http;
 
-// `http`, `startup` and `deliveries` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
+// `http`, `startup`, `deliveries` and `replies` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
 return args.FirstOrDefault() switch
 {
     "http" => await HttpThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "startup" => await StartupMode.RunAsync(BenchOptions.Parse(args[1..])),
     "deliveries" => await DeliveryThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
+    "replies" => await RepliesThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     _ => RunBenchmarkDotNet(args),
 };
 

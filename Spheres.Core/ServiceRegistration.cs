@@ -8,6 +8,7 @@ using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.Outbound;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
 using Azure.Security.KeyVault.Secrets;
@@ -68,6 +69,7 @@ public static class ServiceRegistration
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         // Nor for the ownership checks: every request carries a tenant's access token.
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSpheresOutbound();
         return services;
     }
 

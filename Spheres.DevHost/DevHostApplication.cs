@@ -5,7 +5,8 @@ namespace Spheres.DevHost;
 
 /// <summary>
 /// Serves Spheres.Functions on Kestrel: every HTTP function at <c>/api/{its route}</c> with its
-/// methods, the function key where the function asks for one, the timers on their schedules,
+/// methods, the function key where the function asks for one, the timers on their schedules, the
+/// queue triggers on their queues (<see cref="FunctionQueues"/>),
 /// and DI from <see cref="FunctionsRegistration.AddSpheres"/>, the method Program.cs calls.
 /// </summary>
 public static class DevHostApplication
@@ -23,6 +24,8 @@ public static class DevHostApplication
         }
         builder.Services.AddSpheres(builder.Configuration);
         builder.Services.AddHostedService<FunctionTimers>();
+        builder.Services.AddSingleton<FunctionQueues>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<FunctionQueues>());
         configure?.Invoke(builder);
 
         var cors = HostCors.PolicyFrom(builder.Configuration);

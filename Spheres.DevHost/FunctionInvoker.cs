@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
+using System.Text.Json;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.Abstractions;
 using Microsoft.Azure.Functions.Worker;
@@ -53,6 +55,32 @@ public static class FunctionInvoker
             : throw new NotSupportedException($"Timer function {function.Name}: cannot bind parameter '{p.Name}'.")).ToArray();
         return CallAsync(compiled, services, arguments);
     }
+
+    /// <summary>
+    /// Calls a queue function with the message as the isolated worker binds it: the trigger parameter
+    /// as <c>string</c>, <c>BinaryData</c>, <c>byte[]</c>, <c>QueueMessage</c> or a JSON-deserialized type.
+    /// </summary>
+    public static Task InvokeQueueAsync(QueueFunction function, IServiceProvider services, QueueMessage message, CancellationToken cancellationToken)
+    {
+        var compiled = Compiled.GetOrAdd(function.Method, CompiledFunction.Of);
+        var functionContext = new DevHostFunctionContext(function.Name, services, cancellationToken);
+        var arguments = compiled.Parameters.Select(p =>
+            p.GetCustomAttribute<QueueTriggerAttribute>() is not null ? BindQueueMessage(p.ParameterType, message)
+            : p.ParameterType == typeof(FunctionContext) ? functionContext
+            : p.ParameterType == typeof(CancellationToken) ? (object)cancellationToken
+            : throw new NotSupportedException($"Queue function {function.Name}: cannot bind parameter '{p.Name}'.")).ToArray();
+        return CallAsync(compiled, services, arguments);
+    }
+
+    private static object? BindQueueMessage(Type type, QueueMessage message) =>
+        type == typeof(string) ? message.Body.ToString()
+        : type == typeof(BinaryData) ? message.Body
+        : type == typeof(byte[]) ? message.Body.ToArray()
+        : type == typeof(QueueMessage) ? message
+        : JsonSerializer.Deserialize(message.Body.ToMemory().Span, type, QueueJson);
+
+    /// <summary>The worker's default for POCO triggers: System.Text.Json, names matched case-insensitively.</summary>
+    private static readonly JsonSerializerOptions QueueJson = new(JsonSerializerDefaults.Web);
 
     private static object? BindHttp(ParameterInfo parameter, HttpContext context, FunctionContext functionContext)
     {

@@ -6,9 +6,9 @@ namespace Spheres.Benchmarks.Http;
 /// Options of the http and startup modes: <c>--seconds 10 --warmup 5 --connections 32 --rounds 2 --launches 5</c>,
 /// to see what DevHost's request logging costs, <c>--devhost-log-level Warning</c> (Logging:LogLevel:Default),
 /// <c>--wrk</c> to measure both targets with wrk as well, when it is installed, and for the deliveries mode
-/// <c>--tenants 8</c> to spread the deliveries over several tenants.
+/// <c>--tenants 8</c> to spread the deliveries over several tenants; for the replies mode <c>--messages 1000</c> per phase.
 /// </summary>
-public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk, int Tenants = 1)
+public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk, int Tenants = 1, int Messages = 1000)
 {
     private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
 
@@ -40,6 +40,7 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
                 "--connections" => options with { Connections = value },
                 "--rounds" => options with { Rounds = value },
                 "--tenants" => options with { Tenants = value },
+                "--messages" => options with { Messages = value },
                 "--launches" => options with { Launches = value },
                 _ => throw new ArgumentException(
                     $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --launches --devhost-log-level --wrk."),

@@ -37,4 +37,10 @@ public static class TableNames
 
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
+
+    /// <summary>Tenant rows: the one reply per inbound message (its send state) and the out-of-hours claim per customer and closed period.</summary>
+    public const string Replies = "Replies";
+
+    /// <summary>Queue of the AI agent's answers to send: <c>{message_id, tenant_id, integration_id, text}</c>.</summary>
+    public const string AgentRepliesQueue = "agent-replies";
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
+using Spheres.Core.Outbound;
 using Spheres.Core.Problems;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -15,18 +16,31 @@ public sealed record MessageJson(
     string Id, int Integration,
     [property: System.ComponentModel.DataAnnotations.AllowedValues("telegram", "whatsapp", "instagram", "messenger")] string Provider,
     string ExternalId, string Sender, string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
-    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision)
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision,
+    ReplyJson? Reply)
 {
-    public static MessageJson From(InboundMessage m) =>
-        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision));
+    public static MessageJson From(InboundMessage m, IReadOnlyDictionary<string, Reply> replies) =>
+        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision),
+            replies.TryGetValue(m.Id, out var reply) ? ReplyJson.From(reply) : null);
+}
+
+/// <summary>API.md: <c>{kind, text, status, sent_at, error}</c>.</summary>
+public sealed record ReplyJson(
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("out_of_hours", "quota_exceeded", "agent")] string Kind, string Text,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("pending", "sent", "failed", "skipped")] string Status,
+    DateTimeOffset? SentAt, string? Error)
+{
+    public static ReplyJson From(Reply r) => new(Reply.KindName(r.Kind), r.Text, Reply.StatusName(r.Status), r.SentAt, r.Error);
 }
 
 public sealed record MessagePageJson(IReadOnlyList<MessageJson> Results, string? Next);
 
 /// <summary>
 ///   GET messages      the tenant's inbound messages, newest first, paged; ?integration= filters
+///   GET messages/{id} one message with its reply
 /// </summary>
-public sealed class MessageFunctions(MessageStore messages, IntegrationService integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
+public sealed class MessageFunctions(
+    MessageStore messages, MessageReplies replies, IntegrationService integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;
@@ -61,7 +75,25 @@ public sealed class MessageFunctions(MessageStore messages, IntegrationService i
             var (page, next) = await messages.ListAsync(caller.TenantId, integration, limit, cursor, cancellationToken);
             var nextUrl = next is null ? null
                 : $"/api/messages/?{(integration is { } i ? $"integration={i}&" : "")}limit={limit}&cursor={PageCursors.Encode(next)}";
-            return ApiResponse.Json(new MessagePageJson(page.Select(MessageJson.From).ToList(), nextUrl));
+            var pageReplies = await replies.ForAsync(caller.TenantId, page, cancellationToken);
+            return ApiResponse.Json(new MessagePageJson(page.Select(m => MessageJson.From(m, pageReplies)).ToList(), nextUrl));
+        });
+
+    [Function("GetMessage")]
+    [ApiOperation("messages", "One inbound message with its reply.", RequiresBearer = true)]
+    [ApiResponse(200, "The message.", Body = typeof(MessageJson))]
+    [ApiResponse(404, "Not yours or not there.")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            // Checked before it reaches a query: anything that is not an id of ours is simply not there.
+            var message = MessageStore.IsMessageId(id) ? await messages.FindAsync(caller.TenantId, id, cancellationToken) : null;
+            if (message is null) throw ProblemException.NotFound("No message with this id.");
+            var reply = await replies.ForAsync(caller.TenantId, [message], cancellationToken);
+            return ApiResponse.Json(MessageJson.From(message, reply));
         });
 
 }

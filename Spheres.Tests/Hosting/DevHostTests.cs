@@ -81,6 +81,22 @@ public sealed class DevHostTests
     }
 
     [Fact]
+    public void Every_queue_function_is_run_on_the_queue_the_functions_host_binds_it_to()
+    {
+        // functions.metadata is what the Functions SDK generates for the real host from the same attributes.
+        var metadata = System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "functions.metadata")));
+        var hostQueues = metadata.RootElement.EnumerateArray()
+            .SelectMany(f => f.GetProperty("bindings").EnumerateArray()
+                .Where(b => b.GetProperty("type").GetString() == "queueTrigger")
+                .Select(b => $"{f.GetProperty("name").GetString()} <- {b.GetProperty("queueName").GetString()}"))
+            .Order().ToList();
+
+        Assert.Contains("SendAutoReply <- auto-replies", hostQueues);
+        Assert.Contains("SendAgentReply <- agent-replies", hostQueues);
+        Assert.Equal(hostQueues, FunctionDiscovery.QueueFunctions.Select(f => $"{f.Name} <- {f.Trigger.QueueName}").Order().ToList());
+    }
+
+    [Fact]
     public async Task An_unknown_route_is_a_404_problem()
     {
         await using var host = await TestHost.StartSharedAsync();

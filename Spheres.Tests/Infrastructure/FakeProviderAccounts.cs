@@ -43,17 +43,24 @@ public sealed class FakeProviderAccounts
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         var app = builder.Build();
         var fake = new FakeProviderAccounts();
-        // A page token's /me is the page; an Instagram-linked page also names its Instagram account.
-        app.MapGet("/graph/me", (HttpRequest r) => fake.Answer(r, "facebook-messenger", "instagram", id => fake.Owner(r)!.Value.Kind == "instagram"
-            ? new { id = "page-of-" + id, instagram_business_account = new { id } }
-            : (object)new { id, name = "Salon page" }));
-        app.MapGet("/graph/{waba}/phone_numbers", (HttpRequest r) => fake.Answer(r, "whatsapp", null, id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
+        fake.MapGraphOwnership(app, "/graph");
         app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, "zoom", null, id => new { id = "user1", account_id = id }));
         app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, "calendly", null, id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
         app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, "square-appointments", null, id => new { merchant = new { id, business_name = "Salon" } }));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
         return fake;
+    }
+
+    /// <summary>Graph's who-am-I endpoints under <paramref name="prefix"/>: here, and on the fake Graph that also takes sends.</summary>
+    public void MapGraphOwnership(WebApplication app, string prefix)
+    {
+        // A page token's /me is the page; an Instagram-linked page also names its Instagram account.
+        app.MapGet(prefix + "/me", (HttpRequest r) => Answer(r, "facebook-messenger", "instagram", id => Owner(r)!.Value.Kind == "instagram"
+            ? new { id = "page-of-" + id, instagram_business_account = new { id } }
+            : (object)new { id, name = "Salon page" }));
+        app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r) => Answer(r, "whatsapp", null,
+            id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
     }
 
     private (string Kind, string AccountId)? Owner(HttpRequest request) =>

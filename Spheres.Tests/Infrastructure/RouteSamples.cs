@@ -9,6 +9,8 @@ public static partial class RouteSamples
     /// <summary>"integrations/api/{id:int}/working_hours/exceptions/{date}" → "integrations/api/1/working_hours/exceptions/2026-12-25".</summary>
     public static string Fill(string route) => Parameter().Replace(route, m => (m.Groups["name"].Value, m.Groups["constraint"].Value) switch
     {
+        ("id", "") when route.StartsWith("messages/", StringComparison.Ordinal) || route.StartsWith("/api/messages/", StringComparison.Ordinal) =>
+            "0123456789abcdef01234567", // shaped like a message id, so the request reaches storage
         (_, "int") or ("id", _) or ("rowId", _) => "1",
         ("date", _) => "2026-12-25",
         ("tenant_id", _) => "0f8fad5bd9cb469fa16570867728950e",

@@ -78,6 +78,8 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.SquareSignatureKey] = SquareSignatureKey,
                 // Tests register many tenants from one address; RateLimitTests sets the real limit.
                 [SettingNames.RateLimitAuthPerMinute] = "100000",
+                // Off unless a test turns them on: most tests read the queues themselves.
+                [FunctionQueues.EnabledSetting] = "off",
             });
             builder.Configuration.AddInMemoryCollection(providers.Settings());
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);

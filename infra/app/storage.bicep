@@ -7,8 +7,8 @@ param tags object
 param storageAccountName string
 param deploymentContainerName string
 
-// Messages for the AI agent, and automatic replies (out of hours, quota exceeded) to send.
-var queueNames = ['agent-requests', 'auto-replies']
+// Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, and the agent's answers to send.
+var queueNames = ['agent-requests', 'auto-replies', 'agent-replies']
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName

@@ -1,0 +1,68 @@
+namespace Spheres.Core.Outbound;
+
+/// <summary>Why a reply exists (API.md, the message's <c>reply.kind</c>).</summary>
+public enum ReplyKind { OutOfHours, QuotaExceeded, Agent }
+
+/// <summary>
+/// Where a reply is. <see cref="Sending"/> is internal: the provider is being asked (shown as
+/// <c>pending</c>); a reply leaves <see cref="Sending"/> only for <see cref="Sent"/> or <see cref="Failed"/>,
+/// never back to <see cref="Pending"/>, which is what makes it at most once.
+/// </summary>
+public enum ReplyStatus { Pending, Sending, Sent, Failed, Skipped }
+
+/// <summary>The one reply to one inbound message, as stored in <c>Replies</c>.</summary>
+public sealed record Reply(
+    string TenantId,
+    string MessageId,
+    int IntegrationId,
+    ReplyKind Kind,
+    string Text,
+    string Recipient,
+    ReplyStatus Status,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? SentAt = null,
+    string? Error = null,
+    string? ProviderMessageId = null,
+    int Attempts = 0,
+    string? SendToken = null,
+    DateTimeOffset? SendStartedAt = null)
+{
+    public string? ETag { get; init; }
+
+    public bool IsFinal => Status is ReplyStatus.Sent or ReplyStatus.Failed or ReplyStatus.Skipped;
+
+    public static string KindName(ReplyKind kind) => kind switch
+    {
+        ReplyKind.OutOfHours => "out_of_hours",
+        ReplyKind.QuotaExceeded => "quota_exceeded",
+        _ => "agent",
+    };
+
+    /// <summary>The API's status: a send under way is still <c>pending</c> to the owner.</summary>
+    public static string StatusName(ReplyStatus status) => status switch
+    {
+        ReplyStatus.Sent => "sent",
+        ReplyStatus.Failed => "failed",
+        ReplyStatus.Skipped => "skipped",
+        _ => "pending",
+    };
+}
+
+/// <summary>What a provider said to one send.</summary>
+public abstract record SendOutcome
+{
+    /// <summary>Accepted; the provider's id of the message it sent.</summary>
+    public sealed record Sent(string ProviderMessageId) : SendOutcome;
+
+    /// <summary>Not sent, and worth asking again: after <paramref name="After"/> when the provider said, else after our backoff.</summary>
+    public sealed record RetryLater(TimeSpan? After, string Reason) : SendOutcome;
+
+    /// <summary>Not sent, and never will be (blocked bot, closed 24-hour window, unknown recipient, revoked token).</summary>
+    public sealed record Refused(string Reason) : SendOutcome;
+
+    /// <summary>The provider may or may not have sent it (no answer in time): not asked again, so not sent twice.</summary>
+    public sealed record Unknown(string Reason) : SendOutcome;
+}
+
+/// <summary>Where a reply goes: the provider's account to send from and the customer to send to.</summary>
+public sealed record ReplyAddress(string Channel, string Account, string Recipient, IReadOnlyDictionary<string, string> Credentials);
