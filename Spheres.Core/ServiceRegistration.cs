@@ -26,6 +26,7 @@ public static class ServiceRegistration
         services.TryAddSingleton(sp => new SpheresStorage(configuration, sp.GetRequiredService<StorageClientSettings>()));
         services.TryAddSingleton<CatalogStore>();
         services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<CatalogAdministration>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();

@@ -140,7 +140,10 @@ public sealed class IntegrationService(
     public IntegrationView View(Integration integration, TenantProfile profile, CatalogSnapshot snapshot)
     {
         var type = snapshot.FindType(integration.TypeId);
-        return new IntegrationView(integration, type, IntegrationAvailability.IsAvailable(type, profile, snapshot), urls.For(integration));
+        // An integration the tenant may not use now says why (type switched off, plan, sphere) where the frontend shows it.
+        var unavailable = IntegrationAvailability.WhyUnavailable(type, profile, snapshot);
+        var shown = unavailable is null ? integration : integration with { StatusDetail = unavailable.Detail };
+        return new IntegrationView(shown, type, unavailable is null, urls.For(integration));
     }
 
     public static string SecretPrefix(string kind, string tenantId) => $"{kind}-{tenantId}";
@@ -178,8 +181,9 @@ public sealed class IntegrationService(
         {
             throw ProblemException.Validation("integration_type_slug", "Give integration_type_slug or integration_type_id.");
         }
-        var bySlug = input.TypeSlug is null ? null : snapshot.FindActiveType(input.TypeSlug);
-        var byId = input.TypeId is { } typeId ? snapshot.FindActiveType(typeId) : null;
+        // Switched-off types are found here, so that creating one is refused with the reason, not as unknown.
+        var bySlug = input.TypeSlug is null ? null : snapshot.FindType(input.TypeSlug);
+        var byId = input.TypeId is { } typeId ? snapshot.FindType(typeId) : null;
         if (input.TypeSlug is not null && bySlug is null)
             throw ProblemException.Validation("integration_type_slug", $"Unknown integration type '{input.TypeSlug}'.");
         if (input.TypeId is not null && byId is null)
