@@ -27,6 +27,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<CatalogStore>();
         services.TryAddSingleton<CatalogService>();
         services.TryAddSingleton<CatalogAdministration>();
+        services.TryAddSingleton<Spheres.Core.Operations.SupportLookup>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
