@@ -28,6 +28,10 @@ public static class ServiceRegistration
         services.TryAddSingleton<CatalogService>();
         services.TryAddSingleton<CatalogAdministration>();
         services.TryAddSingleton<Spheres.Core.Operations.SupportLookup>();
+        services.TryAddSingleton<Spheres.Core.Operations.ErasureJobs>();
+        services.TryAddSingleton<Spheres.Core.Operations.QueuePurge>();
+        services.TryAddSingleton<Spheres.Core.Operations.ErasureSteps>();
+        services.TryAddSingleton<Spheres.Core.Operations.AccountErasure>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
@@ -60,6 +64,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<OutOfHoursReplies>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
     }
 

@@ -18,6 +18,9 @@ public static class SettingNames
     public const string KeyVaultUri = "Spheres:KeyVault:Uri";
     public const string LocalCredentialKey = "Spheres:Credentials:LocalKey";
     public const string CatalogReseedSchedule = "Spheres:Catalog:ReseedSchedule";
+    public const string GoogleApiBaseUrl = "Spheres:Google:ApiBaseUrl";
+    public const string MetaGraphApiBaseUrl = "Spheres:Meta:GraphApiBaseUrl";
+    public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -31,5 +34,6 @@ public static class SettingNames
     [
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
         KeyVaultUri, CatalogReseedSchedule,
+        GoogleApiBaseUrl, MetaGraphApiBaseUrl, RetentionMessageDays,
     ];
 }

@@ -37,4 +37,10 @@ public static class TableNames
 
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
+
+    /// <summary>Account erasures in progress: one job row per tenant (partition = tenant id), deleted when the erasure is done.</summary>
+    public const string AccountErasures = "AccountErasures";
+
+    /// <summary>Queue of account erasures to run or resume: <c>{"tenant_id": "…"}</c>.</summary>
+    public const string AccountErasureQueue = "account-erasures";
 }

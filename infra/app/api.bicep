@@ -107,6 +107,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Telegram__ApiBaseUrl: 'https://api.telegram.org'
     Spheres__KeyVault__Uri: keyVaultUri
     Spheres__Catalog__ReseedSchedule: catalogReseedSchedule
+    Spheres__Google__ApiBaseUrl: 'https://www.googleapis.com'
+    Spheres__Meta__GraphApiBaseUrl: 'https://graph.facebook.com/v21.0'
+    Spheres__Retention__MessageDays: '400'
     // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
     // docs/deploy.md tells the operator to set these secret names after deployment.
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'
