@@ -6,6 +6,8 @@ using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;
 
+public enum ErasureProgress { NothingToDo, Waiting, Finished }
+
 /// <summary>The erasure queue's message.</summary>
 public sealed record ErasureMessage([property: System.Text.Json.Serialization.JsonPropertyName("tenant_id")] string TenantId);
 
@@ -39,27 +41,39 @@ public sealed class AccountErasure(
         logger.LogInformation("Erasure of tenant {TenantId} requested", caller.TenantId);
     }
 
-    /// <summary>Runs (or resumes) the tenant's erasure. False when there is none: done before, or never asked for.</summary>
-    public async Task<bool> RunAsync(string tenantId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs (or resumes) the tenant's erasure. When a step must let caches expire first, it queues itself to go on
+    /// when it may, and returns <see cref="ErasureProgress.Waiting"/>.
+    /// </summary>
+    public async Task<ErasureProgress> RunAsync(string tenantId, CancellationToken cancellationToken)
     {
-        if (!ProfileService.IsTenantId(tenantId)) return false; // never reaches storage as a key
+        if (!ProfileService.IsTenantId(tenantId)) return ErasureProgress.NothingToDo; // never reaches storage as a key
         var job = await jobs.FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
-        if (job is null) return false;
+        if (job is null) return ErasureProgress.NothingToDo; // done before, or never asked for: a redelivery changes nothing
         var all = steps.All;
+        var lastStepAt = job.LastStepAt;
         for (var i = job.CompletedSteps; i < all.Count; i++)
         {
+            if (i > 0 && all[i - 1].SettleAfter is { } settle && lastStepAt + settle - time.GetUtcNow() is { Ticks: > 0 } wait)
+            {
+                await EnqueueAsync(tenantId, cancellationToken, wait).ConfigureAwait(false);
+                logger.LogInformation("Erasure of tenant {TenantId}: step {Step} resumes in {Wait}", tenantId, all[i].Name, wait);
+                return ErasureProgress.Waiting;
+            }
             await all[i].RunAsync(job, cancellationToken).ConfigureAwait(false);
-            await jobs.SaveProgressAsync(tenantId, i + 1, cancellationToken).ConfigureAwait(false);
+            lastStepAt = time.GetUtcNow();
+            await jobs.SaveProgressAsync(tenantId, i + 1, lastStepAt, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Erasure of tenant {TenantId}: step {Step} done", tenantId, all[i].Name);
         }
         await jobs.DeleteAsync(tenantId, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Erasure of tenant {TenantId} finished", tenantId);
-        return true;
+        return ErasureProgress.Finished;
     }
 
-    private async Task EnqueueAsync(string tenantId, CancellationToken cancellationToken)
+    private async Task EnqueueAsync(string tenantId, CancellationToken cancellationToken, TimeSpan? after = null)
     {
         QueueClient queue = await storage.QueueAsync(TableNames.AccountErasureQueue, cancellationToken).ConfigureAwait(false);
-        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new ErasureMessage(tenantId)), cancellationToken: cancellationToken).ConfigureAwait(false);
+        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new ErasureMessage(tenantId)), visibilityTimeout: after,
+            cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

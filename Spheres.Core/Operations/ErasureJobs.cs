@@ -8,7 +8,11 @@ namespace Spheres.Core.Operations;
 /// An account erasure in progress: who (the email is kept only to free it at the end) and how many
 /// steps are done. The row is written before anything is erased and deleted after the last step.
 /// </summary>
-public sealed record ErasureJob(string TenantId, string UserId, string Email, int CompletedSteps, DateTimeOffset RequestedAt);
+public sealed record ErasureJob(string TenantId, string UserId, string Email, int CompletedSteps, DateTimeOffset RequestedAt)
+{
+    /// <summary>When the last completed step finished (the request, before any step).</summary>
+    public DateTimeOffset LastStepAt { get; init; } = RequestedAt;
+}
 
 /// <summary>Erasure job rows in <c>AccountErasures</c>, one per tenant (partition = tenant id).</summary>
 public sealed class ErasureJobs(SpheresStorage storage)
@@ -39,15 +43,18 @@ public sealed class ErasureJobs(SpheresStorage storage)
         var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, JobRow, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue) return null;
         var e = row.Value!;
-        return new ErasureJob(tenantId, e.GetString("UserId"), e.GetString("Email"), e.GetInt32("CompletedSteps") ?? 0,
-            e.GetDateTimeOffset("RequestedAt") ?? default);
+        var requestedAt = e.GetDateTimeOffset("RequestedAt") ?? default;
+        return new ErasureJob(tenantId, e.GetString("UserId"), e.GetString("Email"), e.GetInt32("CompletedSteps") ?? 0, requestedAt)
+        {
+            LastStepAt = e.GetDateTimeOffset("LastStepAt") ?? requestedAt,
+        };
     }
 
     /// <summary>Remembers that the first <paramref name="completedSteps"/> steps are done; a retry starts after them.</summary>
-    public async Task SaveProgressAsync(string tenantId, int completedSteps, CancellationToken cancellationToken)
+    public async Task SaveProgressAsync(string tenantId, int completedSteps, DateTimeOffset at, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        await table.UpdateEntityAsync(new TableEntity(tenantId, JobRow) { ["CompletedSteps"] = completedSteps }, ETag.All,
+        await table.UpdateEntityAsync(new TableEntity(tenantId, JobRow) { ["CompletedSteps"] = completedSteps, ["LastStepAt"] = at }, ETag.All,
             TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
     }
 

@@ -3,16 +3,23 @@ using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Storage;
+using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Operations;
 
-/// <summary>One step of an erasure. Every step is idempotent: run again after a crash, it finishes what is left.</summary>
-public sealed record ErasureStep(string Name, Func<ErasureJob, CancellationToken, Task> RunAsync);
+/// <summary>
+/// One step of an erasure. Every step is idempotent: run again after a crash, it finishes what is left.
+/// <paramref name="SettleAfter"/>: how long the next step must wait, for what other instances cached to expire.
+/// </summary>
+public sealed record ErasureStep(string Name, Func<ErasureJob, CancellationToken, Task> RunAsync, TimeSpan? SettleAfter = null);
 
 /// <summary>
 /// What erasing a tenant does, in an order where each step still finds what it needs: the providers are
 /// told first (that needs the credentials), then the secrets go (that needs the integration rows), then the
-/// routing index, the queue messages, every row of the tenant's partition in every table, and last the email.
+/// routing index. Warm instances may still route a delivery to the tenant for as long as they cache routes,
+/// so the next steps wait that long: then the queue messages, every row of the tenant's partition in every
+/// table (the profile first, which stops every tenant-scoped request), a last sweep of the vault for
+/// secrets written meanwhile, and the email.
 /// </summary>
 public sealed class ErasureSteps(
     AccountStore accounts, IntegrationStore integrations, ICredentialVault vault, ProviderDisconnect providers, QueuePurge queues,
@@ -23,9 +30,10 @@ public sealed class ErasureSteps(
         new("sign-in", (job, ct) => accounts.MarkEmailErasingAsync(job.Email, job.TenantId, ct)),
         new("providers", DisconnectProvidersAsync),
         new("secrets", DeleteSecretsAsync),
-        new("routes", DeleteRoutesAsync),
+        new("routes", DeleteRoutesAsync, SettleAfter: IntegrationDirectory.Lifetime + TimeSpan.FromSeconds(5)),
         new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
         new("rows", DeleteRowsAsync),
+        new("secrets-sweep", (job, ct) => vault.DeleteAllOfTenantAsync(job.TenantId, ct)),
         new("email", (job, ct) => accounts.FreeErasedEmailAsync(job.Email, job.TenantId, ct)),
     ];
 
@@ -62,8 +70,8 @@ public sealed class ErasureSteps(
     private async Task DeleteRowsAsync(ErasureJob job, CancellationToken cancellationToken)
     {
         var names = await storage.ListTableNamesAsync(cancellationToken).ConfigureAwait(false);
-        // The profile and user rows go last: until then support can still see whose erasure is running.
-        foreach (var name in names.Where(n => n != TableNames.AccountErasures).OrderBy(n => n == TableNames.Tenants))
+        // The profile and user rows first: without a profile every tenant-scoped request is refused, so nothing new is written.
+        foreach (var name in names.Where(n => n != TableNames.AccountErasures).OrderBy(n => n != TableNames.Tenants))
         {
             var table = await storage.TableAsync(name, cancellationToken).ConfigureAwait(false);
             await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {job.TenantId}"), cancellationToken)

@@ -60,7 +60,9 @@ public sealed class AccountErasureFunctions(AccountErasure erasure, AccessTokens
             logger.LogWarning("Erasure message without a tenant id ignored");
             return;
         }
-        var ran = await erasure.RunAsync(tenantId, cancellationToken);
-        if (!ran) logger.LogInformation("Erasure message for tenant {TenantId}: nothing to do (already erased)", tenantId);
+        if (await erasure.RunAsync(tenantId, cancellationToken) == ErasureProgress.NothingToDo)
+        {
+            logger.LogInformation("Erasure message for tenant {TenantId}: nothing to do (already erased)", tenantId);
+        }
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Storage;
+using Spheres.Core.Operations;
 using Spheres.Functions.Accounts;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Webhooks;
@@ -44,6 +45,15 @@ public sealed class AccountErasureTests : IAsyncLifetime
 
         var message = await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue);
         Assert.Equal(owner.Tenant.TenantId, AzuriteContents.Parse(message!).GetProperty("tenant_id").GetString());
+
+        // The routes go, then the erasure waits until no instance can still have them cached, queued to go on after that.
+        await RunErasureAsync(message!);
+        Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId), row => row.StartsWith("Messages/", StringComparison.Ordinal));
+        Assert.DoesNotContain(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId), row => row.StartsWith("WebhookRoutes/", StringComparison.Ordinal));
+        var queue = new Azure.Storage.Queues.QueueClient(Storage, TableNames.AccountErasureQueue);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Empty((await queue.PeekMessagesAsync()).Value); // not visible before the wait is over
+        _fx.Clock.Advance(TimeSpan.FromSeconds(25));
         await RunErasureAsync(message!);
 
         Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId));
@@ -85,7 +95,7 @@ public sealed class AccountErasureTests : IAsyncLifetime
             _ => m => m.Request.Method == RequestMethod.Delete && StorageFaults.IsTable(m, TableNames.Credentials),
         };
         _fx.Host.StorageFaults.FailWhen(crashes);
-        await Assert.ThrowsAnyAsync<Exception>(() => RunErasureAsync(message));
+        await Assert.ThrowsAnyAsync<Exception>(() => RunErasureToEndAsync(message));
         _fx.Host.StorageFaults.Heal();
 
         // Killed half way: the job is remembered and something of the tenant is still there.
@@ -94,12 +104,52 @@ public sealed class AccountErasureTests : IAsyncLifetime
         Assert.True(left.Count > 1, "the crash should have left more than the job row: " + string.Join(", ", left));
         await (await LoginAsync(owner.Tenant)).ProblemAsync(HttpStatusCode.Unauthorized);
 
-        await RunErasureAsync(message); // the queue's redelivery
+        await RunErasureToEndAsync(message); // the queue's redelivery
 
         Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId));
         Assert.Empty(await AzuriteContents.QueueMessagesOfTenantAsync(Storage, owner.Tenant.TenantId));
         Assert.Contains(_fx.Telegram.CallsOf("deleteWebhook"), c => c.Token == owner.BotToken);
         await (await RegisterAgainAsync(owner.Tenant.Email)).JsonAsync(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task Google_channels_are_stopped_and_meta_pages_unsubscribed_and_a_provider_outage_is_retried()
+    {
+        await using var provider = await FakeProviderApi.StartAsync();
+        await using var host = await TestHost.StartAsync(Storage, new Dictionary<string, string?>
+        {
+            [Core.Configuration.SettingNames.GoogleApiBaseUrl] = provider.BaseUrl,
+            [Core.Configuration.SettingNames.MetaGraphApiBaseUrl] = provider.BaseUrl + "/v21.0",
+        }, s => s.AddSingleton<TimeProvider>(_fx.Clock));
+        var tenant = await host.RegisterAsync();
+        var googleToken = SecretSentinel.NewSecret("google");
+        var pageToken = SecretSentinel.NewSecret("page");
+        var calendar = await host.CreateIntegrationAsync(tenant, "google-calendar", new { channel_resource_id = "resource-77" }, new { access_token = googleToken });
+        await host.CreateIntegrationAsync(tenant, "facebook-messenger", new { page_id = "1234567890" }, new { page_access_token = pageToken });
+        var channelId = (await host.Services.GetRequiredService<Core.Integrations.IntegrationStore>().FindAsync(tenant.TenantId, calendar.Id(), default))!.WebhookKey;
+        await (await host.Client.SendAsync(tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }))).EnsureSuccessStatusCodeAsync();
+        var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
+        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
+
+        provider.Status = 503; // down: the step fails and is retried, nothing is skipped
+        await Assert.ThrowsAsync<ProviderUnreachableException>(run);
+        Assert.NotEmpty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
+
+        provider.Status = 200;
+        await run();
+        _fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        await run();
+
+        var stop = provider.Calls.Last(c => c.Path == "/calendar/v3/channels/stop");
+        Assert.Equal("POST", stop.Method);
+        Assert.Equal("Bearer " + googleToken, stop.Authorization);
+        var channel = AzuriteContents.Parse(stop.Body);
+        Assert.Equal(channelId, channel.GetProperty("id").GetString());
+        Assert.Equal("resource-77", channel.GetProperty("resourceId").GetString());
+        var unsubscribe = provider.Calls.Last(c => c.Path == "/v21.0/1234567890/subscribed_apps");
+        Assert.Equal("DELETE", unsubscribe.Method);
+        Assert.Equal("Bearer " + pageToken, unsubscribe.Authorization);
+        Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
     }
 
     [Fact]
@@ -136,6 +186,14 @@ public sealed class AccountErasureTests : IAsyncLifetime
 
     private Task RunErasureAsync(string message) =>
         ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(message, CancellationToken.None);
+
+    /// <summary>Runs the erasure, lets the wait for other instances' caches pass, and runs it again, as the delayed message would.</summary>
+    private async Task RunErasureToEndAsync(string message)
+    {
+        await RunErasureAsync(message);
+        _fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        await RunErasureAsync(message);
+    }
 
     private Task<HttpResponseMessage> LoginAsync(TenantSession tenant) =>
         _fx.Host.Client.PostAsJsonAsync("/api/accounts/login/", new { email = tenant.Email, password = tenant.Password });
