@@ -32,6 +32,8 @@ public static class ServiceRegistration
         services.TryAddSingleton<Spheres.Core.Operations.QueuePurge>();
         services.TryAddSingleton<Spheres.Core.Operations.ErasureSteps>();
         services.TryAddSingleton<Spheres.Core.Operations.AccountErasure>();
+        services.TryAddSingleton<Spheres.Core.Operations.ExportOptions>();
+        services.TryAddSingleton<Spheres.Core.Operations.AccountExport>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
