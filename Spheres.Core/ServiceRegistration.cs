@@ -34,6 +34,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<Spheres.Core.Operations.AccountErasure>();
         services.TryAddSingleton<Spheres.Core.Operations.ExportOptions>();
         services.TryAddSingleton<Spheres.Core.Operations.AccountExport>();
+        services.TryAddSingleton<Spheres.Core.Operations.DataRetention>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
