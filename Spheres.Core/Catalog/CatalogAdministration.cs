@@ -10,7 +10,22 @@ namespace Spheres.Core.Catalog;
 /// </summary>
 public sealed class CatalogAdministration(CatalogStore store, CatalogService catalog, TimeProvider time)
 {
-    private const int MaxWriteAttempts = 5;
+    private const int MaxWriteAttempts = 10;
+
+    /// <summary>Recorded as <c>who</c> when the caller does not name themselves: the function key is all we know.</summary>
+    public const string UnnamedOperator = "function key";
+
+    public const int MaxOperatorLength = 100;
+
+    /// <summary>The operator's name as sent (X-Changed-By); 400 when it is not a short single line.</summary>
+    public static string Operator(string? raw)
+    {
+        if (string.IsNullOrWhiteSpace(raw)) return UnnamedOperator;
+        var name = raw.Trim();
+        if (name.Length > MaxOperatorLength || name.Any(char.IsControl))
+            throw ProblemException.Validation("X-Changed-By", $"Give your name or email in one line of at most {MaxOperatorLength} characters.");
+        return name;
+    }
 
     /// <summary>The catalog as served right now, with its overrides.</summary>
     public async Task<CatalogSnapshot> ReadAsync(CancellationToken cancellationToken)
@@ -23,10 +38,10 @@ public sealed class CatalogAdministration(CatalogStore store, CatalogService cat
     }
 
     /// <summary>Applies a PATCH: named fields are overridden, fields sent as null go back to the seed's value.</summary>
-    public Task<CatalogSnapshot> PatchAsync(CatalogItemKind kind, string slug, JsonObject body, CancellationToken cancellationToken)
+    public Task<CatalogSnapshot> PatchAsync(CatalogItemKind kind, string slug, JsonObject body, string who, CancellationToken cancellationToken)
     {
         var changes = CatalogOverride.ValidatePatch(kind, body);
-        return WriteAsync(kind, slug, "override", current =>
+        return WriteAsync(kind, slug, "override", who, current =>
         {
             var next = new Dictionary<string, JsonNode>(current, StringComparer.Ordinal);
             foreach (var (field, value) in changes)
@@ -39,14 +54,14 @@ public sealed class CatalogAdministration(CatalogStore store, CatalogService cat
     }
 
     /// <summary>Drops every override of the item: it serves the seed's values again.</summary>
-    public Task<CatalogSnapshot> ResetAsync(CatalogItemKind kind, string slug, CancellationToken cancellationToken) =>
-        WriteAsync(kind, slug, "reset", current => (new Dictionary<string, JsonNode>(), current.Keys.ToList()), cancellationToken);
+    public Task<CatalogSnapshot> ResetAsync(CatalogItemKind kind, string slug, string who, CancellationToken cancellationToken) =>
+        WriteAsync(kind, slug, "reset", who, current => (new Dictionary<string, JsonNode>(), current.Keys.ToList()), cancellationToken);
 
     public Task<(IReadOnlyList<CatalogAuditEntry> Page, string? Cursor)> ListAuditAsync(int pageSize, string? cursor, CancellationToken cancellationToken) =>
         store.ListAuditAsync(pageSize, cursor, cancellationToken);
 
     private async Task<CatalogSnapshot> WriteAsync(
-        CatalogItemKind kind, string slug, string action,
+        CatalogItemKind kind, string slug, string action, string who,
         Func<IReadOnlyDictionary<string, JsonNode>, (Dictionary<string, JsonNode> Next, List<string> Touched)> change,
         CancellationToken cancellationToken)
     {
@@ -58,7 +73,7 @@ public sealed class CatalogAdministration(CatalogStore store, CatalogService cat
             var (next, touched) = change(existing?.Fields ?? new Dictionary<string, JsonNode>());
             var before = Served(snapshot, kind, id, touched);
             var after = Served(AfterOverride(snapshot, kind, id, new CatalogOverride(kind, id, next)), kind, id, touched);
-            var audit = new CatalogAuditEntry(kind, slug.ToLowerInvariant(), action, before, after, time.GetUtcNow());
+            var audit = new CatalogAuditEntry(kind, slug.ToLowerInvariant(), action, before, after, time.GetUtcNow(), who);
             var version = await store.TryWriteOverrideAsync(kind, id, next, existing is not null, snapshot.Version, audit, cancellationToken)
                 .ConfigureAwait(false);
             if (version is not null)

@@ -5,8 +5,8 @@ using Azure.Data.Tables;
 
 namespace Spheres.Core.Catalog;
 
-/// <summary>One change an operator made: which item, what it served before and after, and when.</summary>
-public sealed record CatalogAuditEntry(CatalogItemKind Kind, string Slug, string Action, JsonObject Before, JsonObject After, DateTimeOffset At);
+/// <summary>One change an operator made: which item, what it served before and after, when, and who said they made it.</summary>
+public sealed record CatalogAuditEntry(CatalogItemKind Kind, string Slug, string Action, JsonObject Before, JsonObject After, DateTimeOffset At, string Who);
 
 /// <summary>
 /// Overrides live in the catalog partition beside the seed rows (<c>override-sphere-0002</c>), audit rows
@@ -88,11 +88,11 @@ public sealed partial class CatalogStore
             + "-" + Guid.NewGuid().ToString("N")[..8])
         {
             ["Kind"] = a.Kind.ToString(), ["Slug"] = a.Slug, ["Action"] = a.Action,
-            ["Before"] = a.Before.ToJsonString(), ["After"] = a.After.ToJsonString(), ["At"] = a.At,
+            ["Before"] = a.Before.ToJsonString(), ["After"] = a.After.ToJsonString(), ["At"] = a.At, ["Who"] = a.Who,
         };
 
     private static CatalogAuditEntry FromAuditRow(TableEntity e) => new(
         Enum.Parse<CatalogItemKind>(e.GetString("Kind")), e.GetString("Slug"), e.GetString("Action"),
         JsonNode.Parse(e.GetString("Before") ?? "{}")!.AsObject(), JsonNode.Parse(e.GetString("After") ?? "{}")!.AsObject(),
-        e.GetDateTimeOffset("At") ?? default);
+        e.GetDateTimeOffset("At") ?? default, e.GetString("Who") ?? CatalogAdministration.UnnamedOperator);
 }

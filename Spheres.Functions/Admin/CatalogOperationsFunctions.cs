@@ -12,10 +12,10 @@ using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Admin;
 
-public sealed record CatalogAuditJson(string What, string Action, JsonObject Before, JsonObject After, DateTimeOffset When)
+public sealed record CatalogAuditJson(string What, string Action, JsonObject Before, JsonObject After, DateTimeOffset When, string Who)
 {
     public static CatalogAuditJson From(CatalogAuditEntry e) =>
-        new($"{(e.Kind == CatalogItemKind.Sphere ? "sphere" : "integration_type")}:{e.Slug}", e.Action, e.Before, e.After, e.At);
+        new($"{(e.Kind == CatalogItemKind.Sphere ? "sphere" : "integration_type")}:{e.Slug}", e.Action, e.Before, e.After, e.At, e.Who);
 }
 
 public sealed record CatalogAuditPageJson(IReadOnlyList<CatalogAuditJson> Results, string? Next);
@@ -54,6 +54,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
     [Function("AdminPatchSphere")]
     [ApiOperation(Tag, "Override a sphere's name, description, icon, color, is_active or order. A field sent as null goes back to the seed's value.",
         RequestBody = typeof(JsonObject), Description = "Overrides survive every reseed; the public endpoints show them within 30 s on every instance.")]
+    [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
     [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
     [ApiResponse(404, "No sphere has this slug.")]
@@ -65,7 +66,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken, 64 * 1024);
-            var snapshot = await admin.PatchAsync(CatalogItemKind.Sphere, slug, body, cancellationToken);
+            var snapshot = await admin.PatchAsync(CatalogItemKind.Sphere, slug, body, Who(request), cancellationToken);
             logger.LogInformation("Catalog override of sphere {Slug}: {Fields}", slug, string.Join(",", body.Select(f => f.Key)));
             return ApiResponse.Json(OneSphere(snapshot, slug));
         });
@@ -73,6 +74,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
     [Function("AdminPatchIntegrationType")]
     [ApiOperation(Tag, "Override an integration type's name, description, is_active, order or available_countries (ISO alpha-2 or GLOBAL). Null puts a field back.",
         RequestBody = typeof(JsonObject), Description = "A type switched off (is_active false) cannot be connected or activated; its integrations show why.")]
+    [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
     [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
     [ApiResponse(404, "No type has this slug.")]
@@ -84,7 +86,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken, 64 * 1024);
-            var snapshot = await admin.PatchAsync(CatalogItemKind.IntegrationType, slug, body, cancellationToken);
+            var snapshot = await admin.PatchAsync(CatalogItemKind.IntegrationType, slug, body, Who(request), cancellationToken);
             logger.LogInformation("Catalog override of integration type {Slug}: {Fields}", slug, string.Join(",", body.Select(f => f.Key)));
             return ApiResponse.Json(OneType(snapshot, slug));
         });
@@ -98,7 +100,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
         string slug,
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
-            ApiResponse.Json(OneSphere(await admin.ResetAsync(CatalogItemKind.Sphere, slug, cancellationToken), slug)));
+            ApiResponse.Json(OneSphere(await admin.ResetAsync(CatalogItemKind.Sphere, slug, Who(request), cancellationToken), slug)));
 
     [Function("AdminResetIntegrationType")]
     [ApiOperation(Tag, "Drop an integration type's override: it serves the seed's values again.")]
@@ -109,10 +111,10 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
         string slug,
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
-            ApiResponse.Json(OneType(await admin.ResetAsync(CatalogItemKind.IntegrationType, slug, cancellationToken), slug)));
+            ApiResponse.Json(OneType(await admin.ResetAsync(CatalogItemKind.IntegrationType, slug, Who(request), cancellationToken), slug)));
 
     [Function("AdminCatalogAudit")]
-    [ApiOperation(Tag, "Catalog changes, newest first, paged: what, before, after, when.")]
+    [ApiOperation(Tag, "Catalog changes, newest first, paged: what, action, before, after, when, who.")]
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(CatalogAuditPageJson))]
@@ -134,6 +136,9 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
             var nextUrl = next is null ? null : $"/api/admin/catalog/audit/?limit={limit}&cursor={Uri.EscapeDataString(OpaqueText.Encode(next))}";
             return ApiResponse.Json(new CatalogAuditPageJson(page.Select(CatalogAuditJson.From).ToList(), nextUrl));
         });
+
+    /// <summary>Who the audit names: the operator's own <c>X-Changed-By</c>, else "function key".</summary>
+    private static string Who(HttpRequest request) => CatalogAdministration.Operator(request.Headers["X-Changed-By"].FirstOrDefault());
 
     private static JsonArray SpheresJson(CatalogSnapshot snapshot) =>
         new(snapshot.Spheres.Select(s => (JsonNode)WithOverridden(SphereJson.From(s), snapshot.OverriddenFields(CatalogItemKind.Sphere, s.Id))).ToArray());

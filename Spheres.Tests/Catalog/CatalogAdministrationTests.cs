@@ -50,7 +50,9 @@ public sealed class CatalogAdministrationTests : IAsyncLifetime
         var etagBefore = before.Headers.ETag!.Tag;
         Assert.Equal("Beauty & Wellness", (await before.JsonAsync()).GetProperty("name").GetString());
 
-        var patched = await PatchAsync("spheres/beauty", new { name = "Beauty", color = "#ff0000" });
+        var named = PatchRequest("spheres/beauty", new { name = "Beauty", color = "#ff0000" });
+        named.Headers.Add("X-Changed-By", "olena@ops.example");
+        var patched = await (await _admin.Client.SendAsync(named)).JsonAsync();
         Assert.Equal("Beauty", patched.GetProperty("name").GetString());
         Assert.Equal("#FF0000", patched.GetProperty("color").GetString());
         Assert.Equal(["name", "color"], patched.GetProperty("overridden").EnumerateArray().Select(f => f.GetString()));
@@ -93,11 +95,13 @@ public sealed class CatalogAdministrationTests : IAsyncLifetime
         var newest = first.GetProperty("results").EnumerateArray().Single();
         Assert.Equal("sphere:beauty", newest.GetProperty("what").GetString());
         Assert.Equal("reset", newest.GetProperty("action").GetString());
+        Assert.Equal("function key", newest.GetProperty("who").GetString());
         Assert.Equal(["Beauty", "#FF0000"], newest.GetProperty("before").EnumerateObject().Select(p => p.Value.GetString()));
         Assert.Equal(["Beauty & Wellness", "#DB2777"], newest.GetProperty("after").EnumerateObject().Select(p => p.Value.GetString()));
         var second = await (await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Get, first.GetProperty("next").GetString()!))).JsonAsync();
         var older = second.GetProperty("results").EnumerateArray().Single();
         Assert.Equal("override", older.GetProperty("action").GetString());
+        Assert.Equal("olena@ops.example", older.GetProperty("who").GetString());
         Assert.Equal("Beauty & Wellness", older.GetProperty("before").GetProperty("name").GetString());
         Assert.Equal("Beauty", older.GetProperty("after").GetProperty("name").GetString());
         Assert.True(older.GetProperty("when").GetDateTimeOffset() <= newest.GetProperty("when").GetDateTimeOffset());
@@ -153,6 +157,39 @@ public sealed class CatalogAdministrationTests : IAsyncLifetime
         var again = await _admin.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{telegram.Id()}/");
         Assert.True(again.GetProperty("is_available").GetBoolean());
         Assert.Equal(JsonValueKind.Null, again.GetProperty("status_detail").ValueKind);
+    }
+
+    [Fact]
+    public async Task Concurrent_overrides_all_land_one_version_each()
+    {
+        await (await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Post, "/api/admin/catalog/reseed/"))).JsonAsync();
+        // All four read the version row before any of them writes: three transactions must lose on its ETag and retry.
+        _admin.StorageFaults.HoldUntilTogether(m => m.Request.Method == Azure.Core.RequestMethod.Get
+            && m.Request.Uri.Path.Contains("RowKey='version'", StringComparison.Ordinal), 4);
+        var batches = 0;
+        _admin.StorageFaults.FailWhen(m =>
+        {
+            if (StorageFaults.IsTableBatch(m)) Interlocked.Increment(ref batches);
+            return false;
+        });
+        var answers = await Task.WhenAll(
+            _admin.Client.SendAsync(PatchRequest("integration-types/telegram", new { name = "Telegram Bot" })),
+            _admin.Client.SendAsync(PatchRequest("integration-types/telegram", new { order = 99 })),
+            _admin.Client.SendAsync(PatchRequest("integration-types/zoom", new { is_active = false })),
+            _admin.Client.SendAsync(PatchRequest("spheres/health", new { icon = "heart" })));
+        _admin.StorageFaults.Heal();
+
+        foreach (var answer in answers) await answer.JsonAsync();
+        Assert.True(batches > 4, $"{batches} transactions: the writers did not collide");
+        var types = await (await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Get, "/api/admin/catalog/integration-types/"))).JsonAsync();
+        var telegram = types.EnumerateArray().Single(t => t.GetProperty("slug").GetString() == "telegram");
+        Assert.Equal(("Telegram Bot", 99), (telegram.GetProperty("name").GetString(), telegram.GetProperty("order").GetInt32()));
+        Assert.Equal(["name", "order"], telegram.GetProperty("overridden").EnumerateArray().Select(f => f.GetString()));
+        Assert.False(types.EnumerateArray().Single(t => t.GetProperty("slug").GetString() == "zoom").GetProperty("is_active").GetBoolean());
+        var version = (await CatalogTableAsync()).GetEntity<TableEntity>("catalog", "version").Value.GetInt64("Version");
+        Assert.Equal(1 + 4, version);
+        var audit = await (await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Get, "/api/admin/catalog/audit/"))).JsonAsync();
+        Assert.Equal(4, audit.GetProperty("results").GetArrayLength());
     }
 
     private HttpRequestMessage PatchRequest(string item, object body)
