@@ -56,11 +56,15 @@ public sealed class ErasureSteps(
         await vault.DeleteAllOfTenantAsync(job.TenantId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The routing index is global (keyed by provider account or webhook key); its rows name their tenant.</summary>
+    /// <summary>Global indexes (webhook routes, keyed by provider account or webhook key) name their tenant in a column.</summary>
     private async Task DeleteRoutesAsync(ErasureJob job, CancellationToken cancellationToken)
     {
-        var table = await storage.TableAsync(TableNames.WebhookRoutes, cancellationToken).ConfigureAwait(false);
-        await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"TenantId eq {job.TenantId}"), cancellationToken).ConfigureAwait(false);
+        foreach (var name in TableNames.TenantIndexTables)
+        {
+            var table = await storage.TableAsync(name, cancellationToken).ConfigureAwait(false);
+            await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"TenantId eq {job.TenantId}"), cancellationToken)
+                .ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -16,18 +16,11 @@ public static class BatchDeletes
     public static async Task<int> DeleteMatchingAsync(TableClient table, string filter, CancellationToken cancellationToken)
     {
         var deleted = 0;
-        while (true)
+        // One pass: a continuation token names the next key, so deleting the rows of a page does not disturb the next one.
+        await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: ["PartitionKey", "RowKey"],
+                           cancellationToken: cancellationToken).AsPages(pageSizeHint: PageSize).ConfigureAwait(false))
         {
-            // Always the first page again: the rows of the previous page are gone, so it holds the next ones.
-            var keys = new List<TableEntity>();
-            await foreach (var page in table.QueryAsync<TableEntity>(filter, maxPerPage: PageSize, select: ["PartitionKey", "RowKey"],
-                               cancellationToken: cancellationToken).AsPages(pageSizeHint: PageSize).ConfigureAwait(false))
-            {
-                keys.AddRange(page.Values);
-                if (keys.Count > 0) break; // a page may come back empty with a continuation; read on until rows or the end
-            }
-            if (keys.Count == 0) return deleted;
-            foreach (var partition in keys.GroupBy(k => k.PartitionKey))
+            foreach (var partition in page.Values.GroupBy(k => k.PartitionKey))
             {
                 foreach (var chunk in partition.Chunk(MaxOperationsPerTransaction))
                 {
@@ -38,5 +31,6 @@ public static class BatchDeletes
                 }
             }
         }
+        return deleted;
     }
 }

@@ -38,7 +38,7 @@ public sealed class DataRetentionTests : IAsyncLifetime
         await using var host = await HostAsync();
         var kyiv = await host.RegisterAsync(timezone: "Europe/Kyiv");
         var other = await host.RegisterAsync(timezone: "America/New_York");
-        await StoreMessagesAsync(host, kyiv.TenantId, 250, Now.AddDays(-401));
+        await StoreMessagesAsync(host, kyiv.TenantId, 1050, Now.AddDays(-401)); // more than one page of 1000
         await StoreMessagesAsync(host, kyiv.TenantId, 3, Now.AddDays(-399));
         await StoreMessagesAsync(host, other.TenantId, 2, Now.AddDays(-500));
         await StoreMessagesAsync(host, other.TenantId, 1, Now.AddDays(-1));
@@ -60,10 +60,10 @@ public sealed class DataRetentionTests : IAsyncLifetime
         var result = await host.Services.GetRequiredService<DataRetention>().RunAsync(default);
         host.StorageFaults.Heal();
 
-        Assert.Equal(253, result.MessagesDeleted);
+        Assert.Equal(1053, result.MessagesDeleted);
         Assert.Equal(3, (await MessageRowsAsync(host, kyiv.TenantId)).Count);
         Assert.Single(await MessageRowsAsync(host, other.TenantId));
-        Assert.Equal([100, 100, 51, 2], batches.Order().Reverse()); // one partition at a time, never more than 100
+        Assert.Equal([.. Enumerable.Repeat(100, 10), 51, 2], batches.Order().Reverse()); // one partition at a time, never more than 100
         var counter = await (await Messages(host)).GetEntityIfExistsAsync<TableEntity>(kyiv.TenantId, Core.Plans.UsagePeriod.Containing(Now.AddDays(-402)).RowKey);
         Assert.True(counter.HasValue); // usage counters are not messages
     }
