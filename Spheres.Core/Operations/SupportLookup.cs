@@ -17,6 +17,8 @@ public sealed class SupportLookup(AccountStore accounts, IntegrationStore integr
         var email = AccountValidation.NormalizeEmail(rawEmail);
         // Only an active claim is an account: a pending one is a registration in flight, an erasing one is going away.
         var entry = await accounts.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+        if (entry is { State: AccountStore.EmailState.Erasing })
+            throw ProblemException.NotFound("This account is being erased at its owner's request; its data is going away.");
         var profile = entry is { State: AccountStore.EmailState.Active }
             ? await accounts.FindProfileAsync(entry.TenantId, cancellationToken).ConfigureAwait(false)
             : null;

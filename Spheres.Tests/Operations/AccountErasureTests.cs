@@ -42,6 +42,8 @@ public sealed class AccountErasureTests : IAsyncLifetime
         // Sign-in stops at once, and the email is not free before the erasure is done.
         await (await LoginAsync(owner.Tenant)).ProblemAsync(HttpStatusCode.Unauthorized);
         await (await RegisterAgainAsync(owner.Tenant.Email)).ProblemAsync(HttpStatusCode.Conflict);
+        var lookup = await _fx.Host.Client.SendAsync(_fx.Host.AdminRequest(HttpMethod.Get, $"/api/admin/tenants/?email={Uri.EscapeDataString(owner.Tenant.Email)}"));
+        Assert.Contains("being erased", (await lookup.ProblemAsync(HttpStatusCode.NotFound)).GetProperty("detail").GetString());
 
         var message = await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue);
         Assert.Equal(owner.Tenant.TenantId, AzuriteContents.Parse(message!).GetProperty("tenant_id").GetString());
