@@ -12,8 +12,8 @@ public enum ErasureProgress { NothingToDo, Waiting, Finished }
 public sealed record ErasureMessage([property: System.Text.Json.Serialization.JsonPropertyName("tenant_id")] string TenantId);
 
 /// <summary>
-/// Account erasure (GDPR art. 17). The request checks the password, writes the job row, stops sign-in at once
-/// and queues the work; <see cref="RunAsync"/> (queue-triggered) does the steps, remembering after each one
+/// Account erasure (GDPR art. 17). The request checks the password, writes the job row, queues the work and
+/// stops sign-in at once; <see cref="RunAsync"/> (queue-triggered) does the steps, remembering after each one
 /// how far it got, so a crash half way resumes where it stopped and a redelivered message changes nothing twice.
 /// </summary>
 public sealed class AccountErasure(
@@ -33,12 +33,43 @@ public sealed class AccountErasure(
             throw ProblemException.Validation("password", "The password is wrong; nothing was erased.");
         }
 
-        // The job row first: whatever fails after it, a retry of this request or of the queue message finds it.
-        await jobs.TryCreateAsync(new ErasureJob(caller.TenantId, caller.UserId, user.Email, 0, time.GetUtcNow()), cancellationToken)
+        // The job row before the message that runs it; a request repeated after a failure finds the row and queues it again.
+        var created = await jobs.TryCreateAsync(new ErasureJob(caller.TenantId, caller.UserId, user.Email, 0, time.GetUtcNow()), cancellationToken)
             .ConfigureAwait(false);
-        await accounts.MarkEmailErasingAsync(user.Email, caller.TenantId, cancellationToken).ConfigureAwait(false);
-        await EnqueueAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await EnqueueAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
+        }
+        catch when (created)
+        {
+            // Nothing will run it: take the job back, so a failed request leaves the account as it was.
+            await DeleteJobQuietlyAsync(caller.TenantId).ConfigureAwait(false);
+            throw;
+        }
+        try
+        {
+            await accounts.MarkEmailErasingAsync(user.Email, caller.TenantId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The erasure is queued and its first step stops sign-in too; the request has succeeded.
+            logger.LogWarning("Erasure of tenant {TenantId}: sign-in not stopped at once ({Error}); the job's first step does it",
+                caller.TenantId, e.GetType().Name);
+        }
         logger.LogInformation("Erasure of tenant {TenantId} requested", caller.TenantId);
+    }
+
+    private async Task DeleteJobQuietlyAsync(string tenantId)
+    {
+        try
+        {
+            await jobs.DeleteAsync(tenantId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            logger.LogWarning("Erasure of tenant {TenantId}: job row left after a failed request ({Error}); a repeated request reuses it",
+                tenantId, e.GetType().Name);
+        }
     }
 
     /// <summary>

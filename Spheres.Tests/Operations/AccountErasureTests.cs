@@ -172,6 +172,26 @@ public sealed class AccountErasureTests : IAsyncLifetime
         await (await LoginAsync(owner.Tenant)).JsonAsync();
     }
 
+    [Fact]
+    public async Task A_request_that_cannot_queue_the_erasure_changes_nothing_and_can_be_repeated()
+    {
+        var owner = await TenantWithDataAsync();
+        var rows = await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId);
+        _fx.Host.StorageFaults.FailWhen(m => m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith("/" + TableNames.AccountErasureQueue + "/messages", StringComparison.Ordinal));
+
+        var failed = await _fx.Host.Client.SendAsync(owner.Tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }));
+        await failed.ProblemAsync(HttpStatusCode.ServiceUnavailable);
+        _fx.Host.StorageFaults.Heal();
+        Assert.True(_fx.Host.StorageFaults.Injected > 0);
+        Assert.Equal(rows.Order(), (await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId)).Order()); // no job row left either
+        await (await LoginAsync(owner.Tenant)).JsonAsync();
+
+        var repeated = await _fx.Host.Client.SendAsync(owner.Tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }));
+        Assert.Equal(HttpStatusCode.Accepted, repeated.StatusCode);
+        await RunErasureToEndAsync((await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!);
+        Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId));
+    }
+
     /// <summary>A tenant with an active bot, a week of working hours, and messages stored and queued.</summary>
     private async Task<Owner> TenantWithDataAsync()
     {
