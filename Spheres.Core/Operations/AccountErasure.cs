@@ -20,6 +20,9 @@ public sealed class AccountErasure(
     AccountStore accounts, Passwords passwords, LoginThrottle throttle, ErasureJobs jobs, ErasureSteps steps, SpheresStorage storage,
     TimeProvider time, ILogger<AccountErasure> logger)
 {
+    /// <summary>How long after a provider did not answer the erasure tries it again.</summary>
+    public static readonly TimeSpan ProviderRetryDelay = TimeSpan.FromMinutes(10);
+
     public async Task RequestAsync(Caller caller, string? password, CancellationToken cancellationToken)
     {
         if (string.IsNullOrEmpty(password)) throw ProblemException.Validation("password", "Confirm the erasure with your password.");
@@ -91,7 +94,17 @@ public sealed class AccountErasure(
                 logger.LogInformation("Erasure of tenant {TenantId}: step {Step} resumes in {Wait}", tenantId, all[i].Name, wait);
                 return ErasureProgress.Waiting;
             }
-            await all[i].RunAsync(job, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await all[i].RunAsync(job, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProviderUnreachableException e)
+            {
+                // Not a crash: try again later without using up the queue's deliveries (after a day the step gives up on it).
+                await EnqueueAsync(tenantId, cancellationToken, ProviderRetryDelay).ConfigureAwait(false);
+                logger.LogWarning("Erasure of tenant {TenantId}: {Reason} Retrying in {Delay}", tenantId, e.Message, ProviderRetryDelay);
+                return ErasureProgress.Waiting;
+            }
             lastStepAt = time.GetUtcNow();
             await jobs.SaveProgressAsync(tenantId, i + 1, lastStepAt, cancellationToken).ConfigureAwait(false);
             logger.LogInformation("Erasure of tenant {TenantId}: step {Step} done", tenantId, all[i].Name);

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
@@ -23,8 +24,14 @@ public sealed record ErasureStep(string Name, Func<ErasureJob, CancellationToken
 /// </summary>
 public sealed class ErasureSteps(
     AccountStore accounts, IntegrationStore integrations, ICredentialVault vault, ProviderDisconnect providers, QueuePurge queues,
-    SpheresStorage storage)
+    SpheresStorage storage, TimeProvider time, ILogger<ErasureSteps> logger)
 {
+    /// <summary>
+    /// How long an unreachable provider holds the erasure up. After that the data is erased anyway: erasing is the
+    /// owner's right; unhooking a provider that has been down for a day is done on a best-effort basis.
+    /// </summary>
+    public static readonly TimeSpan ProviderPatience = TimeSpan.FromDays(1);
+
     public IReadOnlyList<ErasureStep> All =>
     [
         new("sign-in", (job, ct) => accounts.MarkEmailErasingAsync(job.Email, job.TenantId, ct)),
@@ -41,7 +48,15 @@ public sealed class ErasureSteps(
     {
         foreach (var integration in await integrations.ListAsync(job.TenantId, cancellationToken).ConfigureAwait(false))
         {
-            await providers.DisconnectAsync(integration, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await providers.DisconnectAsync(integration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProviderUnreachableException e) when (time.GetUtcNow() - job.RequestedAt >= ProviderPatience)
+            {
+                logger.LogWarning("Erasure of tenant {TenantId}: integration {IntegrationId} not unhooked after {Patience}: {Reason}",
+                    job.TenantId, integration.Id, ProviderPatience, e.Message);
+            }
         }
     }
 

@@ -133,9 +133,13 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
         var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
 
-        provider.Status = 503; // down: the step fails and is retried, nothing is skipped
-        await Assert.ThrowsAsync<ProviderUnreachableException>(run);
-        Assert.NotEmpty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
+        provider.Status = 503; // down: the erasure waits and tries again later, nothing is skipped
+        await run();
+        var job = await host.Services.GetRequiredService<ErasureJobs>().FindAsync(tenant.TenantId, default);
+        Assert.Equal(1, job!.CompletedSteps); // sign-in stopped; the providers step is still to do
+        var queue = new Azure.Storage.Queues.QueueClient(Storage, TableNames.AccountErasureQueue);
+        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // its retry, not yet visible
+        Assert.Empty((await queue.PeekMessagesAsync()).Value);
 
         provider.Status = 200;
         await run();
@@ -151,6 +155,35 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var unsubscribe = provider.Calls.Last(c => c.Path == "/v21.0/1234567890/subscribed_apps");
         Assert.Equal("DELETE", unsubscribe.Method);
         Assert.Equal("Bearer " + pageToken, unsubscribe.Authorization);
+        Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
+    }
+
+    [Fact]
+    public async Task After_a_day_of_a_provider_outage_the_data_is_erased_anyway()
+    {
+        await using var provider = await FakeProviderApi.StartAsync();
+        provider.Status = 503;
+        await using var host = await TestHost.StartAsync(Storage, new Dictionary<string, string?>
+        {
+            [Core.Configuration.SettingNames.MetaGraphApiBaseUrl] = provider.BaseUrl,
+        }, s => s.AddSingleton<TimeProvider>(_fx.Clock));
+        var tenant = await host.RegisterAsync();
+        await host.CreateIntegrationAsync(tenant, "facebook-messenger", new { page_id = "42" }, new { page_access_token = SecretSentinel.NewSecret("page") });
+        await (await host.Client.SendAsync(tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }))).EnsureSuccessStatusCodeAsync();
+        var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
+        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
+
+        await run();
+        _fx.Clock.Advance(TimeSpan.FromHours(23));
+        await run();
+        Assert.NotEmpty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId)); // still waiting for Meta
+
+        _fx.Clock.Advance(TimeSpan.FromHours(2));
+        await run();
+        _fx.Clock.Advance(TimeSpan.FromSeconds(25));
+        await run();
+
+        Assert.Equal(3, provider.Calls.Count);
         Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
     }
 
