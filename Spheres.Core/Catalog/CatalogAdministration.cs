@@ -71,6 +71,10 @@ public sealed class CatalogAdministration(CatalogStore store, CatalogService cat
             var id = FindId(snapshot, kind, slug);
             var existing = snapshot.Overrides.GetValueOrDefault((kind, id));
             var (next, touched) = change(existing?.Fields ?? new Dictionary<string, JsonNode>());
+            if (existing is null && next.Count == 0)
+            {
+                return snapshot; // nothing overridden, nothing to put back: no version bump, no audit entry
+            }
             var before = Served(snapshot, kind, id, touched);
             var after = Served(AfterOverride(snapshot, kind, id, new CatalogOverride(kind, id, next)), kind, id, touched);
             var audit = new CatalogAuditEntry(kind, slug.ToLowerInvariant(), action, before, after, time.GetUtcNow(), who);

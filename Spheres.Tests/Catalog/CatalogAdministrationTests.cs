@@ -119,6 +119,8 @@ public sealed class CatalogAdministrationTests : IAsyncLifetime
         Assert.Contains("usa", errors.GetProperty("available_countries")[0].GetString());
 
         await (await _admin.Client.SendAsync(PatchRequest("integration-types/fax", new { name = "Fax" }))).ProblemAsync(HttpStatusCode.NotFound);
+        var noOverride = await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Delete, "/api/admin/catalog/integration-types/telegram/override/"));
+        Assert.Equal("Telegram", (await noOverride.JsonAsync()).GetProperty("name").GetString()); // nothing to reset: no change recorded
         var audit = await (await _admin.Client.SendAsync(_admin.AdminRequest(HttpMethod.Get, "/api/admin/catalog/audit/"))).JsonAsync();
         Assert.Empty(audit.GetProperty("results").EnumerateArray());
 
