@@ -27,6 +27,15 @@ public static class ServiceRegistration
         services.TryAddSingleton(sp => new SpheresStorage(configuration, sp.GetRequiredService<StorageClientSettings>()));
         services.TryAddSingleton<CatalogStore>();
         services.TryAddSingleton<CatalogService>();
+        services.TryAddSingleton<CatalogAdministration>();
+        services.TryAddSingleton<Spheres.Core.Operations.SupportLookup>();
+        services.TryAddSingleton<Spheres.Core.Operations.ErasureJobs>();
+        services.TryAddSingleton<Spheres.Core.Operations.QueuePurge>();
+        services.TryAddSingleton<Spheres.Core.Operations.ErasureSteps>();
+        services.TryAddSingleton<Spheres.Core.Operations.AccountErasure>();
+        services.TryAddSingleton<Spheres.Core.Operations.ExportOptions>();
+        services.TryAddSingleton<Spheres.Core.Operations.AccountExport>();
+        services.TryAddSingleton<Spheres.Core.Operations.DataRetention>();
         services.TryAddSingleton<AccountStore>();
         services.TryAddSingleton<Passwords>();
         services.TryAddSingleton<AccessTokens>();
@@ -70,6 +79,7 @@ public static class ServiceRegistration
         // Nor for the ownership checks: every request carries a tenant's access token.
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSpheresOutbound();
+        services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
     }
 

@@ -15,8 +15,11 @@ public sealed class AccountStore(SpheresStorage storage)
     public const string ProfileRow = "profile";
     private const string UserRowPrefix = "user-";
 
-    /// <summary>An index row is <c>pending</c> until its tenant is written, then <c>active</c>. Only active rows can sign in.</summary>
-    public enum EmailState { Pending, Active }
+    /// <summary>
+    /// An index row is <c>pending</c> until its tenant is written, then <c>active</c>. Only active rows can sign in.
+    /// <c>erasing</c>: the account is being erased; nobody signs in, and the email is taken until the erasure frees it.
+    /// </summary>
+    public enum EmailState { Pending, Active, Erasing }
 
     public sealed record EmailEntry(string Email, string TenantId, string UserId, EmailState State, DateTimeOffset ClaimedAt, ETag ETag);
 
@@ -70,6 +73,41 @@ public sealed class AccountStore(SpheresStorage storage)
         if (entry is { State: EmailState.Pending } && entry.TenantId == tenantId)
         {
             await table.DeleteEntityAsync(EmailKey(email), "", entry.ETag, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops sign-in for the tenant's email at once (erasure). Idempotent; a row of another tenant is left alone.</summary>
+    public async Task MarkEmailErasingAsync(string email, string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; ; attempt++)
+        {
+            var entry = await FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+            if (entry is null || entry.TenantId != tenantId || entry.State == EmailState.Erasing) return;
+            try
+            {
+                await table.UpdateEntityAsync(EmailRow(email, tenantId, entry.UserId, EmailState.Erasing, entry.ClaimedAt), entry.ETag,
+                    TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (RequestFailedException e) when (e.Status is 404 or 412 && attempt < 5)
+            {
+            }
+        }
+    }
+
+    /// <summary>Frees the email of an erased tenant so it can register again. Idempotent; another tenant's row is left alone.</summary>
+    public async Task FreeErasedEmailAsync(string email, string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
+        var entry = await FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
+        if (entry is null || entry.TenantId != tenantId) return;
+        try
+        {
+            await table.DeleteEntityAsync(EmailKey(email), "", entry.ETag, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RequestFailedException e) when (e.Status is 404 or 412)
+        {
         }
     }
 

@@ -34,6 +34,9 @@ public sealed class CatalogService(CatalogStore store, TimeProvider time)
         return version;
     }
 
+    /// <summary>Drops this instance's copy after a change written here; other instances see it within <see cref="RefreshInterval"/>.</summary>
+    public void Invalidate() => _cached = null;
+
     public static IReadOnlyList<Sphere> ActiveSpheres(CatalogSnapshot catalog) => catalog.Spheres.Where(s => s.IsActive).ToList();
 
     /// <summary>

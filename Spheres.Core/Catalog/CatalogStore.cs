@@ -12,7 +12,7 @@ namespace Spheres.Core.Catalog;
 /// version row. A reseed writes all of them in one entity-group transaction (31 + 1 rows, under
 /// the 100-operation limit), so a reader sees the old catalog or the new one, never a mix.
 /// </summary>
-public sealed class CatalogStore(SpheresStorage storage)
+public sealed partial class CatalogStore(SpheresStorage storage)
 {
     private const string Partition = "catalog";
     private const string VersionRow = "version";
@@ -37,9 +37,14 @@ public sealed class CatalogStore(SpheresStorage storage)
         {
             return null;
         }
-        var spheres = rows.Values.Where(r => r.RowKey.StartsWith(SpherePrefix, StringComparison.Ordinal)).Select(ToSphere);
-        var types = rows.Values.Where(r => r.RowKey.StartsWith(TypePrefix, StringComparison.Ordinal)).Select(ToType);
-        return new CatalogSnapshot(spheres, types, version.GetInt64("Version") ?? 0);
+        // Overrides sit beside the seed rows and are applied on top of them: a reseed rewrites the seed, never these.
+        var overrides = rows.Values.Where(r => r.RowKey.StartsWith(OverridePrefix, StringComparison.Ordinal)).Select(ToOverride)
+            .ToDictionary(o => (o.Kind, o.Id));
+        var spheres = rows.Values.Where(r => r.RowKey.StartsWith(SpherePrefix, StringComparison.Ordinal)).Select(ToSphere)
+            .Select(s => overrides.TryGetValue((CatalogItemKind.Sphere, s.Id), out var o) ? o.Apply(s) : s);
+        var types = rows.Values.Where(r => r.RowKey.StartsWith(TypePrefix, StringComparison.Ordinal)).Select(ToType)
+            .Select(t => overrides.TryGetValue((CatalogItemKind.IntegrationType, t.Id), out var o) ? o.Apply(t) : t);
+        return new CatalogSnapshot(spheres, types, version.GetInt64("Version") ?? 0, overrides.Values);
     }
 
     /// <summary>
@@ -56,6 +61,10 @@ public sealed class CatalogStore(SpheresStorage storage)
         {
             var existing = await ReadPartitionAsync(table, cancellationToken).ConfigureAwait(false);
             existing.Remove(VersionRow, out var versionRow);
+            foreach (var key in existing.Keys.Where(k => k.StartsWith(OverridePrefix, StringComparison.Ordinal)).ToList())
+            {
+                existing.Remove(key); // not the seed's: operators' overrides survive every reseed
+            }
             var actions = PlanChanges(wanted, existing);
             if (actions.Count == 0 && versionRow is not null)
             {
@@ -106,8 +115,9 @@ public sealed class CatalogStore(SpheresStorage storage)
     private static async Task<Dictionary<string, TableEntity>> ReadPartitionAsync(TableClient table, CancellationToken cancellationToken)
     {
         var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
-        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, cancellationToken: cancellationToken)
-                           .ConfigureAwait(false))
+        // Audit rows sort after '~' and are not part of the catalog: the read stops before them.
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {Partition} and RowKey lt {AuditPrefix}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows[row.RowKey] = row;
         }

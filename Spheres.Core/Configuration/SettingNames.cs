@@ -37,6 +37,8 @@ public static class SettingNames
     public const string SmtpUser = "Spheres:Smtp:User";
     public const string SmtpPassword = "Spheres:Smtp:Password";
     public const string SmtpFrom = "Spheres:Smtp:From";
+    public const string GoogleApiBaseUrl = "Spheres:Google:ApiBaseUrl";
+    public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -52,5 +54,6 @@ public static class SettingNames
         KeyVaultUri, CatalogReseedSchedule, MetaGraphApiBaseUrl, ZoomApiBaseUrl, CalendlyApiBaseUrl, SquareApiBaseUrl,
         RateLimitAuthPerMinute, RateLimitTrustForwardedFor,
         FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
+        GoogleApiBaseUrl, RetentionMessageDays,
     ];
 }

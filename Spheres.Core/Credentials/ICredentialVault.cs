@@ -14,6 +14,9 @@ public interface ICredentialVault
 
     /// <summary>Removes the secret; a missing one is not an error.</summary>
     Task DeleteAsync(string reference, CancellationToken cancellationToken);
+
+    /// <summary>Removes every secret written for the tenant (account erasure), referenced by a row or orphaned. Idempotent.</summary>
+    Task DeleteAllOfTenantAsync(string tenantId, CancellationToken cancellationToken);
 }
 
 /// <summary>The vault failed; the message names no secret value.</summary>
@@ -25,6 +28,9 @@ public static class SecretNames
     /// Key Vault names allow letters, digits and '-', at most 127 characters. A random suffix
     /// makes every write a new name, so a soft-deleted name (purge protection) is never reused.
     /// </summary>
+    /// <summary>Whether a secret name was made for this tenant: names are <c>{kind}-{tenant id}-{random}</c>.</summary>
+    public static bool BelongsTo(string name, string tenantId) => name.Contains("-" + tenantId + "-", StringComparison.Ordinal);
+
     public static string New(string prefix) =>
         $"{prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
 }

@@ -55,4 +55,20 @@ public sealed class KeyVaultCredentialVault(SecretClient client) : ICredentialVa
             throw new CredentialVaultException($"Key Vault refused to delete a secret (HTTP {e.Status}).", e);
         }
     }
+
+    public async Task DeleteAllOfTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Listing reads names only, never values; erasure is rare, so a scan of the vault's names is acceptable.
+            await foreach (var secret in client.GetPropertiesOfSecretsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (SecretNames.BelongsTo(secret.Name, tenantId)) await DeleteAsync(secret.Name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (RequestFailedException e)
+        {
+            throw new CredentialVaultException($"Key Vault refused to list secrets (HTTP {e.Status}).", e);
+        }
+    }
 }

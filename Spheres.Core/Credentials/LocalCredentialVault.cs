@@ -75,4 +75,16 @@ public sealed class LocalCredentialVault : ICredentialVault
         {
         }
     }
+
+    public async Task DeleteAllOfTenantAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await _storage.TableAsync(TableNames.Credentials, cancellationToken).ConfigureAwait(false);
+        var names = new List<string>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == Partition, select: ["RowKey"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (SecretNames.BelongsTo(row.RowKey, tenantId)) names.Add(row.RowKey);
+        }
+        foreach (var name in names) await DeleteAsync(name, cancellationToken).ConfigureAwait(false);
+    }
 }

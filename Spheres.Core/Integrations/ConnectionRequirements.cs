@@ -82,7 +82,9 @@ public static partial class ConnectionRequirements
         new("facebook-messenger", ["page_access_token"], [], WebhookProvider.Meta,
             [new("page_id", "Facebook Page id", SettingKind.Id, Required: true), OutOfHoursMessage], RoutingSetting: "page_id"),
         new("google-calendar", ["access_token"], OAuthOptional, WebhookProvider.GoogleCalendar,
-            [new("calendar_id", "Calendar id (default: the primary calendar)", SettingKind.Id), GoogleEmail]),
+            [new("calendar_id", "Calendar id (default: the primary calendar)", SettingKind.Id), GoogleEmail,
+             // Written when Google's push channel is set up (events.watch answers it); channels.stop needs it.
+             new("channel_resource_id", "Push channel resource id (set when the calendar is connected)", SettingKind.Id)]),
         new("google-meet", ["access_token"], OAuthOptional, WebhookProvider.None, [GoogleEmail]),
         new("google-sheets", ["access_token"], OAuthOptional, WebhookProvider.None,
             [new("spreadsheet_id", "Spreadsheet id", SettingKind.Id), GoogleEmail]),

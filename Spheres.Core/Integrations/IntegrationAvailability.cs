@@ -13,13 +13,19 @@ namespace Spheres.Core.Integrations;
 public static class IntegrationAvailability
 {
     public const string SphereMismatchType = "sphere-mismatch";
+    public const string TypeSwitchedOffType = "integration-type-switched-off";
 
     /// <summary>Null when available, else the problem that explains why not.</summary>
     public static ProblemException? WhyUnavailable(IntegrationType? type, TenantProfile profile, CatalogSnapshot catalog)
     {
-        if (type is null || !type.IsActive)
+        if (type is null)
         {
             return ProblemException.BadRequest("This integration type is no longer offered.");
+        }
+        if (!type.IsActive)
+        {
+            return new ProblemException(400, TypeSwitchedOffType, "Integration type switched off.",
+                $"{type.Name} is switched off for now: it cannot be connected or activated until it is offered again.");
         }
         var sphere = catalog.Spheres.FirstOrDefault(s => s.Id == profile.SphereId);
         if (!type.IsGeneral && (sphere is null || !type.Spheres.Contains(sphere.Slug)))

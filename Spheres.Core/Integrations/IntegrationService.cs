@@ -250,8 +250,9 @@ public sealed class IntegrationService(
         {
             throw ProblemException.Validation("integration_type_slug", "Give integration_type_slug or integration_type_id.");
         }
-        var bySlug = input.TypeSlug is null ? null : snapshot.FindActiveType(input.TypeSlug);
-        var byId = input.TypeId is { } typeId ? snapshot.FindActiveType(typeId) : null;
+        // Switched-off types are found here, so that creating one is refused with the reason, not as unknown.
+        var bySlug = input.TypeSlug is null ? null : snapshot.FindType(input.TypeSlug);
+        var byId = input.TypeId is { } typeId ? snapshot.FindType(typeId) : null;
         if (input.TypeSlug is not null && bySlug is null)
             throw ProblemException.Validation("integration_type_slug", $"Unknown integration type '{input.TypeSlug}'.");
         if (input.TypeId is not null && byId is null)

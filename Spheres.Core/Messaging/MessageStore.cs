@@ -19,6 +19,9 @@ public sealed class MessageStore(SpheresStorage storage)
     private const string MessagePrefix = "m-";
     private const string IdentityPrefix = "id-";
 
+    /// <summary>When the message an identity row stands for was received: what retention deletes identity rows by.</summary>
+    public const string IdentityReceivedAt = "IdentityOf";
+
     public enum StoreOutcome { Stored, Duplicate, UsageChanged }
 
     public sealed record Usage(int Count, ETag? ETag);
@@ -41,7 +44,11 @@ public sealed class MessageStore(SpheresStorage storage)
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var actions = new List<TableTransactionAction>
         {
-            new(TableTransactionActionType.Add, new TableEntity(message.TenantId, IdentityPrefix + message.Id) { ["MessageKey"] = Key(message) }),
+            // Retention deletes identity rows by IdentityOf, after their messages (by ReceivedAt).
+            new(TableTransactionActionType.Add, new TableEntity(message.TenantId, IdentityPrefix + message.Id)
+            {
+                ["MessageKey"] = Key(message), [IdentityReceivedAt] = message.ReceivedAt,
+            }),
             new(TableTransactionActionType.Add, ToRow(message)),
         };
         if (countAgainst is { } usage)

@@ -67,6 +67,22 @@ public sealed class SpheresStorage
             return client;
         });
 
+    /// <summary>Every table of the storage account (account erasure visits them all, including ones added later).</summary>
+    public async Task<IReadOnlyList<string>> ListTableNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (var table in _tables.QueryAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) names.Add(table.Name);
+        return names;
+    }
+
+    /// <summary>Every queue of the storage account, poison queues included.</summary>
+    public async Task<IReadOnlyList<string>> ListQueueNamesAsync(CancellationToken cancellationToken)
+    {
+        var names = new List<string>();
+        await foreach (var queue in _queues.GetQueuesAsync(cancellationToken: cancellationToken).ConfigureAwait(false)) names.Add(queue.Name);
+        return names;
+    }
+
     private static async Task<T> GetOrCreate<T>(ConcurrentDictionary<string, Lazy<Task<T>>> cache, string name, Func<Task<T>> create)
     {
         var lazy = cache.GetOrAdd(name, _ => new Lazy<Task<T>>(create));

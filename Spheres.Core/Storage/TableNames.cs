@@ -43,4 +43,16 @@ public static class TableNames
 
     /// <summary>Queue of the AI agent's answers to send: <c>{message_id, tenant_id, integration_id, text}</c>.</summary>
     public const string AgentRepliesQueue = "agent-replies";
+
+    /// <summary>Account erasures in progress: one job row per tenant (partition = tenant id), deleted when the erasure is done.</summary>
+    public const string AccountErasures = "AccountErasures";
+
+    /// <summary>
+    /// Global tables (not partitioned by tenant) whose rows name a tenant in a <c>TenantId</c> column. Account erasure
+    /// deletes a tenant's rows in these by that column; a new global table that points at tenants belongs here.
+    /// </summary>
+    public static IReadOnlyList<string> TenantIndexTables { get; } = [WebhookRoutes];
+
+    /// <summary>Queue of account erasures to run or resume: <c>{"tenant_id": "…"}</c>.</summary>
+    public const string AccountErasureQueue = "account-erasures";
 }

@@ -4,6 +4,7 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
+using Spheres.Core.Operations;
 using Spheres.Functions.Accounts;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -13,9 +14,22 @@ namespace Spheres.Functions.Admin;
 /// <summary>
 /// Tenant administration for billing, behind the function key:
 ///   PUT admin/tenants/{tenant_id}/plan     set the tenant's plan
+///   GET admin/tenants?email=               find a tenant for support
 /// </summary>
-public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService catalog, ILogger<TenantAdminFunctions> logger)
+public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService catalog, SupportLookup lookup, ILogger<TenantAdminFunctions> logger)
 {
+    [Function("FindTenant")]
+    [ApiOperation("admin", "Find a tenant for support by its owner's email.")]
+    [ApiQuery("email", typeof(string), "The owner's email address.")]
+    [ApiResponse(200, "The tenant.", Body = typeof(TenantLookupJson))]
+    [ApiResponse(400, "No or an invalid email.")]
+    [ApiResponse(404, "No account has this email.")]
+    public Task<IActionResult> Find(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/tenants")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+            ApiResponse.Json(TenantLookupJson.From(await lookup.FindByEmailAsync(request.Query["email"].FirstOrDefault(), cancellationToken))));
+
     [Function("SetTenantPlan")]
     [ApiOperation("admin", "Set a tenant's plan: free, starter or professional.", RequestBody = typeof(SetPlanRequest))]
     [ApiResponse(200, "The tenant's profile with the new plan.", Body = typeof(ProfileJson))]

@@ -23,6 +23,9 @@ public sealed class ApiResponse : IActionResult
 
     public int Status { get; }
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>Writes the body as it is produced (an export), instead of <see cref="Body"/>; no Content-Length.</summary>
+    public Func<HttpResponse, CancellationToken, Task>? StreamBody { get; private init; }
     public string? ContentType { get; }
     public Dictionary<string, string> Headers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
@@ -39,6 +42,14 @@ public sealed class ApiResponse : IActionResult
         new(problem.Status, JsonSerializer.SerializeToUtf8Bytes(problem, ApiJson.Options), ProblemContentType);
 
     public static ApiResponse Empty(int status) => new(status, ReadOnlyMemory<byte>.Empty, null);
+
+    /// <summary>
+    /// A 200 whose body is written by <paramref name="write"/> while it runs. Its status is sent before the first
+    /// byte, so everything that can be refused must be checked before; a failure half way aborts the connection
+    /// (the client sees a broken download, never a truncated document that looks whole).
+    /// </summary>
+    public static ApiResponse Streamed(string contentType, Func<HttpResponse, CancellationToken, Task> write) =>
+        new(StatusCodes.Status200OK, ReadOnlyMemory<byte>.Empty, contentType) { StreamBody = write };
 
     public ApiResponse WithHeader(string name, string value)
     {
@@ -63,6 +74,11 @@ public sealed class ApiResponse : IActionResult
             return;
         }
         response.ContentType = ContentType;
+        if (StreamBody is { } stream)
+        {
+            await stream(response, response.HttpContext.RequestAborted).ConfigureAwait(false);
+            return;
+        }
         response.ContentLength = Body.Length;
         await response.Body.WriteAsync(Body, response.HttpContext.RequestAborted).ConfigureAwait(false);
     }

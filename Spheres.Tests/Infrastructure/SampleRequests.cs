@@ -47,6 +47,8 @@ public static class SampleRequests
             foreach (var (name, value) in Signature(operation.OperationId, body ?? "", Now)) request.Headers.TryAddWithoutValidation(name, value);
         }
         foreach (var (name, value) in UnsignedHeaders(operation.OperationId)) request.Headers.TryAddWithoutValidation(name, value);
+        if (operation.OperationId == "FindTenant")
+            request.RequestUri = new Uri(request.RequestUri + "?email=" + Uri.EscapeDataString(Tenants.UniqueEmail("support")), UriKind.Relative);
         if (operation.OperationId == "MetaWebhookVerification" && credentials is not null)
             request.RequestUri = new Uri(request.RequestUri + $"?hub.mode=subscribe&hub.verify_token={TestHost.MetaVerifyToken}&hub.challenge=42", UriKind.Relative);
         return request;
@@ -83,6 +85,8 @@ public static class SampleRequests
         "ConfirmPasswordReset" => Json(new { token = WellFormedToken(null), new_password = "a new password 2" }),
         "CreateWorkingHoursException" => Json(new { date = "2026-12-25", is_closed = true }),
         "SetTenantPlan" => Json(new { plan = "starter" }),
+        "EraseAccount" => Json(new { password = Tenants.Password }),
+        "AdminPatchSphere" or "AdminPatchIntegrationType" => Json(new { order = 5 }),
         "TelegramWebhook" => Json(Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 1, "hello", DateTimeOffset.UtcNow)),
         "MetaWebhook" => Json(new
         {

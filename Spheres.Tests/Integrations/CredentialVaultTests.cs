@@ -62,6 +62,23 @@ public sealed class CredentialVaultTests
     }
 
     [Fact]
+    public async Task Key_vault_erasure_deletes_every_secret_named_for_the_tenant_and_no_other()
+    {
+        const string tenant = "0123456789abcdef0123456789abcdef", other = "fedcba9876543210fedcba9876543210";
+        var client = new Mock<SecretClient>();
+        var names = new[] { $"c-{tenant}-aaaaaaaaaaaa", $"c-{other}-bbbbbbbbbbbb", $"w-{tenant}-cccccccccccc", "spheres-auth-signing-key" };
+        client.Setup(c => c.GetPropertiesOfSecretsAsync(It.IsAny<CancellationToken>())).Returns(AsyncPageable<SecretProperties>.FromPages(
+            [Page<SecretProperties>.FromValues(names.Select(n => new SecretProperties(n)).ToList(), null, Mock.Of<Response>())]));
+        var vault = new KeyVaultCredentialVault(client.Object);
+
+        await vault.DeleteAllOfTenantAsync(tenant, default);
+
+        client.Verify(c => c.StartDeleteSecretAsync($"c-{tenant}-aaaaaaaaaaaa", It.IsAny<CancellationToken>()), Times.Once);
+        client.Verify(c => c.StartDeleteSecretAsync($"w-{tenant}-cccccccccccc", It.IsAny<CancellationToken>()), Times.Once);
+        client.Verify(c => c.StartDeleteSecretAsync(It.IsAny<string>(), It.IsAny<CancellationToken>()), Times.Exactly(2));
+    }
+
+    [Fact]
     public async Task Key_vault_failures_become_vault_errors_that_name_no_value()
     {
         var client = new Mock<SecretClient>();

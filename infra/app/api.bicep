@@ -115,6 +115,8 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__RateLimit__AuthPerMinute: '30'
     // Azure's front end appends the caller's address to X-Forwarded-For: the last entry is the real client.
     Spheres__RateLimit__TrustForwardedFor: 'true'
+    Spheres__Google__ApiBaseUrl: 'https://www.googleapis.com'
+    Spheres__Retention__MessageDays: '400'
     // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
     // docs/deploy.md tells the operator to set these secret names after deployment.
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'

@@ -35,7 +35,7 @@ resource blobDataOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   }
 }
 
-// Storage Queue Data Contributor: agent-requests, auto-replies, agent-replies (and their poison queues).
+// Storage Queue Data Contributor: agent-requests, auto-replies, agent-replies, account-erasures (and their poison queues).
 resource queueDataContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(storageAccount.id, appPrincipalId, '974c5e8b-45b9-4653-ba55-5f855dd0fb88')
   scope: storageAccount

@@ -7,8 +7,9 @@ param tags object
 param storageAccountName string
 param deploymentContainerName string
 
-// Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, and the agent's answers to send.
-var queueNames = ['agent-requests', 'auto-replies', 'agent-replies']
+// Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, the agent's answers to send,
+// and account erasures to run.
+var queueNames = ['agent-requests', 'auto-replies', 'agent-replies', 'account-erasures']
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName

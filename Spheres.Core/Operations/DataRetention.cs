@@ -1,0 +1,73 @@
+using System.Globalization;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using NodaTime;
+using Spheres.Core.Configuration;
+using Spheres.Core.Messaging;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Operations;
+
+public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted);
+
+/// <summary>
+/// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
+/// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
+/// exception's early hours are never cut short). Tenant by tenant; deletes go in entity-group transactions of
+/// at most 100 rows of the tenant's partition.
+/// </summary>
+public sealed class DataRetention(SpheresStorage storage, IConfiguration configuration, TimeProvider time, ILogger<DataRetention> logger)
+{
+    public const int DefaultMessageDays = 400;
+    public const int MaxMessageDays = 36_500;
+
+    public int MessageDays
+    {
+        get
+        {
+            var raw = configuration[SettingNames.RetentionMessageDays];
+            if (string.IsNullOrWhiteSpace(raw)) return DefaultMessageDays;
+            if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= MaxMessageDays) return days;
+            // A typo must not delete more than intended: keep the default and say so.
+            logger.LogWarning("{Setting} is '{Value}', not a number of days from 1 to {Max}; using {Default}",
+                SettingNames.RetentionMessageDays, raw, MaxMessageDays, DefaultMessageDays);
+            return DefaultMessageDays;
+        }
+    }
+
+    public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var cutoff = now.AddDays(-MessageDays);
+        var tenants = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
+        var messages = await storage.TableAsync(TableNames.Messages, cancellationToken).ConfigureAwait(false);
+        var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
+        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0;
+        await foreach (var profile in tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"profile"}"),
+                           select: ["PartitionKey", "TimeZone"], cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            var tenantId = profile.PartitionKey;
+            tenantCount++;
+            messagesDeleted += await BatchDeletes.DeleteMatchingAsync(messages,
+                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ReceivedAt lt {cutoff}"), cancellationToken).ConfigureAwait(false);
+            // Each message's identity row (what deduplicates a provider's retries) goes with it.
+            await BatchDeletes.DeleteMatchingAsync(messages,
+                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and {MessageStore.IdentityReceivedAt} lt {cutoff}"), cancellationToken)
+                .ConfigureAwait(false);
+            var lastKept = LocalToday(profile.GetString("TimeZone"), now).PlusDays(-1).ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
+            exceptionsDeleted += await BatchDeletes.DeleteMatchingAsync(workingHours, TableClient.CreateQueryFilter(
+                    $"PartitionKey eq {tenantId} and Kind eq {"exception"} and RecurringAnnually eq {false} and Date lt {lastKept}"),
+                cancellationToken).ConfigureAwait(false);
+        }
+        logger.LogInformation("Retention: {Tenants} tenants, {Messages} messages older than {Days} days and {Exceptions} past exceptions deleted",
+            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted);
+        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted);
+    }
+
+    private static LocalDate LocalToday(string? timeZone, DateTimeOffset now)
+    {
+        var zone = (timeZone is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(timeZone)) ?? DateTimeZone.Utc;
+        return Instant.FromDateTimeOffset(now).InZone(zone).Date;
+    }
+}

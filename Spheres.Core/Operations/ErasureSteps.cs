@@ -1,0 +1,100 @@
+using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Storage;
+using Spheres.Core.Webhooks;
+
+namespace Spheres.Core.Operations;
+
+/// <summary>
+/// One step of an erasure. Every step is idempotent: run again after a crash, it finishes what is left.
+/// <paramref name="SettleAfter"/>: how long the next step must wait, for what other instances cached to expire.
+/// </summary>
+public sealed record ErasureStep(string Name, Func<ErasureJob, CancellationToken, Task> RunAsync, TimeSpan? SettleAfter = null);
+
+/// <summary>
+/// What erasing a tenant does, in an order where each step still finds what it needs: the providers are
+/// told first (that needs the credentials), then the secrets go (that needs the integration rows), then the
+/// routing index. Warm instances may still route a delivery to the tenant for as long as they cache routes,
+/// so the next steps wait that long: then the queue messages, every row of the tenant's partition in every
+/// table (the profile first, which stops every tenant-scoped request), a last sweep of the vault for
+/// secrets written meanwhile, and the email.
+/// </summary>
+public sealed class ErasureSteps(
+    AccountStore accounts, IntegrationStore integrations, ICredentialVault vault, ProviderDisconnect providers, QueuePurge queues,
+    SpheresStorage storage, TimeProvider time, ILogger<ErasureSteps> logger)
+{
+    /// <summary>
+    /// How long an unreachable provider holds the erasure up. After that the data is erased anyway: erasing is the
+    /// owner's right; unhooking a provider that has been down for a day is done on a best-effort basis.
+    /// </summary>
+    public static readonly TimeSpan ProviderPatience = TimeSpan.FromDays(1);
+
+    public IReadOnlyList<ErasureStep> All =>
+    [
+        new("sign-in", (job, ct) => accounts.MarkEmailErasingAsync(job.Email, job.TenantId, ct)),
+        new("providers", DisconnectProvidersAsync),
+        new("secrets", DeleteSecretsAsync),
+        new("routes", DeleteRoutesAsync, SettleAfter: IntegrationDirectory.Lifetime + TimeSpan.FromSeconds(5)),
+        new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
+        new("rows", DeleteRowsAsync),
+        new("secrets-sweep", (job, ct) => vault.DeleteAllOfTenantAsync(job.TenantId, ct)),
+        new("email", (job, ct) => accounts.FreeErasedEmailAsync(job.Email, job.TenantId, ct)),
+    ];
+
+    private async Task DisconnectProvidersAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        foreach (var integration in await integrations.ListAsync(job.TenantId, cancellationToken).ConfigureAwait(false))
+        {
+            try
+            {
+                await providers.DisconnectAsync(integration, cancellationToken).ConfigureAwait(false);
+            }
+            catch (ProviderUnreachableException e) when (time.GetUtcNow() - job.RequestedAt >= ProviderPatience)
+            {
+                logger.LogWarning("Erasure of tenant {TenantId}: integration {IntegrationId} not unhooked after {Patience}: {Reason}",
+                    job.TenantId, integration.Id, ProviderPatience, e.Message);
+            }
+        }
+    }
+
+    private async Task DeleteSecretsAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        foreach (var integration in await integrations.ListAsync(job.TenantId, cancellationToken).ConfigureAwait(false))
+        {
+            if (integration.CredentialsRef is { } credentials) await vault.DeleteAsync(credentials, cancellationToken).ConfigureAwait(false);
+            if (integration.WebhookSecretRef is { } webhook) await vault.DeleteAsync(webhook, cancellationToken).ConfigureAwait(false);
+        }
+        // Secrets no row points at any more (a failed clean-up earlier) carry the tenant in their name.
+        await vault.DeleteAllOfTenantAsync(job.TenantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Global indexes (webhook routes, keyed by provider account or webhook key) name their tenant in a column.</summary>
+    private async Task DeleteRoutesAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        foreach (var name in TableNames.TenantIndexTables)
+        {
+            var table = await storage.TableAsync(name, cancellationToken).ConfigureAwait(false);
+            await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"TenantId eq {job.TenantId}"), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Every table of the account, so tables added by later features are covered without a list to keep up to date.
+    /// The job's own table goes last, with the job row, after the email is freed.
+    /// </summary>
+    private async Task DeleteRowsAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        var names = await storage.ListTableNamesAsync(cancellationToken).ConfigureAwait(false);
+        // The profile and user rows first: without a profile every tenant-scoped request is refused, so nothing new is written.
+        foreach (var name in names.Where(n => n != TableNames.AccountErasures).OrderBy(n => n != TableNames.Tenants))
+        {
+            var table = await storage.TableAsync(name, cancellationToken).ConfigureAwait(false);
+            await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {job.TenantId}"), cancellationToken)
+                .ConfigureAwait(false);
+        }
+    }
+}

@@ -1,0 +1,102 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Configuration;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Integrations.Telegram;
+
+namespace Spheres.Core.Operations;
+
+/// <summary>A provider could not be reached; the erasure step is retried later (the queue redelivers).</summary>
+public sealed class ProviderUnreachableException(string message) : Exception(message);
+
+/// <summary>
+/// Stops a provider from sending us an erased tenant's traffic: Telegram <c>deleteWebhook</c>, Google Calendar
+/// <c>channels/stop</c> (when the integration holds a watched channel), Meta <c>DELETE subscribed_apps</c> (when
+/// it holds the page or WhatsApp account and a token). Calling twice is harmless at every provider. A provider that
+/// refuses (token revoked) has nothing left to stop: noted and skipped. One that does not answer is retried.
+/// </summary>
+public sealed class ProviderDisconnect(
+    HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, ILogger<ProviderDisconnect> logger)
+{
+    public const string DefaultGoogleApiBaseUrl = "https://www.googleapis.com";
+    public const string DefaultMetaGraphApiBaseUrl = "https://graph.facebook.com/v21.0";
+
+    public async Task DisconnectAsync(Integration integration, CancellationToken cancellationToken)
+    {
+        var webhooks = ConnectionRequirements.For(integration.TypeSlug).Webhooks;
+        if (webhooks is not (WebhookProvider.Telegram or WebhookProvider.GoogleCalendar or WebhookProvider.Meta) || integration.CredentialsRef is null)
+        {
+            return;
+        }
+        var credentials = await vault.ReadAsync(integration.CredentialsRef, cancellationToken).ConfigureAwait(false);
+        if (credentials is null) return;
+        switch (webhooks)
+        {
+            case WebhookProvider.Telegram when credentials.GetValueOrDefault("bot_token") is { } botToken:
+                await DeleteTelegramWebhookAsync(integration, botToken, cancellationToken).ConfigureAwait(false);
+                break;
+            case WebhookProvider.GoogleCalendar
+                when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
+                     && credentials.GetValueOrDefault("access_token") is { } googleToken:
+                await SendAsync(integration, "Google channels.stop", HttpMethod.Post,
+                    $"{BaseUrl(SettingNames.GoogleApiBaseUrl, DefaultGoogleApiBaseUrl)}/calendar/v3/channels/stop",
+                    googleToken, JsonContent.Create(new { id = integration.WebhookKey, resourceId }), cancellationToken).ConfigureAwait(false);
+                break;
+            case WebhookProvider.Meta
+                when (integration.Setting("page_id") ?? integration.Setting("waba_id")) is { } accountId
+                     && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
+                await SendAsync(integration, "Meta subscribed_apps removal", HttpMethod.Delete,
+                    $"{BaseUrl(SettingNames.MetaGraphApiBaseUrl, DefaultMetaGraphApiBaseUrl)}/{Uri.EscapeDataString(accountId)}/subscribed_apps",
+                    metaToken, null, cancellationToken).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task DeleteTelegramWebhookAsync(Integration integration, string botToken, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await telegram.DeleteWebhookAsync(botToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TelegramApiException e) when (e.Answered)
+        {
+            logger.LogWarning("Erasure: Telegram refused deleteWebhook for integration {IntegrationId}: {Reason}", integration.Id, e.Message);
+        }
+        catch (TelegramApiException e)
+        {
+            throw new ProviderUnreachableException(e.Message);
+        }
+    }
+
+    /// <summary>The token goes in the Authorization header, never in a URL that could be logged.</summary>
+    private async Task SendAsync(Integration integration, string what, HttpMethod method, string url, string token, HttpContent? body,
+        CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = body };
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        {
+            throw new ProviderUnreachableException($"{what} did not answer.");
+        }
+        using (response)
+        {
+            var status = (int)response.StatusCode;
+            if (status >= 500 || status == 429) throw new ProviderUnreachableException($"{what} answered HTTP {status}; retrying later.");
+            if (status >= 400)
+            {
+                logger.LogWarning("Erasure: {What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
+            }
+        }
+    }
+
+    private string BaseUrl(string setting, string fallback) =>
+        (configuration[setting] is { Length: > 0 } configured ? configured : fallback).TrimEnd('/');
+}

@@ -1,0 +1,174 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Catalog;
+using Spheres.Core.Problems;
+using Spheres.Functions.Catalog;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Admin;
+
+public sealed record CatalogAuditJson(string What, string Action, JsonObject Before, JsonObject After, DateTimeOffset When, string Who)
+{
+    public static CatalogAuditJson From(CatalogAuditEntry e) =>
+        new($"{(e.Kind == CatalogItemKind.Sphere ? "sphere" : "integration_type")}:{e.Slug}", e.Action, e.Before, e.After, e.At, e.Who);
+}
+
+public sealed record CatalogAuditPageJson(IReadOnlyList<CatalogAuditJson> Results, string? Next);
+
+/// <summary>
+/// Catalog administration for ops, behind the function key (no deploy needed):
+///   GET    admin/catalog/spheres                               every sphere as served, with `overridden`
+///   GET    admin/catalog/integration-types                     every type as served, with `overridden`
+///   PATCH  admin/catalog/spheres/{slug}                        override fields; null puts one back
+///   PATCH  admin/catalog/integration-types/{slug}
+///   DELETE admin/catalog/spheres/{slug}/override               back to the seed's values
+///   DELETE admin/catalog/integration-types/{slug}/override
+///   GET    admin/catalog/audit                                 who changed what when, newest first, paged
+/// </summary>
+public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILogger<CatalogOperationsFunctions> logger)
+{
+    private const string Tag = "admin";
+    private const int DefaultPageSize = 50, MaxPageSize = 200;
+
+    [Function("AdminListSpheres")]
+    [ApiOperation(Tag, "Every sphere as the public endpoints serve it (active or not), each with `overridden`: the fields an override sets.")]
+    [ApiResponse(200, "The spheres, each also with overridden: [field…].", Body = typeof(SphereJson[]))]
+    public Task<IActionResult> ListSpheres(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/spheres")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () => ApiResponse.Json(SpheresJson(await admin.ReadAsync(cancellationToken))));
+
+    [Function("AdminListIntegrationTypes")]
+    [ApiOperation(Tag, "Every integration type as served (active or not), each with `overridden`.")]
+    [ApiResponse(200, "The types, each also with overridden: [field…].", Body = typeof(IntegrationTypeJson[]))]
+    public Task<IActionResult> ListIntegrationTypes(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/integration-types")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () => ApiResponse.Json(TypesJson(await admin.ReadAsync(cancellationToken))));
+
+    [Function("AdminPatchSphere")]
+    [ApiOperation(Tag, "Override a sphere's name, description, icon, color, is_active or order. A field sent as null goes back to the seed's value.",
+        RequestBody = typeof(SpherePatchRequest), Description = "Overrides survive every reseed; the public endpoints show them within 30 s on every instance.")]
+    [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
+    [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
+    [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
+    [ApiResponse(404, "No sphere has this slug.")]
+    [ApiResponse(409, "The catalog kept changing while saving.")]
+    public Task<IActionResult> PatchSphere(
+        [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/spheres/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken, 64 * 1024);
+            var snapshot = await admin.PatchAsync(CatalogItemKind.Sphere, slug, body, Who(request), cancellationToken);
+            logger.LogInformation("Catalog override of sphere {Slug}: {Fields}", slug, string.Join(",", body.Select(f => f.Key)));
+            return ApiResponse.Json(OneSphere(snapshot, slug));
+        });
+
+    [Function("AdminPatchIntegrationType")]
+    [ApiOperation(Tag, "Override an integration type's name, description, is_active, order or available_countries (ISO alpha-2 or GLOBAL). Null puts a field back.",
+        RequestBody = typeof(IntegrationTypePatchRequest), Description = "A type switched off (is_active false) cannot be connected or activated; its integrations show why.")]
+    [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
+    [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
+    [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
+    [ApiResponse(404, "No type has this slug.")]
+    [ApiResponse(409, "The catalog kept changing while saving.")]
+    public Task<IActionResult> PatchIntegrationType(
+        [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/integration-types/{slug}")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadJsonAsync<JsonObject>(request, cancellationToken, 64 * 1024);
+            var snapshot = await admin.PatchAsync(CatalogItemKind.IntegrationType, slug, body, Who(request), cancellationToken);
+            logger.LogInformation("Catalog override of integration type {Slug}: {Fields}", slug, string.Join(",", body.Select(f => f.Key)));
+            return ApiResponse.Json(OneType(snapshot, slug));
+        });
+
+    [Function("AdminResetSphere")]
+    [ApiOperation(Tag, "Drop a sphere's override: it serves the seed's values again.")]
+    [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
+    [ApiResponse(404, "No sphere has this slug.")]
+    public Task<IActionResult> ResetSphere(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "admin/catalog/spheres/{slug}/override")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+            ApiResponse.Json(OneSphere(await admin.ResetAsync(CatalogItemKind.Sphere, slug, Who(request), cancellationToken), slug)));
+
+    [Function("AdminResetIntegrationType")]
+    [ApiOperation(Tag, "Drop an integration type's override: it serves the seed's values again.")]
+    [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
+    [ApiResponse(404, "No type has this slug.")]
+    public Task<IActionResult> ResetIntegrationType(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "admin/catalog/integration-types/{slug}/override")] HttpRequest request,
+        string slug,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+            ApiResponse.Json(OneType(await admin.ResetAsync(CatalogItemKind.IntegrationType, slug, Who(request), cancellationToken), slug)));
+
+    [Function("AdminCatalogAudit")]
+    [ApiOperation(Tag, "Catalog changes, newest first, paged: what, action, before, after, when, who.")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
+    [ApiResponse(200, "A page.", Body = typeof(CatalogAuditPageJson))]
+    [ApiResponse(400, "Bad limit or cursor.")]
+    public Task<IActionResult> Audit(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/audit")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var errors = new FieldErrors();
+            var limit = DefaultPageSize;
+            if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
+                errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
+            string? cursor = null;
+            if (request.Query["cursor"].FirstOrDefault() is { Length: > 0 } rawCursor && (cursor = OpaqueText.TryDecode(rawCursor)) is null)
+                errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
+            errors.ThrowIfAny();
+            var (page, next) = await admin.ListAuditAsync(limit, cursor, cancellationToken);
+            var nextUrl = next is null ? null : $"/api/admin/catalog/audit/?limit={limit}&cursor={Uri.EscapeDataString(OpaqueText.Encode(next))}";
+            return ApiResponse.Json(new CatalogAuditPageJson(page.Select(CatalogAuditJson.From).ToList(), nextUrl));
+        });
+
+    /// <summary>Who the audit names: the operator's own <c>X-Changed-By</c>, else "function key".</summary>
+    private static string Who(HttpRequest request) => CatalogAdministration.Operator(request.Headers["X-Changed-By"].FirstOrDefault());
+
+    private static JsonArray SpheresJson(CatalogSnapshot snapshot) =>
+        new(snapshot.Spheres.Select(s => (JsonNode)WithOverridden(SphereJson.From(s), snapshot.OverriddenFields(CatalogItemKind.Sphere, s.Id))).ToArray());
+
+    private static JsonArray TypesJson(CatalogSnapshot snapshot) =>
+        new(snapshot.IntegrationTypes.Select(t => (JsonNode)TypeJson(snapshot, t)).ToArray());
+
+    private static JsonObject OneSphere(CatalogSnapshot snapshot, string slug)
+    {
+        var sphere = snapshot.Spheres.First(s => string.Equals(s.Slug, slug, StringComparison.OrdinalIgnoreCase));
+        return WithOverridden(SphereJson.From(sphere), snapshot.OverriddenFields(CatalogItemKind.Sphere, sphere.Id));
+    }
+
+    private static JsonObject OneType(CatalogSnapshot snapshot, string slug) =>
+        TypeJson(snapshot, snapshot.FindType(slug)!);
+
+    private static JsonObject TypeJson(CatalogSnapshot snapshot, IntegrationType type) =>
+        WithOverridden(IntegrationTypeJson.From(type, snapshot), snapshot.OverriddenFields(CatalogItemKind.IntegrationType, type.Id));
+
+    /// <summary>The public JSON of an item plus the fields an override sets.</summary>
+    private static JsonObject WithOverridden<T>(T item, IReadOnlyList<string> overridden)
+    {
+        var json = JsonSerializer.SerializeToNode(item, ApiJson.Options)!.AsObject();
+        json["overridden"] = new JsonArray(overridden.Select(f => (JsonNode)JsonValue.Create(f)).ToArray());
+        return json;
+    }
+}
+
+/// <summary>The fields a sphere override may set (the body is read field by field: a field sent as null goes back to the seed's value).</summary>
+public sealed record SpherePatchRequest(string? Name, string? Description, string? Icon, string? Color, bool? IsActive, int? Order);
+
+/// <summary>The fields an integration-type override may set, read like <see cref="SpherePatchRequest"/>.</summary>
+public sealed record IntegrationTypePatchRequest(string? Name, string? Description, bool? IsActive, int? Order, IReadOnlyList<string>? AvailableCountries);
