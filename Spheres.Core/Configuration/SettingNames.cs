@@ -18,6 +18,9 @@ public static class SettingNames
     public const string KeyVaultUri = "Spheres:KeyVault:Uri";
     public const string LocalCredentialKey = "Spheres:Credentials:LocalKey";
     public const string CatalogReseedSchedule = "Spheres:Catalog:ReseedSchedule";
+    public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
+    public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
+    public const string AzureOpenAIEmbeddingDeployment = "Spheres:AzureOpenAI:EmbeddingDeployment";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>

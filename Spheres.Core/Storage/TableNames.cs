@@ -37,4 +37,10 @@ public static class TableNames
 
     /// <summary>The local credential store's ciphertext (only where no Key Vault is configured).</summary>
     public const string Credentials = "Credentials";
+
+    /// <summary>Tenant rows: reviews (newest first) with their analysis and vector, and one (source, external_id) marker per imported review.</summary>
+    public const string Reviews = "Reviews";
+
+    /// <summary>Queue of texts to embed and analyse off the request path (reviews, inbound messages).</summary>
+    public const string EmbeddingsQueue = "embeddings";
 }
