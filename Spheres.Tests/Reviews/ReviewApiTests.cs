@@ -22,7 +22,7 @@ public sealed class ReviewApiTests(ReviewFixture fixture)
         Assert.Empty(created.GetProperty("aspects").EnumerateArray());
         var id = created.GetProperty("id").GetString()!;
 
-        Assert.True(await fixture.DrainEmbeddingsAsync() >= 1);
+        await fixture.WaitAnalysedAsync(tenant);
         var analysed = await Host.GetJsonAsync(tenant, $"/api/reviews/{id}/");
         Assert.Equal("negative", analysed.GetProperty("sentiment").GetProperty("label").GetString());
         Assert.True(analysed.GetProperty("sentiment").GetProperty("score").GetDouble() < 0);
@@ -116,7 +116,7 @@ public sealed class ReviewApiTests(ReviewFixture fixture)
         var instant = await fixture.ListAllAsync(tenant, "?from=2026-03-06T10:00:00Z");
         Assert.Equal(["review 6", "review 5"], instant.Select(r => r.GetProperty("text").GetString()));
 
-        await fixture.DrainEmbeddingsAsync();
+        await fixture.WaitAnalysedAsync(tenant);
         Assert.Empty(await fixture.ListAllAsync(tenant, "?sentiment=negative"));
         Assert.Equal(7, (await fixture.ListAllAsync(tenant, "?sentiment=neutral")).Count);
     }

@@ -44,6 +44,26 @@ public sealed class ReviewFixture : IAsyncLifetime
 
     public Task<int> DrainEmbeddingsAsync() => DrainEmbeddingsAsync(Host);
 
+    /// <summary>
+    /// Works the queue until every review of the tenant is analysed. Other test classes' hosts share
+    /// the queue and may take a message first (they analyse it just as well), so this waits for the
+    /// outcome rather than counting its own deliveries.
+    /// </summary>
+    public static async Task WaitAnalysedAsync(TestHost host, TenantSession tenant)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            await DrainEmbeddingsAsync(host);
+            var page = await host.GetJsonAsync(tenant, "/api/reviews/?limit=200");
+            if (page.GetProperty("results").EnumerateArray().All(r => r.GetProperty("sentiment").ValueKind != JsonValueKind.Null)) return;
+            Assert.True(DateTime.UtcNow < deadline, "reviews were not analysed within a minute");
+            await Task.Delay(200);
+        }
+    }
+
+    public Task WaitAnalysedAsync(TenantSession tenant) => WaitAnalysedAsync(Host, tenant);
+
     public async Task<JsonElement> CreateAsync(TenantSession tenant, object review, HttpStatusCode expected = HttpStatusCode.Created) =>
         await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Post, "/api/reviews/", review))).JsonAsync(expected);
 
