@@ -56,6 +56,10 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         return Task.FromResult(result);
     }
 
+    /// <summary>The sentence model's own vectors, without the other blocks (for measuring what each block adds).</summary>
+    public float[][] EncodeModelOnly(IReadOnlyList<string> texts) =>
+        _encoder.Encode(texts.Select(t => t.Length > ModelCharacterLimit ? t[..ModelCharacterLimit] : t).ToArray(), CancellationToken.None);
+
     /// <summary>The three blocks side by side, weighted, as one unit vector.</summary>
     public static float[] Combine(ReadOnlySpan<float> model, string text)
     {

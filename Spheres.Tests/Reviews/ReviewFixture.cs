@@ -23,6 +23,17 @@ public sealed class ReviewFixture : IAsyncLifetime
 
     public Task<TenantSession> ProfessionalAsync() => Host.RegisterAsync(plan: "professional");
 
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Lazy<Task<TenantSession>>> _shared = new();
+
+    /// <summary>A professional tenant set up once per test run under <paramref name="name"/> (theory cases that only read share it).</summary>
+    public Task<TenantSession> SharedAsync(string name, Func<TenantSession, Task> setUp) =>
+        _shared.GetOrAdd(name, _ => new Lazy<Task<TenantSession>>(async () =>
+        {
+            var tenant = await ProfessionalAsync();
+            await setUp(tenant);
+            return tenant;
+        })).Value;
+
     /// <summary>Runs the embeddings queue function on every message now in the queue; returns how many it handled.</summary>
     public static async Task<int> DrainEmbeddingsAsync(TestHost host)
     {

@@ -30,9 +30,11 @@ public sealed class ReviewSearchTests(ReviewFixture fixture)
     [InlineData("haircut", "cut-en")]
     public async Task Search_ranks_the_review_with_the_same_meaning_first(string query, string expected)
     {
-        var tenant = await fixture.ProfessionalAsync();
-        await fixture.ImportJsonAsync(tenant, Reviews.Select(r => new { text = r.Text, external_id = r.Key }).ToArray());
-        await fixture.WaitAnalysedAsync(tenant);
+        var tenant = await fixture.SharedAsync("search", async t =>
+        {
+            await fixture.ImportJsonAsync(t, Reviews.Select(r => new { text = r.Text, external_id = r.Key }).ToArray());
+            await fixture.WaitAnalysedAsync(t);
+        });
 
         var hits = await Host.GetJsonAsync(tenant, $"/api/reviews/search/?q={Uri.EscapeDataString(query)}&limit=3");
         Assert.Equal(3, hits.GetArrayLength());
