@@ -33,6 +33,6 @@ public static class SettingNames
     public static IReadOnlyList<string> DeployedKeys { get; } =
     [
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
-        KeyVaultUri, CatalogReseedSchedule,
+        KeyVaultUri, CatalogReseedSchedule, EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
     ];
 }

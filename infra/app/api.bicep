@@ -23,6 +23,12 @@ param keyVaultUri string
 param publicBaseUrl string
 param catalogReseedSchedule string
 
+@allowed(['local', 'azure-openai'])
+param embeddingsProvider string
+@description('Empty unless embeddingsProvider is azure-openai.')
+param openAIEndpoint string
+param openAIEmbeddingDeployment string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -107,6 +113,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Telegram__ApiBaseUrl: 'https://api.telegram.org'
     Spheres__KeyVault__Uri: keyVaultUri
     Spheres__Catalog__ReseedSchedule: catalogReseedSchedule
+    Spheres__Embeddings__Provider: embeddingsProvider
+    Spheres__AzureOpenAI__Endpoint: openAIEndpoint
+    Spheres__AzureOpenAI__EmbeddingDeployment: openAIEmbeddingDeployment
     // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
     // docs/deploy.md tells the operator to set these secret names after deployment.
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'

@@ -7,8 +7,8 @@ param tags object
 param storageAccountName string
 param deploymentContainerName string
 
-// Messages for the AI agent, and automatic replies (out of hours, quota exceeded) to send.
-var queueNames = ['agent-requests', 'auto-replies']
+// Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, and texts to embed.
+var queueNames = ['agent-requests', 'auto-replies', 'embeddings']
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName
