@@ -7,6 +7,7 @@ return args.FirstOrDefault() switch
     "http" => await HttpThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "startup" => await StartupMode.RunAsync(BenchOptions.Parse(args[1..])),
     "deliveries" => await DeliveryThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
+    "embeddings" => await Spheres.Benchmarks.Embeddings.EmbeddingsMode.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

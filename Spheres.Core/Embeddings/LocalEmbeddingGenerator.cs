@@ -43,22 +43,26 @@ public sealed class LocalEmbeddingGenerator : IEmbeddingGenerator<string, Embedd
         IEnumerable<string> values, EmbeddingGenerationOptions? options = null, CancellationToken cancellationToken = default)
     {
         var texts = values.ToArray();
-        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
-        foreach (var batch in texts.Chunk(BatchSize))
+        var vectors = new float[texts.Length][];
+        // Batches of similar length: each batch is padded to its longest text, so mixing lengths wastes the batch.
+        var byLength = Enumerable.Range(0, texts.Length).OrderBy(i => texts[i].Length).ToArray();
+        foreach (var batch in byLength.Chunk(BatchSize))
         {
             cancellationToken.ThrowIfCancellationRequested();
-            var model = _encoder.Encode(batch.Select(t => t.Length > ModelCharacterLimit ? t[..ModelCharacterLimit] : t).ToArray(), cancellationToken);
-            for (var i = 0; i < batch.Length; i++)
-            {
-                result.Add(new Embedding<float>(Combine(model[i], batch[i])) { ModelId = ModelId, CreatedAt = DateTimeOffset.UtcNow });
-            }
+            var model = _encoder.Encode(batch.Select(i => ForModel(texts[i])).ToArray(), cancellationToken);
+            for (var j = 0; j < batch.Length; j++) vectors[batch[j]] = Combine(model[j], texts[batch[j]]);
         }
+        var result = new GeneratedEmbeddings<Embedding<float>>(texts.Length);
+        var now = DateTimeOffset.UtcNow;
+        result.AddRange(vectors.Select(v => new Embedding<float>(v) { ModelId = ModelId, CreatedAt = now }));
         return Task.FromResult(result);
     }
 
     /// <summary>The sentence model's own vectors, without the other blocks (for measuring what each block adds).</summary>
     public float[][] EncodeModelOnly(IReadOnlyList<string> texts) =>
-        _encoder.Encode(texts.Select(t => t.Length > ModelCharacterLimit ? t[..ModelCharacterLimit] : t).ToArray(), CancellationToken.None);
+        _encoder.Encode(texts.Select(ForModel).ToArray(), CancellationToken.None);
+
+    private static string ForModel(string text) => text.Length > ModelCharacterLimit ? text[..ModelCharacterLimit] : text;
 
     /// <summary>The three blocks side by side, weighted, as one unit vector.</summary>
     public static float[] Combine(ReadOnlySpan<float> model, string text)

@@ -36,17 +36,20 @@ public sealed class TenantVectorIndex(ReviewStore reviews, EmbeddingModel model,
     public async Task<Snapshot> LoadAsync(string tenantId, CancellationToken cancellationToken)
     {
         var ids = new List<string>();
-        var vectors = new List<Half>();
+        var rows = new List<byte[]>();
         var dimensions = 0;
         await foreach (var (id, bytes) in reviews.VectorsAsync(tenantId, model.ModelId, cancellationToken).ConfigureAwait(false))
         {
-            var halves = VectorCodec.DecodeHalves(bytes);
-            if (dimensions == 0) dimensions = halves.Length;
-            if (halves.Length != dimensions) continue; // cannot happen within one model id; never compare mismatched vectors
+            if (dimensions == 0) dimensions = bytes.Length / sizeof(ushort);
+            if (bytes.Length != dimensions * sizeof(ushort)) continue; // cannot happen within one model id; never compare mismatched vectors
             ids.Add(id);
-            vectors.AddRange(halves);
+            rows.Add(bytes);
         }
-        return new Snapshot([.. ids], [.. vectors], dimensions);
+        // One exact-size block: no growth slack, and the scan reads memory in order.
+        var vectors = new Half[rows.Count * dimensions];
+        var target = System.Runtime.InteropServices.MemoryMarshal.AsBytes(vectors.AsSpan());
+        for (var i = 0; i < rows.Count; i++) rows[i].CopyTo(target[(i * dimensions * sizeof(ushort))..]);
+        return new Snapshot([.. ids], vectors, dimensions);
     }
 
     public static IReadOnlyList<(string Id, double Score)> Nearest(Snapshot snapshot, float[] query, int limit)
