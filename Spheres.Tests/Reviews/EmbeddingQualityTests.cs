@@ -69,6 +69,25 @@ public sealed class EmbeddingQualityTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task Across_languages_the_topic_carries_over_through_the_concept_block()
+    {
+        using var generator = new LocalEmbeddingGenerator();
+        var anchors = Triples["uk"].Concat(Triples["ru"]).Concat(Triples["pl"]).ToList();
+        var english = Triples["en"];
+        var texts = new List<string>();
+        for (var i = 0; i < anchors.Count; i++)
+        {
+            var en = english[i % english.Length];
+            texts.AddRange([anchors[i].Anchor, en.Same, en.Different]);
+        }
+        var combined = (await generator.GenerateAsync(texts)).Select(e => e.Vector.ToArray()).ToList();
+        var (combinedAccuracy, combinedGap) = Measure(combined);
+        var (modelAccuracy, modelGap) = Measure(generator.EncodeModelOnly(texts));
+        output.WriteLine($"uk/ru/pl query vs English reviews: MiniLM alone {modelAccuracy:P0} (gap {modelGap:F2}), stored vector {combinedAccuracy:P0} (gap {combinedGap:F2})");
+        Assert.True(combinedAccuracy >= 0.75, $"{combinedAccuracy:P0}");
+    }
+
     /// <summary>The share of triples ranked right, and the mean of sim(anchor, same) − sim(anchor, different).</summary>
     private static (double Accuracy, double Gap) Measure(IReadOnlyList<float[]> vectors)
     {
