@@ -29,6 +29,7 @@ public static class EmbeddingsRegistration
         services.TryAddSingleton<EmbeddingRefresh>();
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<ReviewService>();
+        services.TryAddSingleton<FacebookRatings>();
         return services;
     }
 
