@@ -144,6 +144,21 @@ public sealed class MessageStore(SpheresStorage storage)
         }
     }
 
+    /// <summary>Messages of any tenant received since <paramref name="since"/> whose vector is missing or from another model.</summary>
+    public async IAsyncEnumerable<(string TenantId, string RowKey)> StaleVectorsAsync(
+        string modelId, DateTimeOffset since, DateTimeOffset writtenBefore,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {MessagePrefix} and RowKey lt {"m."} and ReceivedAt ge {since} and Timestamp lt {writtenBefore}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "VectorModel"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (row.GetString("VectorModel") != modelId) yield return (row.PartitionKey, row.RowKey);
+        }
+    }
+
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Messages, cancellationToken);
 
     /// <summary>Newest first: ticks counted down from the end of time, then the id.</summary>

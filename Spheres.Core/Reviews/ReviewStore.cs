@@ -138,13 +138,16 @@ public sealed partial class ReviewStore(SpheresStorage storage)
         }
     }
 
-    /// <summary>Reviews in any tenant whose vector is missing or from another model (for the background re-embedding).</summary>
+    /// <summary>
+    /// Reviews in any tenant whose vector is missing or from another model, last written before
+    /// <paramref name="writtenBefore"/> (younger ones still have their queue message on its way).
+    /// </summary>
     public async IAsyncEnumerable<(string TenantId, string Id)> StaleAsync(
-        string modelId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+        string modelId, DateTimeOffset writtenBefore, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         // "VectorModel ne x" skips rows without the property, which are the ones most in need: filter here instead.
-        var reviews = TableClient.CreateQueryFilter($"RowKey gt {ReviewPrefix} and RowKey lt {"r."}");
+        var reviews = TableClient.CreateQueryFilter($"RowKey gt {ReviewPrefix} and RowKey lt {"r."} and Timestamp lt {writtenBefore}");
         await foreach (var row in table.QueryAsync<TableEntity>(reviews, select: ["PartitionKey", "RowKey", "VectorModel"], cancellationToken: cancellationToken)
                            .ConfigureAwait(false))
         {

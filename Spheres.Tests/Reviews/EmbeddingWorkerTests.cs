@@ -50,22 +50,39 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_model_change_re_embeds_stored_reviews_in_the_background()
+    public async Task A_model_change_re_embeds_stored_reviews_and_recent_messages_in_the_background()
     {
-        var tenant = await Host.RegisterAsync(plan: "professional");
+        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Post, "/api/reviews/", new { text = "Ціни завищені" }))).JsonAsync(HttpStatusCode.Created);
+        await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret,
+            Deliveries.TelegramUpdate(990_100, 5, "Чи є вільні місця на суботу?", fixture.Clock.GetUtcNow()))));
         await ReviewFixture.WaitAnalysedAsync(Host, tenant);
+        var messageKey = await MessageRowKeyAsync(tenant.TenantId);
 
+        // Three minutes on: the rows are past the grace period the refresh leaves to their own queue messages.
+        var later = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(DateTimeOffset.UtcNow.AddMinutes(3));
         await using var changed = await TestHost.StartAsync(fixture.Azurite.ConnectionString, services: s =>
-            s.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(new RenamedModel())));
+        {
+            s.Replace(ServiceDescriptor.Singleton<IEmbeddingGenerator<string, Embedding<float>>>(new RenamedModel()));
+            s.Replace(ServiceDescriptor.Singleton<TimeProvider>(later));
+        });
         // Vectors of another model are never compared: until re-embedded, the new model finds nothing.
         Assert.Empty((await changed.GetJsonAsync(tenant, "/api/reviews/search/?q=ціни")).EnumerateArray());
 
-        Assert.True(await changed.Services.GetRequiredService<EmbeddingRefresh>().RunAsync(CancellationToken.None) >= 1);
+        Assert.True(await changed.Services.GetRequiredService<EmbeddingRefresh>().RunAsync(CancellationToken.None) >= 2);
         await ReviewFixture.DrainEmbeddingsAsync(changed);
         var hits = await changed.GetJsonAsync(tenant, "/api/reviews/search/?q=ціни");
         Assert.Equal("Ціни завищені", hits[0].GetProperty("review").GetProperty("text").GetString());
+        var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Messages, CancellationToken.None);
+        Assert.Equal("local:renamed-for-test", (await table.GetEntityAsync<TableEntity>(tenant.TenantId, messageKey)).Value.GetString("VectorModel"));
         Assert.Equal(0, await changed.Services.GetRequiredService<EmbeddingRefresh>().RunAsync(CancellationToken.None));
+    }
+
+    private async Task<string> MessageRowKeyAsync(string tenantId)
+    {
+        var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Messages, CancellationToken.None);
+        await foreach (var row in table.QueryAsync<TableEntity>($"PartitionKey eq '{tenantId}' and RowKey ge 'm-' and RowKey lt 'm.'")) return row.RowKey;
+        throw new InvalidOperationException("no message stored");
     }
 
     [Fact]
