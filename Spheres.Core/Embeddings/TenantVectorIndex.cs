@@ -14,7 +14,7 @@ namespace Spheres.Core.Embeddings;
 public sealed class TenantVectorIndex(ReviewStore reviews, EmbeddingModel model, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
-    public const int MaxTenants = 64;
+    public const int MaxTenants = 16; // 10,000 reviews hold about 18 MB: at most ~300 MB for the largest tenants
 
     private readonly TtlCache<string, Snapshot> _cache = new(time, Lifetime, MaxTenants);
 

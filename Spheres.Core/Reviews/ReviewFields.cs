@@ -28,9 +28,10 @@ public static partial class ReviewFields
             errors.Add("body", "Each review must be a JSON object.");
             return new ReviewInput(null, null, null, null, null, null);
         }
-        foreach (var property in item.EnumerateObject())
+        // At most five unknown names per review: the error list stays small whatever the body holds.
+        foreach (var unknown in item.EnumerateObject().Select(p => p.Name).Where(n => !Names.Contains(n)).Distinct().Take(5))
         {
-            if (!Names.Contains(property.Name)) errors.Add(property.Name, $"Unknown field; a review has {string.Join(", ", Names)}.");
+            errors.Add(unknown.Length > 64 ? unknown[..64] : unknown, $"Unknown field; a review has {string.Join(", ", Names)}.");
         }
         var text = JsonString(item, "text", errors);
         int? rating = null;

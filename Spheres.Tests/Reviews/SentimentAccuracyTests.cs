@@ -48,6 +48,13 @@ public sealed class SentimentAccuracyTests(ITestOutputHelper output)
                 if (got.Label != r.Label) output.WriteLine($"   want {r.Label} got {got.Label} {got.Score:F2} [{r.Rating}] {r.Text}");
             }
         }
+        // How the neutral band's width trades off on the dev set (the analyzer uses ReviewSentimentAnalyzer.Threshold).
+        var dev = LabelledReview.All.Where(r => r.Split == "dev").Select(r => (r.Label, ReviewSentimentAnalyzer.Analyze(r.Text, r.Rating).Sentiment.Score)).ToList();
+        foreach (var threshold in new[] { 0.1, 0.15, 0.2, 0.25, 0.3, 0.35 })
+        {
+            var right = dev.Count(d => (d.Score > threshold ? "positive" : d.Score < -threshold ? "negative" : "neutral") == d.Label);
+            output.WriteLine($"dev threshold {threshold:F2}: {right / (double)dev.Count:P1}");
+        }
         Assert.NotEmpty(LabelledReview.All);
     }
 

@@ -20,12 +20,11 @@ public static class ReviewSentimentAnalyzer
         AspectLexicon.Stems.SelectMany(a => a.Value.Select(stem => (stem, a.Key))));
 
     /// <summary>Above this score a review is positive, below its negative negative.</summary>
-    public const double Threshold = 0.2;
+    public const double Threshold = 0.25;
 
     public static (ReviewSentiment Sentiment, IReadOnlyList<ReviewAspect> Aspects) Analyze(string text, int? rating)
     {
-        var (textScore, evidence, clauseScores, clauseAspects) = ReadText(text);
-        var weight = clauseScores.Values.Sum(Math.Abs);
+        var (textScore, evidence, clauseScores, clauseAspects, weight) = ReadText(text);
         var prior = rating switch { 1 => -1.0, 2 => -0.7, 3 => -0.1, 4 => 0.45, 5 => 0.75, _ => 0.0 };
         // The more the text says, the less the stars matter; a text with no opinion words leaves the rating alone.
         var textWeight = rating is null ? 1.0 : Math.Min(0.85, 0.35 + 0.15 * weight);
@@ -47,7 +46,8 @@ public static class ReviewSentimentAnalyzer
     }
 
     /// <summary>The text's own score in [-1, 1], how many opinion words carried it, each clause's sum, and the aspects per clause.</summary>
-    internal static (double Score, int Evidence, Dictionary<int, double> Clauses, List<(string Label, int Clause)> Aspects) ReadText(string text)
+    /// <remarks>Strength is the contrast-weighted amount of opinion: how much the text says, whichever way.</remarks>
+    internal static (double Score, int Evidence, Dictionary<int, double> Clauses, List<(string Label, int Clause)> Aspects, double Strength) ReadText(string text)
     {
         var tokens = TextNormalizer.Words(text);
         var words = tokens.Select(t => t.Word).ToList();
@@ -88,13 +88,15 @@ public static class ReviewSentimentAnalyzer
             i += span - 1;
         }
 
+        var strength = 0.0;
         foreach (var (clause, sum) in clauseScores)
         {
             var weight = afterContrast.Contains(clause) ? 1.6 : beforeContrast.Contains(clause) ? 0.6 : 1.0;
             total += weight * sum;
+            strength += weight * Math.Abs(sum);
         }
         var score = evidence == 0 ? 0 : Math.Tanh(total / Math.Sqrt(evidence + 1) * 1.2);
-        return (score, evidence, clauseScores, aspects);
+        return (score, evidence, clauseScores, aspects, strength);
     }
 
     /// <summary>"непогано", "niemiły": a negating prefix glued to an opinion word the lexicon knows.</summary>
