@@ -55,7 +55,7 @@ public sealed partial class ReviewStore(SpheresStorage storage)
     {
         if (!IsValidId(id)) return null;
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, ReviewPrefix + id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, ReviewPrefix + id, ReviewColumns, cancellationToken).ConfigureAwait(false);
         return row.HasValue ? FromRow(row.Value!) : null;
     }
 
@@ -73,11 +73,12 @@ public sealed partial class ReviewStore(SpheresStorage storage)
     }
 
     /// <summary>
-    /// Newest first, after <paramref name="afterId"/>. A page may come back short when filters skip
-    /// many rows (at most <paramref name="scanLimit"/> are read per call); the returned id continues the scan.
+    /// Newest first, after <paramref name="afterId"/>. The time window is a row-key range; sentiment and
+    /// source are checked here, so one call reads at most <paramref name="scanLimit"/> rows however rare
+    /// the filter's matches are. A page may then come back short; the returned id continues the scan.
     /// </summary>
     public async Task<(IReadOnlyList<Review> Page, string? NextAfterId)> ListAsync(
-        string tenantId, ReviewFilter filter, int pageSize, string? afterId, CancellationToken cancellationToken, int scanLimit = 2000)
+        string tenantId, ReviewFilter filter, int pageSize, string? afterId, CancellationToken cancellationToken, int scanLimit = 1000)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         // Newest first: `to` bounds the smallest key, `from` the largest.
@@ -85,19 +86,19 @@ public sealed partial class ReviewStore(SpheresStorage storage)
         if (afterId is not null && string.CompareOrdinal(ReviewPrefix + afterId, lower) > 0) lower = ReviewPrefix + afterId;
         var upper = filter.From is { } from ? ReviewPrefix + Inverted(from) + "~" : "r.";
         var query = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and RowKey gt {lower} and RowKey lt {upper}");
-        if (filter.Sentiment is { } sentiment) query += TableClient.CreateQueryFilter($" and Sentiment eq {sentiment}");
-        if (filter.Source is { } source) query += TableClient.CreateQueryFilter($" and Source eq {source}");
 
         var page = new List<Review>();
         var scanned = 0;
-        string? lastSeen = null;
-        await foreach (var row in table.QueryAsync<TableEntity>(query, maxPerPage: Math.Min(1000, pageSize + 1), cancellationToken: cancellationToken)
+        await foreach (var row in table.QueryAsync<TableEntity>(query, maxPerPage: 200, select: ReviewColumns, cancellationToken: cancellationToken)
                            .ConfigureAwait(false))
         {
-            if (page.Count == pageSize) return (page, page[^1].Id); // one more exists
-            page.Add(FromRow(row));
-            lastSeen = page[^1].Id;
-            if (++scanned >= scanLimit) return (page, lastSeen);
+            var review = FromRow(row);
+            if ((filter.Sentiment is null || review.Sentiment?.Label == filter.Sentiment) && (filter.Source is null || review.Source == filter.Source))
+            {
+                if (page.Count == pageSize) return (page, page[^1].Id); // one more exists
+                page.Add(review);
+            }
+            if (++scanned >= scanLimit) return (page, review.Id);
         }
         return (page, null);
     }
@@ -154,6 +155,10 @@ public sealed partial class ReviewStore(SpheresStorage storage)
             if (row.GetString("VectorModel") != modelId) yield return (row.PartitionKey, row.RowKey[ReviewPrefix.Length..]);
         }
     }
+
+    /// <summary>Everything of a review but its vector (1.8 KB a row that only search reads).</summary>
+    private static readonly string[] ReviewColumns =
+        ["PartitionKey", "RowKey", "Text", "Rating", "Author", "Source", "ExternalId", "CreatedAt", "Sentiment", "SentimentScore", "Aspects", "VectorModel"];
 
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Reviews, cancellationToken);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Reviews;
@@ -119,6 +120,29 @@ public sealed class ReviewApiTests(ReviewFixture fixture)
         await fixture.WaitAnalysedAsync(tenant);
         Assert.Empty(await fixture.ListAllAsync(tenant, "?sentiment=negative"));
         Assert.Equal(7, (await fixture.ListAllAsync(tenant, "?sentiment=neutral")).Count);
+    }
+
+    [Fact]
+    public async Task A_rare_filter_reads_a_bounded_number_of_rows_per_call_and_continues_from_there()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var rows = Enumerable.Range(0, 5).Select(i => new { text = $"review {i}", source = i == 0 ? "google" : "manual", created_at = $"2026-04-0{i + 1}T10:00:00Z" });
+        await fixture.ImportJsonAsync(tenant, rows.ToArray());
+        var store = Host.Services.GetRequiredService<Spheres.Core.Reviews.ReviewStore>();
+        var filter = new Spheres.Core.Reviews.ReviewFilter(null, "google", null, null);
+
+        var pages = new List<IReadOnlyList<Spheres.Core.Reviews.Review>>();
+        string? after = null;
+        do
+        {
+            var (page, next) = await store.ListAsync(tenant.TenantId, filter, 10, after, CancellationToken.None, scanLimit: 2);
+            pages.Add(page);
+            after = next;
+        } while (after is not null && pages.Count < 10);
+
+        Assert.Equal(3, pages.Count); // 5 rows, 2 read per call
+        Assert.Equal(["review 0"], pages.SelectMany(p => p).Select(r => r.Text));
+        Assert.Empty(pages[0]); // a short page with a next link is how a rare filter pages
     }
 
     [Theory]
