@@ -21,6 +21,9 @@ public sealed class SentimentRuleTests
     // Contrast: the point comes after "but".
     [InlineData("Мила дівчина, але манікюр відшарувався через два дні", 4, "negative")]
     [InlineData("Drogo, ale efekt rewelacyjny", 4, "positive")]
+    // Emoji count like words.
+    [InlineData("Була вчора 😍😍", null, "positive")]
+    [InlineData("Стрижка за 40 минут 😡", null, "negative")]
     // No opinion words: the stars decide, and without stars it is neutral.
     [InlineData("Була у вівторок на стрижці", 5, "positive")]
     [InlineData("Была во вторник на стрижке", null, "neutral")]

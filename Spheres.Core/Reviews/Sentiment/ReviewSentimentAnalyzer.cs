@@ -88,6 +88,14 @@ public static class ReviewSentimentAnalyzer
             i += span - 1;
         }
 
+        // Emoji say as much as words in short reviews ("Все супер 😍", "👎"); at most three count.
+        var emoji = Emoji.Score(text);
+        if (emoji != 0)
+        {
+            clauseScores[-1] = emoji;
+            evidence++;
+        }
+
         var strength = 0.0;
         foreach (var (clause, sum) in clauseScores)
         {
