@@ -21,6 +21,9 @@ public sealed class SentimentRuleTests
     // Contrast: the point comes after "but".
     [InlineData("Мила дівчина, але манікюр відшарувався через два дні", 4, "negative")]
     [InlineData("Drogo, ale efekt rewelacyjny", 4, "positive")]
+    // Praise and a small complaint in equal measure: the stars decide.
+    [InlineData("Майстер уважна, результат гарний. Єдиний мінус: адміністратор забула передзвонити.", 5, "positive")]
+    [InlineData("Мастер внимательная, но администратор грубая и ждали долго.", 2, "negative")]
     // Emoji count like words.
     [InlineData("Була вчора 😍😍", null, "positive")]
     [InlineData("Стрижка за 40 минут 😡", null, "negative")]

@@ -73,7 +73,7 @@ internal static class SentimentLexicon
     public static readonly string[] MildNegative =
     [
         "long", "довго", "долго", "dlugo", "average", "nothing special", "середн", "нічого особлив", "так собі", "средн", "ничего особенн", "так себе",
-        "przecietn", "nic specjaln", "takie sobie", "bez efektu", "без вау", "sredni", "mediocre",
+        "przecietn", "nic specjaln", "takie sobie", "bez efektu", "без вау", "sredni", "mediocre", "only downside", "only minus", "only negative", "єдиний мінус", "единственный минус", "jedyny minus", "jedynym minusem",
         // "could have been better" says it was not good, whatever "better" says alone.
         "could be better", "could have been better", "могло бути кращ", "могло б бути кращ", "могло быть лучш", "могло бы быть лучш", "moglo byc lepi", "moglo by byc lepi",
     ];
