@@ -59,17 +59,25 @@ public sealed partial class ReviewStore(SpheresStorage storage)
         return row.HasValue ? FromRow(row.Value!) : null;
     }
 
-    /// <summary>Removes the review and its import marker (so it may be imported again); false when there was none.</summary>
+    /// <summary>Removes the review and its import marker together (so it may be imported again); false when there was none.</summary>
     public async Task<bool> DeleteAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
         if (await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is not { } review) return false;
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var actions = new List<TableTransactionAction> { new(TableTransactionActionType.Delete, new TableEntity(tenantId, ReviewPrefix + id), ETag.All) };
         if (review.ExternalId is { } externalId)
         {
-            await table.DeleteEntityAsync(tenantId, MarkerKey(review.Source, externalId), ETag.All, cancellationToken).ConfigureAwait(false);
+            actions.Add(new(TableTransactionActionType.Delete, new TableEntity(tenantId, MarkerKey(review.Source, externalId)), ETag.All));
         }
-        var response = await table.DeleteEntityAsync(tenantId, ReviewPrefix + id, ETag.All, cancellationToken).ConfigureAwait(false);
-        return response.Status != 404;
+        try
+        {
+            await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (TableTransactionFailedException e) when (e.Status == 404)
+        {
+            return false; // deleted by a concurrent request
+        }
     }
 
     /// <summary>
