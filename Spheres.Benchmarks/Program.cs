@@ -8,6 +8,7 @@ return args.FirstOrDefault() switch
     "startup" => await StartupMode.RunAsync(BenchOptions.Parse(args[1..])),
     "deliveries" => await DeliveryThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "replies" => await RepliesThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
+    "embeddings" => await Spheres.Benchmarks.Embeddings.EmbeddingsMode.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

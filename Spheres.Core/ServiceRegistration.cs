@@ -5,6 +5,7 @@ using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
 using Spheres.Core.Configuration;
 using Spheres.Core.Credentials;
+using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
@@ -74,6 +75,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<WorkingHoursService>();
         services.TryAddSingleton<ScheduleExceptionService>();
         services.TryAddSingleton<OutOfHoursReplies>();
+        services.AddSpheresEmbeddings(configuration);
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         // Nor for the ownership checks: every request carries a tenant's access token.

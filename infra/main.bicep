@@ -40,6 +40,19 @@ param instanceMemoryMB int = 2048
 @description('Upper bound of Flex Consumption scale-out (instances).')
 param maximumInstanceCount int = 100
 
+@description('Deploy an Azure OpenAI account with an embedding deployment and use it for review and message embeddings. False: the local model shipped with the app (no network).')
+param deployAzureOpenAI bool = false
+
+@description('Embedding model of the Azure OpenAI deployment (when deployAzureOpenAI).')
+param openAIEmbeddingModel string = 'text-embedding-3-small'
+
+@description('Version of that model.')
+param openAIEmbeddingModelVersion string = '1'
+
+@minValue(1)
+@description('Capacity of the embedding deployment, in thousands of tokens per minute.')
+param openAIEmbeddingCapacity int = 120
+
 var resourceToken = toLower(uniqueString(subscription().id, resourceGroup().id, environmentName))
 var tags = { application: 'spheres', environment: environmentName }
 var functionAppName = 'func-spheres-${resourceToken}'
@@ -91,6 +104,19 @@ module rbac 'app/rbac.bicep' = {
   }
 }
 
+module openai 'app/openai.bicep' = if (deployAzureOpenAI) {
+  name: 'openai'
+  params: {
+    location: location
+    tags: tags
+    accountName: 'oai-spheres-${resourceToken}'
+    appPrincipalId: appIdentity.properties.principalId
+    embeddingModel: openAIEmbeddingModel
+    embeddingModelVersion: openAIEmbeddingModelVersion
+    embeddingCapacity: openAIEmbeddingCapacity
+  }
+}
+
 module api 'app/api.bicep' = {
   name: 'api'
   params: {
@@ -113,6 +139,9 @@ module api 'app/api.bicep' = {
     publicBaseUrl: publicBaseUrl
     frontendBaseUrl: frontendBaseUrl
     catalogReseedSchedule: catalogReseedSchedule
+    embeddingsProvider: deployAzureOpenAI ? 'azure-openai' : 'local'
+    openAIEndpoint: openai.?outputs.endpoint ?? ''
+    openAIEmbeddingDeployment: openai.?outputs.embeddingDeploymentName ?? ''
   }
   // The host reads storage and the vault with the identity as soon as it starts:
   // grant the roles first (nothing in the parameters implies this order).

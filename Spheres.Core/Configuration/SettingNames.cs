@@ -39,6 +39,9 @@ public static class SettingNames
     public const string SmtpFrom = "Spheres:Smtp:From";
     public const string GoogleApiBaseUrl = "Spheres:Google:ApiBaseUrl";
     public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
+    public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
+    public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
+    public const string AzureOpenAIEmbeddingDeployment = "Spheres:AzureOpenAI:EmbeddingDeployment";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -55,5 +58,6 @@ public static class SettingNames
         RateLimitAuthPerMinute, RateLimitTrustForwardedFor,
         FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
         GoogleApiBaseUrl, RetentionMessageDays,
+        EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
     ];
 }

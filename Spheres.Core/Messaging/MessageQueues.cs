@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spheres.Core.Embeddings;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Messaging;
@@ -20,7 +21,7 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt,
     [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt);
 
-public sealed class MessageQueues(SpheresStorage storage)
+public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddings)
 {
     public static string QueueFor(MessageDecision decision) =>
         decision == MessageDecision.Agent ? TableNames.AgentRequestsQueue : TableNames.AutoRepliesQueue;
@@ -33,9 +34,14 @@ public sealed class MessageQueues(SpheresStorage storage)
         _ => "inactive",
     };
 
-    /// <summary>Sends the message to its queue; <c>inactive</c> messages go nowhere.</summary>
+    /// <summary>
+    /// Queues the message for embedding (analytics groups every customer message), then sends it to
+    /// its queue; <c>inactive</c> messages go nowhere else. Embedding first: if that send fails, nothing
+    /// has reached the agent yet and the provider's retry does both; embedding a message twice changes nothing.
+    /// </summary>
     public async Task EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
+        await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);
         if (message.Decision == MessageDecision.Inactive) return;
         var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
         var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,

@@ -151,6 +151,52 @@ public sealed class MessageStore(SpheresStorage storage)
         return (page, null);
     }
 
+    /// <summary>The row key of a stored message: what the embeddings queue names it by.</summary>
+    public static string RowKeyOf(InboundMessage message) => Key(message);
+
+    public static bool IsMessageRowKey(string rowKey) =>
+        rowKey.Length is > 23 and < 64 && rowKey.StartsWith(MessagePrefix, StringComparison.Ordinal) && rowKey.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
+    /// <summary>The text of a stored message and the model of its vector, if any.</summary>
+    public async Task<(string Text, string? VectorModel)?> FindTextAsync(string tenantId, string rowKey, CancellationToken cancellationToken)
+    {
+        if (!IsMessageRowKey(rowKey)) return null;
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, rowKey, ["Text", "VectorModel"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? (row.Value!.GetString("Text") ?? "", row.Value.GetString("VectorModel")) : null;
+    }
+
+    /// <summary>Adds the message's vector (merge into a row that still exists; false when it is gone).</summary>
+    public async Task<bool> SaveVectorAsync(string tenantId, string rowKey, byte[] vector, string modelId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await table.UpdateEntityAsync(new TableEntity(tenantId, rowKey) { ["Vector"] = vector, ["VectorModel"] = modelId }, ETag.All,
+                TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (RequestFailedException e) when (e.Status == 404)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Messages of any tenant received since <paramref name="since"/> whose vector is missing or from another model.</summary>
+    public async IAsyncEnumerable<(string TenantId, string RowKey)> StaleVectorsAsync(
+        string modelId, DateTimeOffset since, DateTimeOffset writtenBefore,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"RowKey ge {MessagePrefix} and RowKey lt {"m."} and ReceivedAt ge {since} and Timestamp lt {writtenBefore}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, select: ["PartitionKey", "RowKey", "VectorModel"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (row.GetString("VectorModel") != modelId) yield return (row.PartitionKey, row.RowKey);
+        }
+    }
+
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Messages, cancellationToken);
 
     /// <summary>Newest first: ticks counted down from the end of time, then the id. Only lists rely on it; the identity row dedupes.</summary>

@@ -55,4 +55,10 @@ public static class TableNames
 
     /// <summary>Queue of account erasures to run or resume: <c>{"tenant_id": "…"}</c>.</summary>
     public const string AccountErasureQueue = "account-erasures";
+
+    /// <summary>Tenant rows: reviews (newest first) with their analysis and vector, and one (source, external_id) marker per imported review.</summary>
+    public const string Reviews = "Reviews";
+
+    /// <summary>Queue of texts to embed and analyse off the request path (reviews, inbound messages).</summary>
+    public const string EmbeddingsQueue = "embeddings";
 }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
 using Spheres.Core.Messaging;
+using Spheres.Core.Reviews;
 
 namespace Spheres.Core.Webhooks;
 
@@ -13,7 +14,8 @@ namespace Spheres.Core.Webhooks;
 /// secret; each entry is routed on its own by the account id claimed at activation, so one
 /// delivery can carry messages of many tenants. Echoes and delivery statuses are acknowledged, not stored.
 /// </summary>
-public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirectory directory, MessagePipeline pipeline, ILogger<MetaWebhook> logger)
+public sealed class MetaWebhook(
+    IConfiguration configuration, IntegrationDirectory directory, MessagePipeline pipeline, FacebookRatings ratings, ILogger<MetaWebhook> logger)
 {
     public const string SignatureHeader = "X-Hub-Signature-256";
 
@@ -51,6 +53,7 @@ public sealed class MetaWebhook(IConfiguration configuration, IntegrationDirecto
             stored.Add(await pipeline.ProcessAsync(new RoutedMessage(route.TenantId, route.IntegrationId, message), cancellationToken)
                 .ConfigureAwait(false));
         }
+        await ratings.ReceiveAsync(body, cancellationToken).ConfigureAwait(false); // Page ratings become reviews
         return stored;
     }
 

@@ -59,7 +59,7 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
             .Select(r => r.GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("queueNames"))
             .Single()
             .EnumerateArray().Select(q => q.GetString());
-        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures"], queueNames);
+        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures", "embeddings"], queueNames);
         var queues = template.SingleResource("Microsoft.Storage/storageAccounts/queueServices/queues");
         Assert.Equal("[length(variables('queueNames'))]", queues.GetProperty("copy").GetProperty("count").GetString());
         Assert.Single(template.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices"));

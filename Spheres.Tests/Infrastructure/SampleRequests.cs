@@ -47,6 +47,8 @@ public static class SampleRequests
             foreach (var (name, value) in Signature(operation.OperationId, body ?? "", Now)) request.Headers.TryAddWithoutValidation(name, value);
         }
         foreach (var (name, value) in UnsignedHeaders(operation.OperationId)) request.Headers.TryAddWithoutValidation(name, value);
+        if (operation.OperationId == "SearchReviews")
+            request.RequestUri = new Uri(request.RequestUri + "?q=" + Uri.EscapeDataString("черга"), UriKind.Relative);
         if (operation.OperationId == "FindTenant")
             request.RequestUri = new Uri(request.RequestUri + "?email=" + Uri.EscapeDataString(Tenants.UniqueEmail("support")), UriKind.Relative);
         if (operation.OperationId == "MetaWebhookVerification" && credentials is not null)
@@ -86,6 +88,7 @@ public static class SampleRequests
         "CreateWorkingHoursException" => Json(new { date = "2026-12-25", is_closed = true }),
         "SetTenantPlan" => Json(new { plan = "starter" }),
         "EraseAccount" => Json(new { password = Tenants.Password }),
+        "CreateReview" => Json(new { text = "Чудовий манікюр, дякую!", rating = 5 }),
         "AdminPatchSphere" or "AdminPatchIntegrationType" => Json(new { order = 5 }),
         "TelegramWebhook" => Json(Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 1, "hello", DateTimeOffset.UtcNow)),
         "MetaWebhook" => Json(new

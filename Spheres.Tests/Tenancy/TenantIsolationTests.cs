@@ -132,10 +132,37 @@ public sealed class TenantIsolationTests : IAsyncLifetime
             (HttpMethod.Get, "/api/integrations/api/1/working_hours/exceptions/"), (HttpMethod.Post, "/api/integrations/api/1/working_hours/exceptions/"),
             (HttpMethod.Delete, "/api/integrations/api/1/working_hours/exceptions/2026-12-25/"),
             (HttpMethod.Get, "/api/messages/"), (HttpMethod.Get, "/api/messages/?integration=1"),
+            (HttpMethod.Get, "/api/reviews/"), (HttpMethod.Post, "/api/reviews/"), (HttpMethod.Post, "/api/reviews/import/"),
+            (HttpMethod.Get, "/api/reviews/search/?q=x"), (HttpMethod.Get, "/api/reviews/06390000000000000000abcdef12/"),
+            (HttpMethod.Delete, "/api/reviews/06390000000000000000abcdef12/"),
         })
         {
             var request = new HttpRequestMessage(method, path) { Content = method == HttpMethod.Get ? null : JsonContent.Create(new { }) };
             await (await _host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.Unauthorized);
         }
+    }
+
+    [Fact]
+    public async Task A_first_tenants_reviews_are_404_for_the_second_and_never_listed_or_found()
+    {
+        var first = await _host.RegisterAsync(plan: "professional");
+        var second = await _host.RegisterAsync(plan: "professional");
+        var created = await (await _host.Client.SendAsync(first.Request(HttpMethod.Post, "/api/reviews/",
+            new { text = "Чекали годину, адміністратор грубий", rating = 1, source = "google", external_id = "shared-1" }))).JsonAsync(HttpStatusCode.Created);
+        var id = created.GetProperty("id").GetString()!;
+        await Reviews.ReviewFixture.WaitAnalysedAsync(_host, first);
+
+        await (await _host.Client.SendAsync(second.Request(HttpMethod.Get, $"/api/reviews/{id}/"))).ProblemAsync(HttpStatusCode.NotFound);
+        await (await _host.Client.SendAsync(second.Request(HttpMethod.Delete, $"/api/reviews/{id}/"))).ProblemAsync(HttpStatusCode.NotFound);
+        var list = await _host.GetJsonAsync(second, "/api/reviews/");
+        Assert.Empty(list.GetProperty("results").EnumerateArray());
+        Assert.Empty((await _host.GetJsonAsync(second, "/api/reviews/search/?q=чекали%20годину")).EnumerateArray());
+        // The same (source, external_id) is another tenant's own review, not a duplicate.
+        await (await _host.Client.SendAsync(second.Request(HttpMethod.Post, "/api/reviews/",
+            new { text = "Fine", source = "google", external_id = "shared-1" }))).JsonAsync(HttpStatusCode.Created);
+
+        var stillThere = await _host.GetJsonAsync(first, $"/api/reviews/{id}/");
+        Assert.Equal("negative", stillThere.GetProperty("sentiment").GetProperty("label").GetString());
+        Assert.Equal(id, (await _host.GetJsonAsync(first, "/api/reviews/search/?q=чекали%20годину"))[0].GetProperty("review").GetProperty("id").GetString());
     }
 }

@@ -173,7 +173,7 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task A_warm_delivery_costs_three_storage_round_trips()
+    public async Task A_warm_delivery_costs_four_storage_round_trips()
     {
         var (_, _, url, secret) = await fixture.ActiveTelegramAsync();
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "warm-up", fixture.Clock.GetUtcNow()))));
@@ -181,7 +181,8 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
 
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "measured", fixture.Clock.GetUtcNow()))));
 
-        // Message + counter in one transaction (the counter this instance wrote last is known), queue send, mark enqueued.
-        Assert.Equal(3, Host.StorageRequests.Count);
+        // Message + counter in one transaction (the counter this instance wrote last is known), embeddings queue send,
+        // agent queue send, mark enqueued.
+        Assert.Equal(4, Host.StorageRequests.Count);
     }
 }

@@ -24,6 +24,12 @@ param publicBaseUrl string
 param frontendBaseUrl string
 param catalogReseedSchedule string
 
+@allowed(['local', 'azure-openai'])
+param embeddingsProvider string
+@description('Empty unless embeddingsProvider is azure-openai.')
+param openAIEndpoint string
+param openAIEmbeddingDeployment string
+
 resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   name: planName
   location: location
@@ -117,6 +123,9 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__RateLimit__TrustForwardedFor: 'true'
     Spheres__Google__ApiBaseUrl: 'https://www.googleapis.com'
     Spheres__Retention__MessageDays: '400'
+    Spheres__Embeddings__Provider: embeddingsProvider
+    Spheres__AzureOpenAI__Endpoint: openAIEndpoint
+    Spheres__AzureOpenAI__EmbeddingDeployment: openAIEmbeddingDeployment
     // Secrets are resolved by the platform from the vault with keyVaultReferenceIdentity;
     // docs/deploy.md tells the operator to set these secret names after deployment.
     Spheres__Auth__SigningKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-auth-signing-key)'

@@ -8,8 +8,8 @@ param storageAccountName string
 param deploymentContainerName string
 
 // Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, the agent's answers to send,
-// and account erasures to run.
-var queueNames = ['agent-requests', 'auto-replies', 'agent-replies', 'account-erasures']
+// account erasures to run, and texts to embed.
+var queueNames = ['agent-requests', 'auto-replies', 'agent-replies', 'account-erasures', 'embeddings']
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName

@@ -1,0 +1,65 @@
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Messaging;
+using Spheres.Core.Reviews;
+using Spheres.Core.Reviews.Sentiment;
+
+namespace Spheres.Core.Embeddings;
+
+/// <summary>
+/// Handles one <see cref="EmbeddingRequest"/>: embeds the texts the current model has not embedded
+/// yet in one batch and stores each vector with the model's id; reviews also get their sentiment and
+/// aspects. Redelivery is harmless: rows already done by this model are skipped, deleted rows ignored.
+/// </summary>
+public sealed class EmbeddingWorker(
+    ReviewStore reviews, MessageStore messages, EmbeddingModel model, TenantVectorIndex index, ILogger<EmbeddingWorker> logger)
+{
+    /// <summary>Returns how many texts were embedded.</summary>
+    public async Task<int> HandleAsync(EmbeddingRequest request, CancellationToken cancellationToken)
+    {
+        var done = request.Kind == EmbeddingRequest.Review
+            ? await EmbedReviewsAsync(request.TenantId, request.Ids, cancellationToken).ConfigureAwait(false)
+            : await EmbedMessagesAsync(request.TenantId, request.Ids, cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Embedded {Count} of {Requested} {Kind} texts with {Model}", done, request.Ids.Count, request.Kind, model.ModelId);
+        return done;
+    }
+
+    private async Task<int> EmbedReviewsAsync(string tenantId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var pending = new List<Review>();
+        foreach (var id in ids.Where(ReviewStore.IsValidId).Distinct())
+        {
+            if (await reviews.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is { } review && review.VectorModel != model.ModelId)
+                pending.Add(review);
+        }
+        if (pending.Count == 0) return 0;
+        var vectors = await model.EmbedAsync(pending.Select(r => r.Text).ToList(), cancellationToken).ConfigureAwait(false);
+        var saved = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            var (sentiment, aspects) = ReviewSentimentAnalyzer.Analyze(pending[i].Text, pending[i].Rating);
+            if (await reviews.SaveAnalysisAsync(tenantId, pending[i].Id, new ReviewAnalysis(sentiment, aspects, vectors[i], model.ModelId), cancellationToken)
+                    .ConfigureAwait(false)) saved++;
+        }
+        index.Invalidate(tenantId);
+        return saved;
+    }
+
+    private async Task<int> EmbedMessagesAsync(string tenantId, IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
+    {
+        var pending = new List<(string RowKey, string Text)>();
+        foreach (var rowKey in rowKeys.Distinct())
+        {
+            if (await messages.FindTextAsync(tenantId, rowKey, cancellationToken).ConfigureAwait(false) is { } found && found.VectorModel != model.ModelId)
+                pending.Add((rowKey, found.Text));
+        }
+        if (pending.Count == 0) return 0;
+        var vectors = await model.EmbedAsync(pending.Select(p => p.Text).ToList(), cancellationToken).ConfigureAwait(false);
+        var saved = 0;
+        for (var i = 0; i < pending.Count; i++)
+        {
+            if (await messages.SaveVectorAsync(tenantId, pending[i].RowKey, VectorCodec.Encode(vectors[i]), model.ModelId, cancellationToken).ConfigureAwait(false))
+                saved++;
+        }
+        return saved;
+    }
+}

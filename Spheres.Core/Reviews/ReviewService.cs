@@ -1,0 +1,95 @@
+using Spheres.Core.Accounts;
+using Spheres.Core.Embeddings;
+using Spheres.Core.Plans;
+using Spheres.Core.Problems;
+
+namespace Spheres.Core.Reviews;
+
+/// <summary>
+/// The reviews API's rules: every call needs a plan with analytics (403 <c>plan-required</c>), the
+/// tenant comes from the caller, and a stored review is queued for embedding and sentiment at once,
+/// so the answer never waits for the model.
+/// </summary>
+public sealed class ReviewService(
+    ReviewStore store, ProfileService profiles, EmbeddingQueue queue, EmbeddingModel model, TenantVectorIndex index, TimeProvider time)
+{
+    public const int MaxSearchLength = 500;
+
+    public async Task RequirePlanAsync(Caller caller, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.GetAsync(caller, cancellationToken).ConfigureAwait(false);
+        if (!PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics))
+        {
+            throw PlanPolicy.PlanRequired("Reviews, embeddings and analytics", PlanPolicy.Cheapest(PlanFeature.Analytics));
+        }
+    }
+
+    /// <summary>Stores one checked review; 409 when its (source, external_id) is already stored.</summary>
+    public async Task<Review> CreateAsync(Caller caller, ReviewInput input, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        var review = await store.TryAddAsync(NewReview(caller.TenantId, input), cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.Conflict($"A review from '{input.Source}' with external_id '{input.ExternalId}' is already stored.");
+        await queue.EnqueueAsync(EmbeddingRequest.Review, caller.TenantId, [review.Id], cancellationToken).ConfigureAwait(false);
+        return review;
+    }
+
+    /// <summary>
+    /// Stores the valid rows (the caller checked them; <paramref name="rejected"/> are the others),
+    /// counting those already stored as duplicates. The plan is checked before anything is written.
+    /// </summary>
+    public async Task<ImportResult> ImportAsync(
+        Caller caller, IReadOnlyList<(int Index, ReviewInput Input)> valid, IReadOnlyList<RejectedRow> rejected, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        var created = new System.Collections.Concurrent.ConcurrentBag<string>();
+        var duplicates = 0;
+        await Parallel.ForEachAsync(valid, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (row, ct) =>
+        {
+            if (await store.TryAddAsync(NewReview(caller.TenantId, row.Input), ct).ConfigureAwait(false) is { } review) created.Add(review.Id);
+            else Interlocked.Increment(ref duplicates);
+        }).ConfigureAwait(false);
+        await queue.EnqueueAsync(EmbeddingRequest.Review, caller.TenantId, [.. created], cancellationToken).ConfigureAwait(false);
+        return new ImportResult(created.Count, duplicates, rejected);
+    }
+
+    public async Task<Review> GetAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        return await store.FindAsync(caller.TenantId, id, cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound($"You have no review {id}.");
+    }
+
+    public async Task DeleteAsync(Caller caller, string id, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        if (!await store.DeleteAsync(caller.TenantId, id, cancellationToken).ConfigureAwait(false))
+            throw ProblemException.NotFound($"You have no review {id}.");
+        index.Invalidate(caller.TenantId);
+    }
+
+    public async Task<(IReadOnlyList<Review> Page, string? NextAfterId)> ListAsync(
+        Caller caller, ReviewFilter filter, int limit, string? afterId, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        return await store.ListAsync(caller.TenantId, filter, limit, afterId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The reviews nearest in meaning to <paramref name="query"/>, best first (analysed reviews only).</summary>
+    public async Task<IReadOnlyList<(Review Review, double Score)>> SearchAsync(Caller caller, string query, int limit, CancellationToken cancellationToken)
+    {
+        await RequirePlanAsync(caller, cancellationToken).ConfigureAwait(false);
+        var vector = (await model.EmbedAsync([query], cancellationToken).ConfigureAwait(false))[0];
+        var nearest = await index.NearestAsync(caller.TenantId, vector, limit, cancellationToken).ConfigureAwait(false);
+        var found = await Task.WhenAll(nearest.Select(async n => (Review: await store.FindAsync(caller.TenantId, n.Id, cancellationToken).ConfigureAwait(false), n.Score)))
+            .ConfigureAwait(false);
+        return found.Where(f => f.Review is not null).Select(f => (f.Review!, f.Score)).ToList(); // deleted since the index was read
+    }
+
+    private Review NewReview(string tenantId, ReviewInput input)
+    {
+        var createdAt = input.CreatedAt ?? time.GetUtcNow();
+        return new Review(tenantId, ReviewStore.NewId(createdAt), input.Text!, input.Rating, input.Author, input.Source ?? ReviewFields.DefaultSource,
+            input.ExternalId, createdAt, null, []);
+    }
+}

@@ -1,0 +1,27 @@
+using Spheres.Core.Reviews;
+
+namespace Spheres.Functions.Reviews;
+
+/// <summary>A review as sent (documentation only: bodies are read field by field so an import can name each row's errors).</summary>
+public sealed record ReviewRequest(string Text, int? Rating, string? Author, string? Source, string? ExternalId, DateTimeOffset? CreatedAt);
+
+public sealed record SentimentJson(string Label, double Score);
+
+public sealed record AspectJson(string Label, string Sentiment);
+
+public sealed record ReviewJson(
+    string Id, string Text, int? Rating, string? Author, string Source, string? ExternalId, DateTimeOffset CreatedAt,
+    SentimentJson? Sentiment, IReadOnlyList<AspectJson> Aspects)
+{
+    public static ReviewJson From(Review r) => new(r.Id, r.Text, r.Rating, r.Author, r.Source, r.ExternalId, r.CreatedAt,
+        r.Sentiment is { } s ? new SentimentJson(s.Label, s.Score) : null, r.Aspects.Select(a => new AspectJson(a.Label, a.Sentiment)).ToList());
+}
+
+public sealed record ReviewPageJson(IReadOnlyList<ReviewJson> Results, string? Next);
+
+public sealed record RejectedJson(int Index, IReadOnlyDictionary<string, string[]> Errors);
+
+/// <summary><c>rejected</c> lists the first 100 refused rows; <c>rejected_count</c> says how many there were in all.</summary>
+public sealed record ImportJson(int Created, int Duplicates, IReadOnlyList<RejectedJson> Rejected, int RejectedCount);
+
+public sealed record SearchHitJson(ReviewJson Review, double Score);

@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Problems;
+using Spheres.Core.Reviews;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Reviews;
+
+/// <summary>
+///   POST   reviews            one review → 201 (sentiment null until analysed, within a minute)
+///   POST   reviews/import     a JSON array or text/csv, ≤ 1,000 rows → {created, duplicates, rejected}
+///   GET    reviews            newest first, paged; ?sentiment= ?source= ?from= ?to=
+///   GET    reviews/search     ?q= nearest in meaning → [{review, score}]
+///   GET    reviews/{id}       one review
+///   DELETE reviews/{id}       delete it
+/// Plan professional only (403 plan-required).
+/// </summary>
+public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, ILogger<ReviewFunctions> logger)
+{
+    private const string Tag = "reviews";
+
+    [Function("CreateReview")]
+    [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true)]
+    [ApiResponse(201, "Created; sentiment is null until analysed.", Body = typeof(ReviewJson), Headers = ["Location"])]
+    [ApiResponse(400, "A field is invalid (errors names each).")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponse(409, "A review with this source and external_id is already stored.")]
+    [ApiResponse(413, "Body over 1 MB.")]
+    public Task<IActionResult> Create(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var body = await RequestBody.ReadJsonAsync<JsonElement>(request, cancellationToken);
+            var errors = new FieldErrors();
+            var input = ReviewFields.FromJson(body, errors);
+            errors.ThrowIfAny();
+            var review = await reviews.CreateAsync(caller, input, cancellationToken);
+            return ApiResponse.Json(ReviewJson.From(review), StatusCodes.Status201Created).WithHeader("Location", $"/api/reviews/{review.Id}/");
+        });
+
+    [Function("ImportReviews")]
+    [ApiOperation(Tag, "Import up to 1,000 reviews: a JSON array of reviews, or text/csv with a header row of the same names.", RequiresBearer = true,
+        RequestBody = typeof(ReviewRequest[]),
+        Description = "Each row is checked on its own: valid rows are stored, invalid ones listed under rejected by index (the first 100). "
+                      + "A row whose (source, external_id) is already stored counts as a duplicate and is not stored again.")]
+    [ApiResponse(200, "What was stored.", Body = typeof(ImportJson))]
+    [ApiResponse(400, "Not a JSON array or CSV, a bad header, or more than 1,000 rows (nothing stored).")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponse(413, "Body over 8 MB.")]
+    public Task<IActionResult> Import(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/import")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            await reviews.RequirePlanAsync(caller, cancellationToken); // before reading a big body
+            var (valid, rejected) = await ReviewImportBody.ReadAsync(request, cancellationToken);
+            var result = await reviews.ImportAsync(caller, valid, rejected, cancellationToken);
+            return ApiResponse.Json(new ImportJson(result.Created, result.Duplicates,
+                result.Rejected.Take(ImportLimits.MaxRejectedListed).Select(r => new RejectedJson(r.Index, r.Errors)).ToList(), result.Rejected.Count));
+        });
+
+    [Function("ListReviews")]
+    [ApiOperation(Tag, "Reviews, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
+    [ApiQuery("sentiment", typeof(string), "positive, neutral or negative (analysed reviews only).")]
+    [ApiQuery("source", typeof(string), "Only reviews from this source (manual, google, facebook...).")]
+    [ApiQuery("from", typeof(string), "Created at or after: an ISO 8601 instant or a date (UTC).")]
+    [ApiQuery("to", typeof(string), "Created at or before: an ISO 8601 instant or a date (UTC, the whole day).")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
+    [ApiResponse(200, "A page.", Body = typeof(ReviewPageJson))]
+    [ApiResponse(400, "A bad filter, limit or cursor.")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    public Task<IActionResult> List(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var query = ReviewQuery.ReadList(request.Query);
+            var (page, nextAfter) = await reviews.ListAsync(caller, query.Filter, query.Limit, query.AfterId, cancellationToken);
+            var next = nextAfter is null ? null : $"/api/reviews/?{query.FiltersQueryString}limit={query.Limit}&cursor={Uri.EscapeDataString(OpaqueText.Encode(nextAfter))}";
+            return ApiResponse.Json(new ReviewPageJson(page.Select(ReviewJson.From).ToList(), next));
+        });
+
+    [Function("SearchReviews")]
+    [ApiOperation(Tag, "Reviews nearest in meaning to q, best first (any of uk, ru, pl, en); analysed reviews only.", RequiresBearer = true)]
+    [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.")]
+    [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).")]
+    [ApiResponse(200, "The nearest reviews with their cosine similarity.", Body = typeof(SearchHitJson[]))]
+    [ApiResponse(400, "q missing or too long, or a bad limit.")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    public Task<IActionResult> Search(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/search")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            var (q, limit) = ReviewQuery.ReadSearch(request.Query);
+            var hits = await reviews.SearchAsync(caller, q, limit, cancellationToken);
+            return ApiResponse.Json(hits.Select(h => new SearchHitJson(ReviewJson.From(h.Review), h.Score)).ToList());
+        });
+
+    [Function("GetReview")]
+    [ApiOperation(Tag, "One review.", RequiresBearer = true)]
+    [ApiResponse(200, "The review.", Body = typeof(ReviewJson))]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    public Task<IActionResult> Get(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(ReviewJson.From(await reviews.GetAsync(caller, id, cancellationToken))));
+
+    [Function("DeleteReview")]
+    [ApiOperation(Tag, "Delete a review (it may then be imported again).", RequiresBearer = true)]
+    [ApiResponse(204, "Deleted.")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponse(404, "Not yours or not there.")]
+    public Task<IActionResult> Delete(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "reviews/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+        {
+            await reviews.DeleteAsync(caller, id, cancellationToken);
+            return ApiResponse.Empty(StatusCodes.Status204NoContent);
+        });
+}

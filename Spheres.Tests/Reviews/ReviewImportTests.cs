@@ -1,0 +1,110 @@
+using System.Net;
+using System.Text;
+using Spheres.Tests.Infrastructure;
+
+namespace Spheres.Tests.Reviews;
+
+[Collection(ReviewCollection.Name)]
+public sealed class ReviewImportTests(ReviewFixture fixture)
+{
+    private TestHost Host => fixture.Host;
+
+    [Fact]
+    public async Task A_json_import_stores_valid_rows_lists_rejected_ones_and_is_idempotent()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        object[] rows =
+        [
+            new { text = "Great haircut", rating = 5, source = "google", external_id = "a1" },
+            new { text = "", rating = 3 },                                    // 1: no text
+            new { text = "Waited an hour", rating = 9, source = "google" },   // 2: bad rating
+            new { text = "Швидко і якісно", source = "google", external_id = "a2", created_at = "2026-02-01T09:00:00+02:00" },
+            new { text = "Great haircut", source = "google", external_id = "a1" }, // 4: same key as row 0
+            "not an object",                                                  // 5
+        ];
+        var first = await fixture.ImportJsonAsync(tenant, rows);
+        Assert.Equal(2, first.GetProperty("created").GetInt32());
+        Assert.Equal(1, first.GetProperty("duplicates").GetInt32());
+        var rejected = first.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("index").GetInt32(), r => r.GetProperty("errors"));
+        Assert.Equal([1, 2, 5], rejected.Keys.Order());
+        Assert.True(rejected[1].TryGetProperty("text", out _));
+        Assert.True(rejected[2].TryGetProperty("rating", out _));
+        Assert.Equal(3, first.GetProperty("rejected_count").GetInt32());
+
+        var again = await fixture.ImportJsonAsync(tenant, rows);
+        Assert.Equal(0, again.GetProperty("created").GetInt32());
+        Assert.Equal(3, again.GetProperty("duplicates").GetInt32());
+        var stored = await fixture.ListAllAsync(tenant);
+        Assert.Equal(2, stored.Count);
+        Assert.Equal(DateTimeOffset.Parse("2026-02-01T07:00:00Z"), stored.Single(r => r.GetProperty("external_id").GetString() == "a2").GetProperty("created_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_csv_import_reads_the_header_and_quoted_cells()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var csv = "external_id,source,rating,text,author\r\n"
+                  + "c1,google,5,\"Чудово, дякую!\",Олена\r\n"
+                  + "c2,google,2,\"She said \"\"wait\"\"\nand we waited, an hour\",\r\n"
+                  + "c3,google,x,Bad rating cell,\r\n"
+                  + "\r\n";
+        var result = await (await fixture.ImportCsvAsync(tenant, csv)).JsonAsync();
+        Assert.Equal(2, result.GetProperty("created").GetInt32());
+        var rejected = Assert.Single(result.GetProperty("rejected").EnumerateArray());
+        Assert.Equal(2, rejected.GetProperty("index").GetInt32());
+        var texts = (await fixture.ListAllAsync(tenant)).ToDictionary(r => r.GetProperty("external_id").GetString()!, r => r);
+        Assert.Equal("Чудово, дякую!", texts["c1"].GetProperty("text").GetString());
+        Assert.Equal("Олена", texts["c1"].GetProperty("author").GetString());
+        Assert.Equal("She said \"wait\"\nand we waited, an hour", texts["c2"].GetProperty("text").GetString());
+    }
+
+    [Theory]
+    [InlineData("review,stars\nGreat,5\n", "header")]
+    [InlineData("rating,author\n5,Anna\n", "header")]
+    public async Task A_csv_with_a_bad_header_is_400_and_stores_nothing(string csv, string field)
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var problem = await (await fixture.ImportCsvAsync(tenant, csv)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
+        Assert.Empty(await fixture.ListAllAsync(tenant));
+    }
+
+    [Fact]
+    public async Task More_than_1000_rows_are_refused_before_any_is_checked_or_stored()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var rows = Enumerable.Range(0, 1001).Select(i => new { text = $"Review {i}" }).ToArray();
+        var request = tenant.Request(HttpMethod.Post, "/api/reviews/import/", rows);
+        var problem = await (await Host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Contains("1000", problem.GetProperty("errors").GetProperty("body")[0].GetString());
+
+        var csv = new StringBuilder("text\n");
+        for (var i = 0; i < 1001; i++) csv.Append("Review ").Append(i).Append('\n');
+        await (await fixture.ImportCsvAsync(tenant, csv.ToString())).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty(await fixture.ListAllAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Rejected_rows_are_listed_up_to_100_with_the_full_count()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var rows = Enumerable.Range(0, 300).Select(i => new { text = i == 299 ? "The only good one" : "", rating = 3 }).ToArray();
+        var result = await fixture.ImportJsonAsync(tenant, rows);
+        Assert.Equal(1, result.GetProperty("created").GetInt32());
+        Assert.Equal(100, result.GetProperty("rejected").GetArrayLength());
+        Assert.Equal(299, result.GetProperty("rejected_count").GetInt32());
+    }
+
+    [Theory]
+    [InlineData("{\"text\":\"not an array\"}", "application/json")]
+    [InlineData("[{\"text\":", "application/json")]
+    [InlineData("text\n\"never closed\n", "text/csv")]
+    public async Task A_body_that_is_not_an_array_or_csv_is_400(string body, string contentType)
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var request = tenant.Request(HttpMethod.Post, "/api/reviews/import/");
+        request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        await (await Host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Empty(await fixture.ListAllAsync(tenant));
+    }
+}
