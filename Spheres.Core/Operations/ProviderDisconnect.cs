@@ -21,8 +21,6 @@ public sealed class ProviderUnreachableException(string message) : Exception(mes
 public sealed class ProviderDisconnect(
     HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, ILogger<ProviderDisconnect> logger)
 {
-    public const string DefaultGoogleApiBaseUrl = "https://www.googleapis.com";
-    public const string DefaultMetaGraphApiBaseUrl = "https://graph.facebook.com/v21.0";
 
     public async Task DisconnectAsync(Integration integration, CancellationToken cancellationToken)
     {
@@ -42,14 +40,14 @@ public sealed class ProviderDisconnect(
                 when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
                      && credentials.GetValueOrDefault("access_token") is { } googleToken:
                 await SendAsync(integration, "Google channels.stop", HttpMethod.Post,
-                    $"{BaseUrl(SettingNames.GoogleApiBaseUrl, DefaultGoogleApiBaseUrl)}/calendar/v3/channels/stop",
+                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
                     googleToken, JsonContent.Create(new { id = integration.WebhookKey, resourceId }), cancellationToken).ConfigureAwait(false);
                 break;
             case WebhookProvider.Meta
                 when (integration.Setting("page_id") ?? integration.Setting("waba_id")) is { } accountId
                      && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
                 await SendAsync(integration, "Meta subscribed_apps removal", HttpMethod.Delete,
-                    $"{BaseUrl(SettingNames.MetaGraphApiBaseUrl, DefaultMetaGraphApiBaseUrl)}/{Uri.EscapeDataString(accountId)}/subscribed_apps",
+                    $"{configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl)}/{Uri.EscapeDataString(accountId)}/subscribed_apps",
                     metaToken, null, cancellationToken).ConfigureAwait(false);
                 break;
         }
@@ -96,7 +94,4 @@ public sealed class ProviderDisconnect(
             }
         }
     }
-
-    private string BaseUrl(string setting, string fallback) =>
-        (configuration[setting] is { Length: > 0 } configured ? configured : fallback).TrimEnd('/');
 }

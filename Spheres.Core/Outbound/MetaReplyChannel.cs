@@ -15,7 +15,6 @@ namespace Spheres.Core.Outbound;
 /// </summary>
 public sealed class MetaReplyChannel(HttpClient http, IConfiguration configuration)
 {
-    public const string DefaultGraphApiBaseUrl = "https://graph.facebook.com/v21.0";
 
     /// <summary>Meta's throttling codes: app (4), user (17), page (32), API (613), business use case (80000–80014), WhatsApp throughput (130429), spam (131048), pair (131056).</summary>
     private static bool IsRateLimit(int code) =>
@@ -59,7 +58,7 @@ public sealed class MetaReplyChannel(HttpClient http, IConfiguration configurati
     public async Task<SendOutcome> SendAsync(string channel, string account, string accessToken, string recipient, string text,
         CancellationToken cancellationToken)
     {
-        var baseUrl = (configuration[SettingNames.MetaGraphApiBaseUrl] is { Length: > 0 } configured ? configured : DefaultGraphApiBaseUrl).TrimEnd('/');
+        var baseUrl = configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"{baseUrl}/{Uri.EscapeDataString(account)}/messages")
         {
             Content = new ByteArrayContent(Body(channel, recipient, text)) { Headers = { ContentType = new MediaTypeHeaderValue("application/json") } },

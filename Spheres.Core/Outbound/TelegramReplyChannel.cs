@@ -22,7 +22,7 @@ public sealed class TelegramReplyChannel(HttpClient http, IConfiguration configu
         {
             return new SendOutcome.Refused("Telegram chat id is not a number.");
         }
-        var baseUrl = (configuration[SettingNames.TelegramApiBaseUrl] is { Length: > 0 } configured ? configured : TelegramBotApi.DefaultBaseUrl).TrimEnd('/');
+        var baseUrl = configuration.BaseUrl(SettingNames.TelegramApiBaseUrl);
         HttpResponseMessage response;
         try
         {

@@ -28,11 +28,6 @@ public sealed class ProviderAccountException(string message, bool answered) : Ex
 /// </summary>
 public sealed class ProviderAccounts(HttpClient http, IConfiguration configuration)
 {
-    public const string DefaultGraphApiBaseUrl = "https://graph.facebook.com/v21.0";
-    public const string DefaultZoomApiBaseUrl = "https://api.zoom.us/v2";
-    public const string DefaultCalendlyApiBaseUrl = "https://api.calendly.com";
-    public const string DefaultSquareApiBaseUrl = "https://connect.squareup.com";
-
     /// <summary>
     /// The account id the provider says <paramref name="credentials"/> belong to. When the tenant named one in
     /// <paramref name="settings"/> it must be that account (or, for WhatsApp, one of the listed numbers): 400 otherwise.
@@ -59,11 +54,11 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
             "facebook-messenger" => Text(await GetAsync(GraphUrl("/me?fields=id,name"), token, cancellationToken).ConfigureAwait(false), "id"),
             "instagram" => Text(await GetAsync(GraphUrl("/me?fields=instagram_business_account"), token, cancellationToken).ConfigureAwait(false),
                 "instagram_business_account", "id"),
-            "zoom" => Text(await GetAsync(Url(SettingNames.ZoomApiBaseUrl, DefaultZoomApiBaseUrl, "/users/me"), token, cancellationToken).ConfigureAwait(false),
+            "zoom" => Text(await GetAsync(Url(SettingNames.ZoomApiBaseUrl, "/users/me"), token, cancellationToken).ConfigureAwait(false),
                 "account_id"),
-            "calendly" => Text(await GetAsync(Url(SettingNames.CalendlyApiBaseUrl, DefaultCalendlyApiBaseUrl, "/users/me"), token, cancellationToken)
+            "calendly" => Text(await GetAsync(Url(SettingNames.CalendlyApiBaseUrl, "/users/me"), token, cancellationToken)
                 .ConfigureAwait(false), "resource", "uri"),
-            "square-appointments" => Text(await GetAsync(Url(SettingNames.SquareApiBaseUrl, DefaultSquareApiBaseUrl, "/v2/merchants/me"), token,
+            "square-appointments" => Text(await GetAsync(Url(SettingNames.SquareApiBaseUrl, "/v2/merchants/me"), token,
                 cancellationToken).ConfigureAwait(false), "merchant", "id"),
             _ => throw new ArgumentException($"No ownership check for {requirement.TypeSlug}."),
         };
@@ -88,10 +83,9 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
             : throw new ProviderAccountException("Meta answered without a list of phone numbers.", answered: true);
     }
 
-    private string GraphUrl(string path) => Url(SettingNames.MetaGraphApiBaseUrl, DefaultGraphApiBaseUrl, path);
+    private string GraphUrl(string path) => Url(SettingNames.MetaGraphApiBaseUrl, path);
 
-    private string Url(string setting, string fallback, string path) =>
-        (configuration[setting] is { Length: > 0 } configured ? configured : fallback).TrimEnd('/') + path;
+    private string Url(string setting, string path) => configuration.BaseUrl(setting) + path;
 
     private async Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken)
     {

@@ -21,7 +21,6 @@ public sealed record TelegramBot(long Id, string? Username);
 /// </summary>
 public sealed class TelegramBotApi(HttpClient http, IConfiguration configuration)
 {
-    public const string DefaultBaseUrl = "https://api.telegram.org";
 
     public async Task<TelegramBot> GetMeAsync(string botToken, CancellationToken cancellationToken)
     {
@@ -44,7 +43,7 @@ public sealed class TelegramBotApi(HttpClient http, IConfiguration configuration
 
     private async Task<JsonElement> CallAsync(string botToken, string method, object body, CancellationToken cancellationToken)
     {
-        var baseUrl = (configuration[SettingNames.TelegramApiBaseUrl] is { Length: > 0 } configured ? configured : DefaultBaseUrl).TrimEnd('/');
+        var baseUrl = configuration.BaseUrl(SettingNames.TelegramApiBaseUrl);
         HttpResponseMessage response;
         try
         {
