@@ -14,10 +14,11 @@ public static class DevHostApplication
     public const string RoutePrefix = "api";
     public const string DefaultUrl = "http://localhost:7071";
 
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="readLocalSettings">False for tests: a developer's local.settings.json must not change what they see.</param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool readLocalSettings = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-        AddLocalSettingsBelowEnvironment(builder.Configuration);
+        if (readLocalSettings) AddLocalSettingsBelowEnvironment(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

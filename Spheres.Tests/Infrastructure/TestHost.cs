@@ -88,7 +88,7 @@ public sealed class TestHost : IAsyncDisposable
             storage.AdditionalPolicies.Add(faults);
             builder.Services.AddSingleton(storage);
             services?.Invoke(builder.Services);
-        });
+        }, readLocalSettings: false);
         await app.StartAsync();
         return new TestHost(app, counter, faults);
     }
