@@ -22,7 +22,7 @@ public sealed class AnalyticsService(
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
         var grid = new PeakHoursGrid(period.Zone);
         var scheduleOf = new Dictionary<int, WorkingSchedule>();
-        await foreach (var (integrationId, sentAt) in messages.SentBetweenAsync(caller.TenantId, period.Start.ToDateTimeOffset(),
+        await foreach (var (integrationId, sender, sentAt) in messages.SentBetweenAsync(caller.TenantId, period.Start.ToDateTimeOffset(),
                            period.End.ToDateTimeOffset(), query.IntegrationId, cancellationToken).ConfigureAwait(false))
         {
             if (!scheduleOf.TryGetValue(integrationId, out var schedule))
@@ -31,7 +31,7 @@ public sealed class AnalyticsService(
                 scheduleOf[integrationId] = schedule;
             }
             var instant = Instant.FromDateTimeOffset(sentAt);
-            grid.Add(instant, !schedule.IsOpenAt(instant));
+            grid.Add(instant, !schedule.IsOpenAt(instant), sender);
         }
         return grid.Report(period);
     }

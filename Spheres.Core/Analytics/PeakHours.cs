@@ -14,6 +14,9 @@ public sealed record PeakHoursReport(
 {
     /// <summary>Cells counted while the channel was closed, for the recommendations.</summary>
     public IReadOnlyList<HourCell> OutsideCells { get; init; } = [];
+
+    /// <summary>Per weekday (0 = Monday), how many different customers wrote while the channel was closed.</summary>
+    public IReadOnlyList<int> OutsideCustomers { get; init; } = new int[7];
 }
 
 /// <summary>
@@ -27,12 +30,13 @@ public sealed class PeakHoursGrid(DateTimeZone zone)
 
     private readonly int[] _all = new int[7 * 24];
     private readonly int[] _outside = new int[7 * 24];
+    private readonly HashSet<string>[] _outsideSenders = [.. Enumerable.Range(0, 7).Select(_ => new HashSet<string>(StringComparer.Ordinal))];
 
     public int Total { get; private set; }
 
     public int OutsideTotal { get; private set; }
 
-    public void Add(Instant sentAt, bool whileClosed)
+    public void Add(Instant sentAt, bool whileClosed, string sender)
     {
         var local = sentAt.InZone(zone).LocalDateTime;
         var cell = ((int)local.DayOfWeek - 1) * 24 + local.Hour;
@@ -40,6 +44,7 @@ public sealed class PeakHoursGrid(DateTimeZone zone)
         Total++;
         if (!whileClosed) return;
         _outside[cell]++;
+        _outsideSenders[cell / 24].Add(sender);
         OutsideTotal++;
     }
 
@@ -51,6 +56,7 @@ public sealed class PeakHoursGrid(DateTimeZone zone)
         return new PeakHoursReport(zone.Id, period.FromText, period.ToText, Total, cells, peaks, new OutsideHours(OutsideTotal, Share(OutsideTotal, Total)))
         {
             OutsideCells = Cells(_outside),
+            OutsideCustomers = [.. _outsideSenders.Select(senders => senders.Count)],
         };
     }
 

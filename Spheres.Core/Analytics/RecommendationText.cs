@@ -9,7 +9,7 @@ public abstract class RecommendationText
 
     public abstract string ExtendHoursTitle(int weekday);
 
-    public abstract string ExtendHoursDetail(int weekday, int messages, int fromHour, int toHour, double share);
+    public abstract string ExtendHoursDetail(int weekday, int messages, int customers, int fromHour, int toHour, double share);
 
     public abstract string FixAspectTitle(string aspect);
 
@@ -31,8 +31,8 @@ public abstract class RecommendationText
 
         public override string ExtendHoursTitle(int weekday) => $"Open longer on {Days[weekday]}";
 
-        public override string ExtendHoursDetail(int weekday, int messages, int fromHour, int toHour, double share) =>
-            $"On {Days[weekday]} {messages} messages arrived while you were closed, most of them {Hours(fromHour, toHour)}: "
+        public override string ExtendHoursDetail(int weekday, int messages, int customers, int fromHour, int toHour, double share) =>
+            $"On {Days[weekday]} {customers} customers sent {messages} messages while you were closed, most of them {Hours(fromHour, toHour)}: "
             + $"{Percent(share)} of all messages. Extend your hours then, or make sure the agent books them.";
 
         public override string FixAspectTitle(string aspect) => $"Customers complain about {Name(aspect)}";
@@ -56,8 +56,8 @@ public abstract class RecommendationText
 
         public override string ExtendHoursTitle(int weekday) => $"Подовжте години роботи у {Days[weekday]}";
 
-        public override string ExtendHoursDetail(int weekday, int messages, int fromHour, int toHour, double share) =>
-            $"У {Days[weekday]} надійшло {messages} повідомлень, коли ви не працювали, найбільше {Hours(fromHour, toHour)}: "
+        public override string ExtendHoursDetail(int weekday, int messages, int customers, int fromHour, int toHour, double share) =>
+            $"У {Days[weekday]} клієнтів, що писали, коли ви не працювали: {customers} ({messages} повідомлень), найбільше {Hours(fromHour, toHour)}: "
             + $"{Percent(share)} усіх повідомлень. Подовжте години роботи або доручіть агенту записувати цих клієнтів.";
 
         public override string FixAspectTitle(string aspect) => $"Клієнти скаржаться на {Name(aspect)}";

@@ -8,7 +8,8 @@ public sealed record HourCount(int Hour, int Count);
 /// naming it) and examples.
 /// </summary>
 public sealed record RecommendationEvidence(
-    int Count, double Share, int? Weekday = null, IReadOnlyList<HourCount>? Hours = null, string? Aspect = null, IReadOnlyList<string>? Examples = null);
+    int Count, double Share, int? Weekday = null, IReadOnlyList<HourCount>? Hours = null, int? Customers = null, string? Aspect = null,
+    IReadOnlyList<string>? Examples = null);
 
 /// <summary><c>priority</c> is <c>high</c>, <c>medium</c> or <c>low</c>; the list comes most urgent first.</summary>
 public sealed record Recommendation(string Kind, string Priority, string Title, string Detail, RecommendationEvidence Evidence);
@@ -37,9 +38,10 @@ public static class Recommendations
         {
             var share = PeakHoursGrid.Share(day.Count, peaks.Total);
             var busiest = BusiestRun(day.Hours);
+            var customers = peaks.OutsideCustomers[day.Weekday];
             advice.Add(new Recommendation(ExtendHours, share >= 0.10 ? "high" : share >= 0.03 ? "medium" : "low",
-                text.ExtendHoursTitle(day.Weekday), text.ExtendHoursDetail(day.Weekday, day.Count, busiest.From, busiest.To, share),
-                new RecommendationEvidence(day.Count, share, Weekday: day.Weekday, Hours: day.Hours)));
+                text.ExtendHoursTitle(day.Weekday), text.ExtendHoursDetail(day.Weekday, day.Count, customers, busiest.From, busiest.To, share),
+                new RecommendationEvidence(day.Count, share, Weekday: day.Weekday, Hours: day.Hours, Customers: customers)));
         }
 
         if (sentiment.Aspects.FirstOrDefault(a => a.NegativeShare > 0) is { } worst)

@@ -201,11 +201,11 @@ public sealed class MessageStore(SpheresStorage storage)
     public static readonly TimeSpan MaxProviderClockSkew = TimeSpan.FromDays(1);
 
     /// <summary>
-    /// The integration and <c>SentAt</c> of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>),
-    /// newest first, read in pages of 1,000 with two columns only. The row key orders by the earlier of SentAt and
+    /// The integration, sender and <c>SentAt</c> of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>),
+    /// newest first, read in pages of 1,000 with three columns only. The row key orders by the earlier of SentAt and
     /// ReceivedAt, so the key range bounds the scan (widened by <see cref="MaxProviderClockSkew"/>) and SentAt filters exactly.
     /// </summary>
-    public async IAsyncEnumerable<(int IntegrationId, DateTimeOffset SentAt)> SentBetweenAsync(
+    public async IAsyncEnumerable<(int IntegrationId, string Sender, DateTimeOffset SentAt)> SentBetweenAsync(
         string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -215,10 +215,10 @@ public sealed class MessageStore(SpheresStorage storage)
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end}");
         if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["IntegrationId", "SentAt"], cancellationToken: cancellationToken)
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["IntegrationId", "Sender", "SentAt"], cancellationToken: cancellationToken)
                            .ConfigureAwait(false))
         {
-            if (row.GetDateTimeOffset("SentAt") is { } sentAt) yield return (row.GetInt32("IntegrationId") ?? 0, sentAt);
+            if (row.GetDateTimeOffset("SentAt") is { } sentAt) yield return (row.GetInt32("IntegrationId") ?? 0, row.GetString("Sender") ?? "", sentAt);
         }
     }
 

@@ -38,16 +38,16 @@ public sealed record SentimentAnalyticsJson(
 public sealed record HourCountJson(int Hour, int Count);
 
 /// <summary>
-/// extend_hours: weekday, hours (closed hours customers wrote in), count and share of all messages.
+/// extend_hours: weekday, hours (closed hours customers wrote in), customers (different senders), count and share of all messages.
 /// fix_aspect: aspect, count of negative reviews, share of the reviews naming it, examples.
 /// </summary>
 public sealed record RecommendationEvidenceJson(
-    int Count, double Share, int? Weekday, IReadOnlyList<HourCountJson>? Hours, string? Aspect, IReadOnlyList<string>? Examples);
+    int Count, double Share, int? Weekday, IReadOnlyList<HourCountJson>? Hours, int? Customers, string? Aspect, IReadOnlyList<string>? Examples);
 
 /// <summary><c>kind</c>: extend_hours or fix_aspect; <c>priority</c>: high, medium or low.</summary>
 public sealed record RecommendationJson(string Kind, string Priority, string Title, string Detail, RecommendationEvidenceJson Evidence)
 {
     public static RecommendationJson Of(Recommendation r) => new(r.Kind, r.Priority, r.Title, r.Detail,
         new RecommendationEvidenceJson(r.Evidence.Count, r.Evidence.Share, r.Evidence.Weekday,
-            r.Evidence.Hours?.Select(h => new HourCountJson(h.Hour, h.Count)).ToList(), r.Evidence.Aspect, r.Evidence.Examples));
+            r.Evidence.Hours?.Select(h => new HourCountJson(h.Hour, h.Count)).ToList(), r.Evidence.Customers, r.Evidence.Aspect, r.Evidence.Examples));
 }

@@ -15,14 +15,13 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
 
     private TestHost Host => fixture.Host;
 
-    /// <summary>Delivers one message per instant (each its own update) and checks Telegram got 200.</summary>
-    internal static async Task DeliverAsync(TestHost host, string url, string secret, params DateTimeOffset[] sentAt)
+    /// <summary>Delivers one message per instant (each its own update) from the customer in chat <paramref name="chatId"/>; Telegram gets 200.</summary>
+    internal static async Task DeliverAsync(TestHost host, string url, string secret, long chatId, params DateTimeOffset[] sentAt)
     {
         foreach (var at in sentAt)
         {
-            var id = Interlocked.Increment(ref _nextUpdateId);
             await WebhookFixture.OkAsync(await WebhookFixture.DeliverWithRetriesAsync(host, url, secret,
-                Deliveries.TelegramUpdate(id, 500 + id % 7, "Чи можна записатися на манікюр?", at)));
+                Deliveries.TelegramUpdate(Interlocked.Increment(ref _nextUpdateId), chatId, "Чи можна записатися на манікюр?", at)));
         }
     }
 
@@ -37,7 +36,7 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     {
         var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         // Kyiv leaves summer time on Sunday 2026-10-25 at 04:00 EEST (01:00 UTC): 03:xx happens twice.
-        await DeliverAsync(Host, url, secret,
+        await DeliverAsync(Host, url, secret, 501,
             Utc("2026-10-19T20:59:00"),  // Mon 23:59 EEST: the day before the period
             Utc("2026-10-19T21:00:00"),  // Tue 00:00 EEST: the period's first minute
             Utc("2026-10-21T21:30:00"),  // Thu 00:30 EEST
@@ -81,12 +80,12 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
         var (tenant, integrationId, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         await Host.SetWeekAsync(tenant, integrationId, WorkingHoursApi.Weekdays("09:00", "18:00"));
         // The week of 2026-11-09 in Kyiv (EET, UTC+2).
-        await DeliverAsync(Host, url, secret,
-            Utc("2026-11-10T08:00:00"), Utc("2026-11-10T12:00:00"),                               // Tue 10:00, 14:00: open
-            Utc("2026-11-10T18:00:00"), Utc("2026-11-10T18:30:00"), Utc("2026-11-10T19:15:00"), // Tue 20:00, 20:30, 21:15: closed
-            Utc("2026-11-10T20:40:00"),                                                        // Tue 22:40: closed
-            Utc("2026-11-11T07:30:00"),                                                        // Wed 09:30: open
-            Utc("2026-11-14T10:00:00"));                                                       // Sat 12:00: closed all day
+        await DeliverAsync(Host, url, secret, 601, Utc("2026-11-10T08:00:00"), Utc("2026-11-10T12:00:00")); // Tue 10:00, 14:00: open
+        await DeliverAsync(Host, url, secret, 602, Utc("2026-11-10T18:00:00"), Utc("2026-11-10T18:30:00")); // Tue 20:00, 20:30: closed
+        await DeliverAsync(Host, url, secret, 603, Utc("2026-11-10T19:15:00"));                             // Tue 21:15: closed
+        await DeliverAsync(Host, url, secret, 604, Utc("2026-11-10T20:40:00"));                             // Tue 22:40: closed
+        await DeliverAsync(Host, url, secret, 601, Utc("2026-11-11T07:30:00"));                             // Wed 09:30: open
+        await DeliverAsync(Host, url, secret, 605, Utc("2026-11-14T10:00:00"));                             // Sat 12:00: closed all day
 
         var report = await Host.GetJsonAsync(tenant, $"/api/analytics/peak-hours/?from=2026-11-09&to=2026-11-15&integration={integrationId}");
 
@@ -104,6 +103,7 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
         var evidence = tuesday.GetProperty("evidence");
         Assert.Equal(1, evidence.GetProperty("weekday").GetInt32());
         Assert.Equal(4, evidence.GetProperty("count").GetInt32());
+        Assert.Equal(3, evidence.GetProperty("customers").GetInt32()); // one of them wrote twice
         Assert.Equal(["20:2", "21:1", "22:1"],
             evidence.GetProperty("hours").EnumerateArray().Select(h => $"{h.GetProperty("hour").GetInt32()}:{h.GetProperty("count").GetInt32()}").ToArray());
         Assert.Equal("high", tuesday.GetProperty("priority").GetString());
@@ -114,7 +114,7 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     {
         var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         var now = fixture.Clock.GetUtcNow();
-        await DeliverAsync(Host, url, secret, now.AddHours(-1), now.AddDays(-10), now.AddDays(-40));
+        await DeliverAsync(Host, url, secret, 701, now.AddHours(-1), now.AddDays(-10), now.AddDays(-40));
 
         var report = await Host.GetJsonAsync(tenant, "/api/analytics/peak-hours/");
 
