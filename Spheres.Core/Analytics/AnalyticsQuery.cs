@@ -47,7 +47,8 @@ public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? Integra
         var to = To ?? (From is { } f ? LatestOf(f.PlusDays(DefaultDays - 1), f) : today);
         var from = From ?? to.PlusDays(-(DefaultDays - 1));
         if (from > to) throw ProblemException.Validation("from", "from is after to.");
-        if (Period.DaysBetween(from, to) + 1 > MaxDays) throw ProblemException.Validation("to", $"The period may span at most {MaxDays} days.");
+        if (Period.DaysBetween(from, to) + 1 > MaxDays)
+            throw ProblemException.Validation(To is null ? "from" : "to", $"The period may span at most {MaxDays} days.");
         // Start of day, not midnight: a zone may skip midnight on a DST day.
         return new AnalyticsPeriod(zone, from, to, zone.AtStartOfDay(from).ToInstant(), zone.AtStartOfDay(to.PlusDays(1)).ToInstant());
     }

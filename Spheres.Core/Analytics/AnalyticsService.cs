@@ -20,14 +20,34 @@ public sealed class AnalyticsService(
     public async Task<PeakHoursReport> PeakHoursAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        return await PeakHoursAsync(profile, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<SentimentReport> SentimentAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
+    {
+        var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        return await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>One profile read and plan check; the peak hours (of <c>integration</c> when given) and the reviews of the same period.</summary>
+    public async Task<IReadOnlyList<Recommendation>> RecommendationsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
+    {
+        var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        var peaks = await PeakHoursAsync(profile, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        var sentiment = await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
+        return Recommendations.For(peaks, sentiment, RecommendationText.For(profile.Country));
+    }
+
+    private async Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
+    {
         var grid = new PeakHoursGrid(period.Zone);
         var scheduleOf = new Dictionary<int, WorkingSchedule>();
-        await foreach (var (integrationId, sender, sentAt) in messages.SentBetweenAsync(caller.TenantId, period.Start.ToDateTimeOffset(),
-                           period.End.ToDateTimeOffset(), query.IntegrationId, cancellationToken).ConfigureAwait(false))
+        await foreach (var (integrationId, sender, sentAt) in messages.SentBetweenAsync(profile.TenantId, period.Start.ToDateTimeOffset(),
+                           period.End.ToDateTimeOffset(), integration, cancellationToken).ConfigureAwait(false))
         {
             if (!scheduleOf.TryGetValue(integrationId, out var schedule))
             {
-                schedule = await schedules.GetAsync(caller.TenantId, integrationId, profile.TimeZone, cancellationToken).ConfigureAwait(false);
+                schedule = await schedules.GetAsync(profile.TenantId, integrationId, profile.TimeZone, cancellationToken).ConfigureAwait(false);
                 scheduleOf[integrationId] = schedule;
             }
             var instant = Instant.FromDateTimeOffset(sentAt);
@@ -36,27 +56,18 @@ public sealed class AnalyticsService(
         return grid.Report(period);
     }
 
-    public async Task<SentimentReport> SentimentAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
+    private async Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, CancellationToken cancellationToken)
     {
-        var (_, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
         var summary = new SentimentSummary(period);
         var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
         string? after = null;
         do
         {
-            (var page, after) = await reviews.ListAsync(caller.TenantId, filter, 1000, after, cancellationToken).ConfigureAwait(false);
+            (var page, after) = await reviews.ListAsync(profile.TenantId, filter, 1000, after, cancellationToken).ConfigureAwait(false);
             foreach (var review in page) summary.Add(review);
         }
         while (after is not null);
         return summary.Report();
-    }
-
-    public async Task<IReadOnlyList<Recommendation>> RecommendationsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
-    {
-        var profile = await profiles.GetAsync(caller, cancellationToken).ConfigureAwait(false);
-        var peaks = await PeakHoursAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        var sentiment = await SentimentAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        return Recommendations.For(peaks, sentiment, RecommendationText.For(profile.Country));
     }
 
     /// <summary>The plan check, the profile's zone and the period; 404 when <c>integration</c> is not the caller's.</summary>
