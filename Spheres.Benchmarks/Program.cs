@@ -9,6 +9,7 @@ return args.FirstOrDefault() switch
     "deliveries" => await DeliveryThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "replies" => await RepliesThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "embeddings" => await Spheres.Benchmarks.Embeddings.EmbeddingsMode.RunAsync(args[1..]),
+    "analytics" => await Spheres.Benchmarks.Analytics.AnalyticsMode.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

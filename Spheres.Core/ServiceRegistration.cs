@@ -76,6 +76,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<ScheduleExceptionService>();
         services.TryAddSingleton<OutOfHoursReplies>();
         services.AddSpheresEmbeddings(configuration);
+        services.TryAddSingleton<Spheres.Core.Analytics.AnalyticsService>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         // Nor for the ownership checks: every request carries a tenant's access token.

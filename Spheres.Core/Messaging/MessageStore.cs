@@ -197,6 +197,34 @@ public sealed class MessageStore(SpheresStorage storage)
         }
     }
 
+    /// <summary>How far ahead of our clock a provider's timestamp may be and still be found by <see cref="SentBetweenAsync"/>.</summary>
+    public static readonly TimeSpan MaxProviderClockSkew = TimeSpan.FromDays(1);
+
+    /// <summary>
+    /// The integration, sender and <c>SentAt</c> of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>),
+    /// newest first, read in pages of 1,000 with three columns only. The row key orders by the earlier of SentAt and
+    /// ReceivedAt, so the key range bounds the scan (widened by <see cref="MaxProviderClockSkew"/>) and SentAt filters exactly.
+    /// </summary>
+    public async IAsyncEnumerable<(int IntegrationId, string Sender, DateTimeOffset SentAt)> SentBetweenAsync(
+        string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var newest = MessagePrefix + Inverted(end);
+        var oldest = MessagePrefix + Inverted(start - MaxProviderClockSkew) + "~";
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end}");
+        if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["IntegrationId", "Sender", "SentAt"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (row.GetDateTimeOffset("SentAt") is { } sentAt) yield return (row.GetInt32("IntegrationId") ?? 0, row.GetString("Sender") ?? "", sentAt);
+        }
+    }
+
+    private static string Inverted(DateTimeOffset at) =>
+        (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
+
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Messages, cancellationToken);
 
     /// <summary>Newest first: ticks counted down from the end of time, then the id. Only lists rely on it; the identity row dedupes.</summary>

@@ -17,7 +17,12 @@ public sealed class ReviewService(
 
     public async Task RequirePlanAsync(Caller caller, CancellationToken cancellationToken)
     {
-        var profile = await profiles.GetAsync(caller, cancellationToken).ConfigureAwait(false);
+        RequirePlan(await profiles.GetAsync(caller, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary>Reviews and analytics share one plan gate: 403 <c>plan-required</c> below professional.</summary>
+    public static void RequirePlan(TenantProfile profile)
+    {
         if (!PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics))
         {
             throw PlanPolicy.PlanRequired("Reviews, embeddings and analytics", PlanPolicy.Cheapest(PlanFeature.Analytics));

@@ -1,0 +1,73 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Accounts;
+using Spheres.Core.Analytics;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Analytics;
+
+/// <summary>
+///   GET analytics/peak-hours        7×24 heatmap in the profile's zone, top slots, demand while closed
+///   GET analytics/sentiment         review counts, average rating, weekly trend, aspects behind negative reviews
+///   GET analytics/recommendations   advice with its evidence (extend_hours, fix_aspect)
+/// All take ?from=&amp;to= (local dates, default the last 30 days) and ?integration=. Plan professional only (403 plan-required).
+/// </summary>
+public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens tokens, ILogger<AnalyticsFunctions> logger)
+{
+    private const string Tag = "analytics";
+    private const string FromHelp = "First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`).";
+    private const string ToHelp = "Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`.";
+    private const string IntegrationHelp = "Only messages of this integration of yours.";
+
+    [Function("PeakHours")]
+    [ApiOperation(Tag, "When customers write: a 7×24 heatmap by sent_at in the profile's time zone, the five busiest slots, and the demand that arrived while the integration's working hours were closed.",
+        RequiresBearer = true)]
+    [ApiQuery("from", typeof(string), FromHelp)]
+    [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiQuery("integration", typeof(int), IntegrationHelp)]
+    [ApiResponse(200, "168 cells (weekday 0 = Monday), the peaks and outside_hours.", Body = typeof(PeakHoursJson))]
+    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
+    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    [ApiResponse(404, "No such integration of yours.")]
+    public Task<IActionResult> PeakHours(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/peak-hours")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(PeakHoursJson.Of(await analytics.PeakHoursAsync(caller, Query(request), cancellationToken))));
+
+    [Function("SentimentAnalytics")]
+    [ApiOperation(Tag, "How the period's reviews feel: counts by sentiment, average rating, a weekly trend and the aspects behind negative reviews, worst first.",
+        RequiresBearer = true)]
+    [ApiQuery("from", typeof(string), FromHelp)]
+    [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiResponse(200, "The summary; weeks start on Monday in the profile's zone.", Body = typeof(SentimentAnalyticsJson))]
+    [ApiResponse(400, "A bad date or range (errors names the field).")]
+    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    public Task<IActionResult> Sentiment(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/sentiment")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(SentimentAnalyticsJson.Of(await analytics.SentimentAsync(caller, Query(request), cancellationToken))));
+
+    [Function("Recommendations")]
+    [ApiOperation(Tag, "What to change, most urgent first, each with its evidence: extend_hours (a weekday whose closed hours drew customers), fix_aspect (what negative reviews are about). In Ukrainian for a profile in UA, otherwise English.",
+        RequiresBearer = true)]
+    [ApiQuery("from", typeof(string), FromHelp)]
+    [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiQuery("integration", typeof(int), IntegrationHelp)]
+    [ApiResponse(200, "The recommendations (empty when nothing stands out).", Body = typeof(RecommendationJson[]))]
+    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
+    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    [ApiResponse(404, "No such integration of yours.")]
+    public Task<IActionResult> RecommendationsList(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/recommendations")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json((await analytics.RecommendationsAsync(caller, Query(request), cancellationToken)).Select(RecommendationJson.Of).ToList()));
+
+    private static AnalyticsQuery Query(HttpRequest request) =>
+        AnalyticsQuery.Parse(request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), request.Query["integration"].FirstOrDefault());
+}
