@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
 using Spheres.Functions.OpenApi;
@@ -22,6 +23,10 @@ public static class FunctionDiscovery
 
     public static IReadOnlyList<QueueFunction> QueueFunctions { get; } =
         Triggered<QueueTriggerAttribute>().Select(x => new QueueFunction(x.Name, x.Method, x.Trigger)).ToList();
+
+    /// <summary>The Functions host's switch for one function: app setting <c>AzureWebJobs.&lt;Function&gt;.Disabled</c>.</summary>
+    public static bool IsDisabled(IConfiguration configuration, string functionName) =>
+        configuration[$"AzureWebJobs.{functionName}.Disabled"] is "true" or "True" or "1";
 
     /// <summary>Every <c>[Function]</c> one of whose parameters carries a <typeparamref name="TTrigger"/>.</summary>
     private static IEnumerable<(string Name, MethodInfo Method, TTrigger Trigger)> Triggered<TTrigger>() where TTrigger : Attribute =>

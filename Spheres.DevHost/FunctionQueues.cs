@@ -53,12 +53,9 @@ public sealed class FunctionQueues(IServiceProvider services, IConfiguration con
         }
         var options = QueueHostOptions.Read(configuration);
         return Task.WhenAll(FunctionDiscovery.QueueFunctions
-            .Where(f => !IsDisabled(f.Name))
+            .Where(f => !FunctionDiscovery.IsDisabled(configuration, f.Name))
             .Select(f => Task.Run(() => RunAsync(f, options, stoppingToken), stoppingToken)));
     }
-
-    private bool IsDisabled(string functionName) =>
-        configuration[$"AzureWebJobs.{functionName}.Disabled"] is "true" or "True" or "1";
 
     private async Task RunAsync(QueueFunction function, QueueHostOptions options, CancellationToken stoppingToken)
     {

@@ -3,12 +3,15 @@ using NCrontab;
 
 namespace Spheres.DevHost;
 
-/// <summary>Runs every <c>[TimerTrigger]</c> function on its NCRONTAB schedule (six fields, seconds first), as the Functions host does.</summary>
+/// <summary>
+/// Runs every <c>[TimerTrigger]</c> function on its NCRONTAB schedule (six fields, seconds first), as the Functions host
+/// does; <c>AzureWebJobs.&lt;Function&gt;.Disabled</c> turns one off, as on the host.
+/// </summary>
 internal sealed class FunctionTimers(IServiceProvider services, IConfiguration configuration, TimeProvider time, ILogger<FunctionTimers> logger)
     : BackgroundService
 {
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        Task.WhenAll(FunctionDiscovery.TimerFunctions.Select(f => RunAsync(f, stoppingToken)));
+        Task.WhenAll(FunctionDiscovery.TimerFunctions.Where(f => !FunctionDiscovery.IsDisabled(configuration, f.Name)).Select(f => RunAsync(f, stoppingToken)));
 
     private async Task RunAsync(TimerFunction function, CancellationToken stoppingToken)
     {

@@ -41,9 +41,20 @@ public sealed class AzuriteServer : IAsyncDisposable
     public static async Task<AzuriteServer> StartAsync(bool persistent = false)
     {
         var location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
-        var server = new AzuriteServer((FreePort(), FreePort(), FreePort()), location);
-        await server.StartProcessAsync();
-        return server;
+        for (var attempt = 1; ; attempt++)
+        {
+            var server = new AzuriteServer((FreePort(), FreePort(), FreePort()), location);
+            try
+            {
+                await server.StartProcessAsync();
+                return server;
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // A free port can be taken by another test run between asking for it and Azurite binding it: new ports.
+                await server.StopAsync(); // not DisposeAsync: a persistent location is reused by the next attempt
+            }
+        }
     }
 
     /// <summary>

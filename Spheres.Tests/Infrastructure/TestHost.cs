@@ -78,6 +78,11 @@ public sealed class TestHost : IAsyncDisposable
                 [SettingNames.SquareSignatureKey] = SquareSignatureKey,
                 // Tests register many tenants from one address; RateLimitTests sets the real limit.
                 [SettingNames.RateLimitAuthPerMinute] = "100000",
+                // Timers that sweep every tenant: with one test's fake clock days ahead they would delete what tests
+                // beside it (same Azurite) just wrote. Their tests call the services directly.
+                ["AzureWebJobs.ApplyRetention.Disabled"] = "true",
+                ["AzureWebJobs.PurgeExpiredSessionTokens.Disabled"] = "true",
+                ["AzureWebJobs.RefreshEmbeddings.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
             });

@@ -184,7 +184,9 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
     public async Task A_message_that_is_not_base64_goes_to_the_poison_queue_as_on_the_functions_host()
     {
         var marker = "plain text, not base64: " + Guid.NewGuid().ToString("N");
-        await new Azure.Storage.Queues.QueueClient(fixture.Azurite.ConnectionString, TableNames.AgentRepliesQueue).SendMessageAsync(marker);
+        var queue = new Azure.Storage.Queues.QueueClient(fixture.Azurite.ConnectionString, TableNames.AgentRepliesQueue);
+        await queue.CreateIfNotExistsAsync(); // DevHost may not have polled it yet
+        await queue.SendMessageAsync(marker);
 
         await ReplyFixture.UntilAsync(async () => (await fixture.Queue(TableNames.AgentRepliesQueue + "-poison").PeekMessagesAsync(32)).Value
             .Any(m => m.Body.ToString() == marker), "the message is in agent-replies-poison as it was");
