@@ -83,6 +83,19 @@ public sealed class RouteOwnershipTests(WebhookFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task An_instagram_login_token_connects_the_professional_account_graph_names_as_user_id()
+    {
+        var account = NewAccountId();
+        var (tenant, id) = await ConnectAsync("instagram", "instagram_account_id", null, "access_token",
+            (await FakeProviderAccounts.Shared).TokenFor(FakeProviderAccounts.InstagramLogin, account));
+
+        var active = await (await Host.PostActionAsync(tenant, id, "activate")).JsonAsync();
+
+        Assert.Equal(account, active.GetProperty("settings").GetProperty("instagram_account_id").GetString());
+        Assert.Equal(new WebhookRoute(tenant.TenantId, id), await RouteAsync("instagram", account));
+    }
+
+    [Fact]
     public async Task A_token_the_provider_does_not_know_is_refused_and_routes_nothing()
     {
         var pageId = NewAccountId();

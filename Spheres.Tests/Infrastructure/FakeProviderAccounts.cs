@@ -28,6 +28,9 @@ public sealed class FakeProviderAccounts
         return token;
     }
 
+    /// <summary>A token of Instagram's own login (no Facebook page): Graph's /me names the account as user_id.</summary>
+    public const string InstagramLogin = "instagram-login";
+
     /// <summary>Settings the tests' base URLs for each provider.</summary>
     public IDictionary<string, string?> Settings() => new Dictionary<string, string?>
     {
@@ -44,9 +47,9 @@ public sealed class FakeProviderAccounts
         var app = builder.Build();
         var fake = new FakeProviderAccounts();
         fake.MapGraphOwnership(app, "/graph");
-        app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, "zoom", null, id => new { id = "user1", account_id = id }));
-        app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, "calendly", null, id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
-        app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, "square-appointments", null, id => new { merchant = new { id, business_name = "Salon" } }));
+        app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, ["zoom"], id => new { id = "user1", account_id = id }));
+        app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, ["calendly"], id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
+        app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, ["square-appointments"], id => new { merchant = new { id, business_name = "Salon" } }));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
         return fake;
@@ -56,10 +59,14 @@ public sealed class FakeProviderAccounts
     public void MapGraphOwnership(WebApplication app, string prefix)
     {
         // A page token's /me is the page; an Instagram-linked page also names its Instagram account.
-        app.MapGet(prefix + "/me", (HttpRequest r) => Answer(r, "facebook-messenger", "instagram", id => Owner(r)!.Value.Kind == "instagram"
-            ? new { id = "page-of-" + id, instagram_business_account = new { id } }
-            : (object)new { id, name = "Salon page" }));
-        app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r) => Answer(r, "whatsapp", null,
+        // An Instagram-login token's /me is the professional account itself (user_id).
+        app.MapGet(prefix + "/me", (HttpRequest r) => Answer(r, ["facebook-messenger", "instagram", InstagramLogin], id => Owner(r)!.Value.Kind switch
+        {
+            "instagram" => new { id = "page-of-" + id, instagram_business_account = new { id } },
+            InstagramLogin => new { id = "app-scoped-" + id, user_id = id },
+            _ => (object)new { id, name = "Salon page" },
+        }));
+        app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r) => Answer(r, ["whatsapp"],
             id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
     }
 
@@ -67,8 +74,8 @@ public sealed class FakeProviderAccounts
         request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
         && _owners.TryGetValue(header["Bearer ".Length..], out var owner) ? owner : null;
 
-    private IResult Answer(HttpRequest request, string kind, string? alsoKind, Func<string, object> shape) =>
-        Owner(request) is { } owner && (owner.Kind == kind || owner.Kind == alsoKind)
+    private IResult Answer(HttpRequest request, string[] kinds, Func<string, object> shape) =>
+        Owner(request) is { } owner && kinds.Contains(owner.Kind)
             ? Results.Json(shape(owner.AccountId))
             : Results.Json(new { error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 } }, statusCode: 401);
 }

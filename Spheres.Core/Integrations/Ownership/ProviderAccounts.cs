@@ -20,7 +20,8 @@ public sealed class ProviderAccountException(string message, bool answered) : Ex
 /// anyone could type another business's public page id and read its customers.
 /// <list type="bullet">
 /// <item>Messenger: <c>GET {graph}/me</c> with the page token is the page.</item>
-/// <item>Instagram: <c>GET {graph}/me?fields=instagram_business_account</c>, the account linked to the token's page.</item>
+/// <item>Instagram: <c>GET {graph}/me?fields=instagram_business_account,user_id</c>: the account linked to a page token's
+/// page, or, for an Instagram-login token, its own professional account (<c>user_id</c>).</item>
 /// <item>WhatsApp: <c>GET {graph}/{waba_id}/phone_numbers</c>, the numbers the token may use; the chosen one must be listed.</item>
 /// <item>Zoom <c>GET /users/me</c> (account_id), Calendly <c>GET /users/me</c> (resource.uri), Square <c>GET /v2/merchants/me</c>.</item>
 /// </list>
@@ -52,8 +53,8 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
         var owned = requirement.TypeSlug switch
         {
             "facebook-messenger" => Text(await GetAsync(GraphUrl("/me?fields=id,name"), token, cancellationToken).ConfigureAwait(false), "id"),
-            "instagram" => Text(await GetAsync(GraphUrl("/me?fields=instagram_business_account"), token, cancellationToken).ConfigureAwait(false),
-                "instagram_business_account", "id"),
+            "instagram" => InstagramAccount(await GetAsync(GraphUrl("/me?fields=instagram_business_account,user_id"), token, cancellationToken)
+                .ConfigureAwait(false)),
             "zoom" => Text(await GetAsync(Url(SettingNames.ZoomApiBaseUrl, "/users/me"), token, cancellationToken).ConfigureAwait(false),
                 "account_id"),
             "calendly" => Text(await GetAsync(Url(SettingNames.CalendlyApiBaseUrl, "/users/me"), token, cancellationToken)
@@ -123,6 +124,11 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
             }
         }
     }
+
+    private static string InstagramAccount(JsonElement me) =>
+        me.TryGetProperty("instagram_business_account", out var linked) && linked.ValueKind == JsonValueKind.Object
+            ? Text(me, "instagram_business_account", "id")
+            : Text(me, "user_id");
 
     /// <summary>A non-empty string at <paramref name="path"/>, or a refusal saying the provider did not name the account.</summary>
     private static string Text(JsonElement root, params string[] path)
