@@ -42,16 +42,8 @@ public sealed class AccountStore(SpheresStorage storage)
     public async Task<ETag?> TryTakeOverEmailAsync(EmailEntry abandoned, string tenantId, string userId, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(EmailRow(abandoned.Email, tenantId, userId, EmailState.Pending, now), abandoned.ETag,
-                TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return response.Headers.ETag;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
-        }
+        return await table.TryUpdateAsync(EmailRow(abandoned.Email, tenantId, userId, EmailState.Pending, now), abandoned.ETag, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>

@@ -80,16 +80,9 @@ public sealed class IntegrationStore(SpheresStorage storage)
     public async Task<Integration?> TryReplaceAsync(Integration integration, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(integration), new ETag(integration.ETag ?? "*"), TableUpdateMode.Replace, cancellationToken)
-                .ConfigureAwait(false);
-            return integration with { ETag = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
-        }
+        return await table.TryUpdateAsync(ToRow(integration), new ETag(integration.ETag ?? "*"), cancellationToken).ConfigureAwait(false) is { } etag
+            ? integration with { ETag = etag.ToString() }
+            : null;
     }
 
     /// <summary>Deletes the row and its type marker together; false when the row changed or is gone.</summary>

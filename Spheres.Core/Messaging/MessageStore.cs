@@ -100,16 +100,9 @@ public sealed class MessageStore(SpheresStorage storage)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var claimed = message with { ClaimedUntil = until };
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(claimed), new ETag(message.ETag!), TableUpdateMode.Replace, cancellationToken)
-                .ConfigureAwait(false);
-            return claimed with { ETag = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
-        }
+        return await table.TryUpdateAsync(ToRow(claimed), new ETag(message.ETag!), cancellationToken).ConfigureAwait(false) is { } etag
+            ? claimed with { ETag = etag.ToString() }
+            : null;
     }
 
     public async Task MarkEnqueuedAsync(InboundMessage message, CancellationToken cancellationToken)

@@ -63,16 +63,9 @@ public sealed class ReplyStore(SpheresStorage storage)
     public async Task<Reply?> TryUpdateAsync(Reply next, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            var response = await table.UpdateEntityAsync(ToRow(next), new ETag(next.ETag!), TableUpdateMode.Replace, cancellationToken)
-                .ConfigureAwait(false);
-            return next with { ETag = response.Headers.ETag?.ToString() };
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return null;
-        }
+        return await table.TryUpdateAsync(ToRow(next), new ETag(next.ETag!), cancellationToken).ConfigureAwait(false) is { } etag
+            ? next with { ETag = etag.ToString() }
+            : null;
     }
 
     /// <summary>Writes <paramref name="next"/> whatever the row holds now (for a fact, such as the provider having sent it).</summary>

@@ -48,15 +48,8 @@ public sealed class WebhookRoutes(SpheresStorage storage, Integrations.Integrati
         var holder = ToRoute(existing.Value!);
         if (holder == route) return true; // ours already: activation is repeatable
         if (!await IsStaleAsync(holder, key, cancellationToken).ConfigureAwait(false)) return false;
-        try
-        {
-            await table.UpdateEntityAsync(claim, existing.Value!.ETag, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 404 or 412)
-        {
-            return false; // someone else moved first
-        }
+        // Null: someone else moved first.
+        return await table.TryUpdateAsync(claim, existing.Value!.ETag, cancellationToken).ConfigureAwait(false) is not null;
     }
 
     private async Task<bool> IsStaleAsync(WebhookRoute holder, string key, CancellationToken cancellationToken) =>

@@ -58,16 +58,8 @@ public sealed class SessionStore(SpheresStorage storage)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var prefix = row.SessionId is null ? ResetPrefix : RefreshPrefix;
-        try
-        {
-            await table.UpdateEntityAsync(new TableEntity(row.TenantId, prefix + row.Hash) { ["Spent"] = true }, row.ETag,
-                TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-            return true;
-        }
-        catch (RequestFailedException e) when (e.Status is 412 or 404)
-        {
-            return false;
-        }
+        return await table.TryUpdateAsync(new TableEntity(row.TenantId, prefix + row.Hash) { ["Spent"] = true }, row.ETag, cancellationToken,
+            TableUpdateMode.Merge).ConfigureAwait(false) is not null;
     }
 
     public async Task<SessionRow?> FindSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
