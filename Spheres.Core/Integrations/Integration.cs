@@ -47,6 +47,12 @@ public sealed record Integration(
     /// </summary>
     public string? RetiredCredentialsRef { get; init; }
 
+    /// <summary>When the OAuth access token in the vault expires (not secret): the refresher's schedule.</summary>
+    public DateTimeOffset? TokenExpiresAt { get; init; }
+
+    /// <summary>When the provider's push channel lapses (Google's expire): renewed before then.</summary>
+    public DateTimeOffset? PushExpiresAt { get; init; }
+
     public bool HasCredentials => CredentialsRef is not null;
 
     public JsonObject Settings => JsonNode.Parse(SettingsJson) as JsonObject ?? new JsonObject();

@@ -116,7 +116,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
         ["Status"] = i.Status.ToApi(), ["StatusDetail"] = i.StatusDetail,
         ["Settings"] = i.SettingsJson, ["CredentialsRef"] = i.CredentialsRef, ["WebhookSecretRef"] = i.WebhookSecretRef,
         ["WebhookKey"] = i.WebhookKey, ["RouteKey"] = i.RouteKey, ["CreatedAt"] = i.CreatedAt, ["UpdatedAt"] = i.UpdatedAt,
-        ["RetiredCredentialsRef"] = i.RetiredCredentialsRef,
+        ["RetiredCredentialsRef"] = i.RetiredCredentialsRef, ["TokenExpiresAt"] = i.TokenExpiresAt, ["PushExpiresAt"] = i.PushExpiresAt,
     };
 
     private static Integration FromRow(TableEntity e) => new(
@@ -127,5 +127,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
     {
         ETag = e.ETag.ToString(),
         RetiredCredentialsRef = e.GetString("RetiredCredentialsRef"),
+        TokenExpiresAt = e.GetDateTimeOffset("TokenExpiresAt"),
+        PushExpiresAt = e.GetDateTimeOffset("PushExpiresAt"),
     };
 }
