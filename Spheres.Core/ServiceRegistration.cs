@@ -83,6 +83,13 @@ public static class ServiceRegistration
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSpheresOutbound();
         services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.TryAddSingleton<OAuth.OAuthStateStore>();
+        services.TryAddSingleton<OAuth.OAuthConnect>();
+        services.TryAddSingleton<OAuth.ProviderPush>();
+        services.TryAddSingleton<OAuth.ConsentedAccounts>();
+        services.TryAddSingleton<OAuth.OAuthCallback>();
+        // No HttpClient logging: token requests carry codes, verifiers, tokens and our client secret.
+        services.AddHttpClient<OAuth.OAuthHttp>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
     }
 

@@ -21,6 +21,9 @@ param publicBaseUrl string = ''
 @description('Base URL of the frontend: password-reset links and OAuth redirects point there (Spheres__FrontendBaseUrl).')
 param frontendBaseUrl string = ''
 
+@description('Pub/Sub topic Gmail watches publish to, projects/<project>/topics/<topic> (Spheres__Google__PubSubTopic). Empty: Gmail cannot be connected (503 not-configured).')
+param googlePubSubTopic string = ''
+
 @description('NCRONTAB schedule (six fields, UTC) of the catalog reseed.')
 param catalogReseedSchedule string = '0 0 3 * * *'
 
@@ -138,6 +141,7 @@ module api 'app/api.bicep' = {
     keyVaultUri: vault.outputs.uri
     publicBaseUrl: publicBaseUrl
     frontendBaseUrl: frontendBaseUrl
+    googlePubSubTopic: googlePubSubTopic
     catalogReseedSchedule: catalogReseedSchedule
     embeddingsProvider: deployAzureOpenAI ? 'azure-openai' : 'local'
     openAIEndpoint: openai.?outputs.endpoint ?? ''

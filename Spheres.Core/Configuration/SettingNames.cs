@@ -38,6 +38,14 @@ public static class SettingNames
     public const string SmtpPassword = "Spheres:Smtp:Password";
     public const string SmtpFrom = "Spheres:Smtp:From";
     public const string GoogleApiBaseUrl = "Spheres:Google:ApiBaseUrl";
+
+    /// <summary>The Pub/Sub topic Gmail's <c>users.watch</c> publishes to (<c>projects/{project}/topics/{topic}</c>).</summary>
+    public const string GooglePubSubTopic = "Spheres:Google:PubSubTopic";
+
+    /// <summary>Our OAuth client at each provider (<c>Spheres:OAuth:{Provider}:ClientId</c> and <c>…:ClientSecret</c>), secrets from Key Vault.</summary>
+    public static IReadOnlyList<string> OAuthClientIds { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientIdSetting).ToList();
+
+    public static IReadOnlyList<string> OAuthClientSecrets { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientSecretSetting).ToList();
     public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
     public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
     public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
@@ -59,5 +67,6 @@ public static class SettingNames
         FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
         GoogleApiBaseUrl, RetentionMessageDays,
         EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
+        GooglePubSubTopic, .. OAuthClientIds, .. OAuthClientSecrets,
     ];
 }

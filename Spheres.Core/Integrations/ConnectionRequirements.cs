@@ -88,9 +88,13 @@ public static partial class ConnectionRequirements
         new("google-meet", ["access_token"], OAuthOptional, WebhookProvider.None, [GoogleEmail]),
         new("google-sheets", ["access_token"], OAuthOptional, WebhookProvider.None,
             [new("spreadsheet_id", "Spreadsheet id", SettingKind.Id), GoogleEmail]),
-        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail, [GoogleEmail]),
+        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail,
+            // Written by the OAuth callback from users.watch's answer: where Gmail's history starts for this mailbox.
+            [GoogleEmail, new("history_id", "Mailbox history id (set when Gmail is connected)", SettingKind.Id)]),
         new("calendly", ["access_token"], OAuthOptional, WebhookProvider.Calendly,
-            [new("user_uri", "Calendly user URI", SettingKind.Id, Required: true), new("organization_uri", "Calendly organization URI", SettingKind.Id)],
+            [new("user_uri", "Calendly user URI", SettingKind.Id, Required: true), new("organization_uri", "Calendly organization URI", SettingKind.Id),
+             // Written by the OAuth callback: the webhook subscription Calendly created for us.
+             new("webhook_subscription_uri", "Webhook subscription URI (set when Calendly is connected)", SettingKind.Id)],
             RoutingSetting: "user_uri"),
         new("zoom", ["access_token"], OAuthOptional, WebhookProvider.Zoom,
             [new("account_id", "Zoom account id", SettingKind.Id, Required: true)], RoutingSetting: "account_id"),

@@ -124,7 +124,7 @@ public sealed class IntegrationActivation(
     /// Google Calendar pushes name our channel id (the webhook key) and the channel token we gave when
     /// watching; the token is kept in the vault like Telegram's secret.
     /// </summary>
-    private async Task<Integration> ConnectGoogleChannelAsync(Integration integration, CancellationToken cancellationToken)
+    internal async Task<Integration> ConnectGoogleChannelAsync(Integration integration, CancellationToken cancellationToken)
     {
         var key = WebhookRoutes.GoogleChannelKey(integration.WebhookKey);
         var pointed = await SaveWithNewSecretAsync(integration, "channel_token", NewSecretToken(), key, cancellationToken).ConfigureAwait(false);
@@ -153,9 +153,18 @@ public sealed class IntegrationActivation(
             throw await FailAsync(integration, e.Errors?.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Detail, e, cancellationToken).ConfigureAwait(false);
         }
 
+        return await RouteToAccountAsync(integration, requirement.RoutingSetting!, accountId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The provider-named account written to <paramref name="setting"/> and named on the row as its route key, then claimed;
+    /// 409 (status <c>error</c>) when another live integration holds it. The previous route is released once the new one is held.
+    /// </summary>
+    internal async Task<Integration> RouteToAccountAsync(Integration integration, string setting, string accountId, CancellationToken cancellationToken)
+    {
         var key = WebhookRoutes.AccountKey(integration.TypeSlug, accountId);
         var settings = integration.Settings;
-        settings[requirement.RoutingSetting!] = accountId;
+        settings[setting] = accountId;
         var pointed = await SaveAsync(integration with { SettingsJson = settings.ToJsonString(), RouteKey = key }, cancellationToken).ConfigureAwait(false);
         if (!await routes.TryClaimAsync(key, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false))
         {
@@ -221,11 +230,11 @@ public sealed class IntegrationActivation(
     /// <summary>256 random bits in Telegram's allowed alphabet (A-Z, a-z, 0-9, '_', '-').</summary>
     private static string NewSecretToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken) =>
+    internal async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken) =>
         await TrySaveAsync(integration, cancellationToken).ConfigureAwait(false)
         ?? throw ProblemException.Conflict("The integration changed meanwhile. Reload it and try again.");
 
-    private async Task<Integration?> TrySaveAsync(Integration integration, CancellationToken cancellationToken)
+    internal async Task<Integration?> TrySaveAsync(Integration integration, CancellationToken cancellationToken)
     {
         var saved = await store.TryReplaceAsync(integration with { UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         if (saved is not null) directory.Forget(saved.TenantId, saved.Id);

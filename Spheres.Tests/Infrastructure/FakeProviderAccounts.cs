@@ -8,13 +8,22 @@ namespace Spheres.Tests.Infrastructure;
 /// <summary>
 /// The providers' "who am I" endpoints on a loopback port, answering for the tokens a test gave out:
 /// Graph <c>/me</c> (a page, or its Instagram account) and <c>/{waba}/phone_numbers</c>, Zoom and Calendly
-/// <c>/users/me</c>, Square <c>/v2/merchants/me</c>. Any other token is refused with 401, as a provider would.
+/// <c>/users/me</c>, Square <c>/v2/merchants/me</c>, Google <c>/oauth2/v3/userinfo</c>. Any other token is refused with 401,
+/// as a provider would. It also takes the push set-ups a consent makes (Calendar <c>events.watch</c>, Gmail <c>users.watch</c>,
+/// Calendly <c>webhook_subscriptions</c>) and records them with the token that made them (<see cref="PushCalls"/>).
 /// One per test run; every TestHost points its provider base URLs here.
 /// </summary>
 public sealed class FakeProviderAccounts
 {
     private static readonly Lazy<Task<FakeProviderAccounts>> Instance = new(StartAsync);
     private readonly ConcurrentDictionary<string, (string Kind, string AccountId)> _owners = new();
+    private readonly ConcurrentQueue<PushCall> _pushCalls = new();
+
+    /// <summary>A push set-up as received: which endpoint, with whose token, and the JSON body.</summary>
+    public sealed record PushCall(string Path, string Token, System.Text.Json.JsonElement Body);
+
+    /// <summary>The push calls made with <paramref name="token"/> (tokens are unique per test, so tests never see each other's).</summary>
+    public IReadOnlyList<PushCall> PushCalls(string token) => _pushCalls.Where(c => c.Token == token).ToList();
 
     public static Task<FakeProviderAccounts> Shared => Instance.Value;
 
@@ -38,6 +47,7 @@ public sealed class FakeProviderAccounts
         [Spheres.Core.Configuration.SettingNames.ZoomApiBaseUrl] = BaseUrl + "/zoom",
         [Spheres.Core.Configuration.SettingNames.CalendlyApiBaseUrl] = BaseUrl + "/calendly",
         [Spheres.Core.Configuration.SettingNames.SquareApiBaseUrl] = BaseUrl + "/square",
+        [Spheres.Core.Configuration.SettingNames.GoogleApiBaseUrl] = BaseUrl + "/google",
     };
 
     private static async Task<FakeProviderAccounts> StartAsync()
@@ -50,6 +60,13 @@ public sealed class FakeProviderAccounts
         app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, ["zoom"], id => new { id = "user1", account_id = id }));
         app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, ["calendly"], id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
         app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, ["square-appointments"], id => new { merchant = new { id, business_name = "Salon" } }));
+        app.MapGet("/google/oauth2/v3/userinfo", (HttpRequest r) => fake.Answer(r, ["google"], id => new { sub = "1077", email = id, email_verified = true }));
+        var inAWeek = () => DateTimeOffset.UtcNow.AddDays(7).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        app.MapPost("/google/calendar/v3/calendars/{calendarId}/events/watch", (HttpRequest r) => fake.RecordPushAsync(r, "google", body =>
+            new { kind = "api#channel", id = body.GetProperty("id").GetString(), resourceId = "resource-" + Guid.NewGuid().ToString("N"), expiration = inAWeek() }));
+        app.MapPost("/google/gmail/v1/users/me/watch", (HttpRequest r) => fake.RecordPushAsync(r, "google", _ => new { historyId = "9876543", expiration = inAWeek() }));
+        app.MapPost("/calendly/webhook_subscriptions", (HttpRequest r) => fake.RecordPushAsync(r, "calendly", _ =>
+            new { resource = new { uri = fake.BaseUrl + "/calendly/webhook_subscriptions/" + Guid.NewGuid().ToString("N"), state = "active" } }));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
         return fake;
@@ -68,6 +85,15 @@ public sealed class FakeProviderAccounts
         }));
         app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r) => Answer(r, ["whatsapp"],
             id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
+    }
+
+    /// <summary>Records a push set-up made with a token of <paramref name="kind"/> and answers as the provider does; 401 for any other token.</summary>
+    private async Task<IResult> RecordPushAsync(HttpRequest request, string kind, Func<System.Text.Json.JsonElement, object> answer)
+    {
+        if (Owner(request) is not { } owner || owner.Kind != kind) return Answer(request, [kind], _ => new { });
+        var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
+        _pushCalls.Enqueue(new PushCall(request.Path.Value!, request.Headers.Authorization.ToString()["Bearer ".Length..], body.RootElement.Clone()));
+        return Results.Json(answer(body.RootElement), statusCode: kind == "calendly" ? 201 : 200);
     }
 
     private (string Kind, string AccountId)? Owner(HttpRequest request) =>

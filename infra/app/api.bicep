@@ -22,6 +22,7 @@ param keyVaultUri string
 @description('Empty: the app\'s own https URL.')
 param publicBaseUrl string
 param frontendBaseUrl string
+param googlePubSubTopic string = ''
 param catalogReseedSchedule string
 
 @allowed(['local', 'azure-openai'])
@@ -135,6 +136,20 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Zoom__WebhookSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-zoom-webhook-secret)'
     Spheres__Square__SignatureKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-square-signature-key)'
     Spheres__FrontendBaseUrl: frontendBaseUrl
+    Spheres__Google__PubSubTopic: googlePubSubTopic
+    // OAuth clients (docs/deploy.md lists the redirect URIs to register); until set, connect answers 503 not-configured.
+    Spheres__OAuth__Google__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-google-client-id)'
+    Spheres__OAuth__Google__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-google-client-secret)'
+    Spheres__OAuth__Meta__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-meta-client-id)'
+    Spheres__OAuth__Meta__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-meta-client-secret)'
+    Spheres__OAuth__Zoom__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zoom-client-id)'
+    Spheres__OAuth__Zoom__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zoom-client-secret)'
+    Spheres__OAuth__Calendly__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-calendly-client-id)'
+    Spheres__OAuth__Calendly__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-calendly-client-secret)'
+    Spheres__OAuth__Square__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-square-client-id)'
+    Spheres__OAuth__Square__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-square-client-secret)'
+    Spheres__OAuth__Zocdoc__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zocdoc-client-id)'
+    Spheres__OAuth__Zocdoc__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zocdoc-client-secret)'
     // Outgoing mail (password reset): the SMTP account lives in the vault; until it is set, reset answers 503 not-configured.
     Spheres__Smtp__Host: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-host)'
     Spheres__Smtp__Port: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-port)'
