@@ -1,0 +1,107 @@
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Integrations;
+using Spheres.Core.OAuth;
+using Spheres.Core.Webhooks;
+using Spheres.Tests.Infrastructure;
+
+namespace Spheres.Tests.OAuth;
+
+/// <summary>Consent with Zoom, Calendly, Square, Zocdoc and Meta: what each token endpoint must receive, and what ends up stored and routed.</summary>
+public sealed class ProviderConsentTests : WithFakeOAuth
+{
+    [Theory]
+    [InlineData("zoom", "beauty", "account_id")]
+    [InlineData("square-appointments", "beauty", "merchant_id")]
+    public async Task Consent_routes_the_account_the_provider_names_for_the_new_token(string slug, string sphere, string routingSetting)
+    {
+        // A value typed earlier never decides: the provider's answer for the new token does.
+        var (tenant, id) = await CreateAsync(slug, sphere, new Dictionary<string, string> { [routingSetting] = "typed-by-the-tenant" });
+        var account = UniqueAccount("ACC");
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, slug, account));
+
+        var provider = OAuthProviders.ForType(slug)!.Value.Provider;
+        var exchange = Assert.Single(OAuth.TokenRequests);
+        Assert.Equal(provider.ClientAuthentication == ClientAuthentication.Basic, exchange.BasicAuth);
+        Assert.Equal(provider.SupportsPkce, exchange.Form.ContainsKey("code_verifier"));
+        Assert.Empty(OAuth.Refusals);
+        var row = await RowAsync(tenant, id);
+        Assert.Equal(account, row.Setting(routingSetting));
+        Assert.Equal(WebhookRoutes.AccountKey(slug, account), row.RouteKey);
+        Assert.Equal(new WebhookRoute(tenant.TenantId, id), await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(row.RouteKey!, default));
+        Assert.Equal(OAuth.IssuedAccessTokens[account], (await SecretAsync(row.CredentialsRef))!["access_token"]);
+        Assert.Equal(IntegrationStatus.Active, row.Status);
+        Assert.NotNull(row.TokenExpiresAt);
+    }
+
+    [Fact]
+    public async Task Calendly_consent_routes_the_user_and_subscribes_to_invitee_events_signed_with_our_key()
+    {
+        var (tenant, id) = await CreateAsync("calendly");
+        var userUri = "https://api.calendly.com/users/" + UniqueAccount("U");
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "calendly", userUri));
+
+        var exchange = Assert.Single(OAuth.TokenRequests);
+        Assert.True(exchange.BasicAuth);
+        Assert.True(exchange.Form.ContainsKey("code_verifier"));
+        var row = await RowAsync(tenant, id);
+        Assert.Equal(userUri, row.Setting("user_uri"));
+        Assert.Equal("https://api.calendly.com/organizations/O1", row.Setting("organization_uri"));
+        var subscription = Assert.Single(Accounts.PushCalls(OAuth.IssuedAccessTokens[userUri]));
+        Assert.Equal("/calendly/webhook_subscriptions", subscription.Path);
+        Assert.Equal("https://spheres.test/api/webhooks/calendly/", subscription.Body.GetProperty("url").GetString());
+        Assert.Equal(["invitee.created", "invitee.canceled"], subscription.Body.GetProperty("events").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(userUri, subscription.Body.GetProperty("user").GetString());
+        Assert.Equal("https://api.calendly.com/organizations/O1", subscription.Body.GetProperty("organization").GetString());
+        Assert.Equal("user", subscription.Body.GetProperty("scope").GetString());
+        Assert.Equal(TestHost.CalendlySigningKey, subscription.Body.GetProperty("signing_key").GetString());
+        Assert.StartsWith(Accounts.BaseUrl + "/calendly/webhook_subscriptions/", row.Setting("webhook_subscription_uri"));
+        Assert.Equal(new WebhookRoute(tenant.TenantId, id),
+            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("calendly", userUri), default));
+        Assert.Equal("active", (await ReadAsync(tenant, id)).Status());
+    }
+
+    [Fact]
+    public async Task Zocdoc_consent_stores_the_tokens_with_basic_client_authentication_and_pkce()
+    {
+        var (tenant, id) = await CreateAsync("zocdoc", sphere: "health");
+        var account = UniqueAccount("zd");
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "zocdoc", account));
+
+        var exchange = Assert.Single(OAuth.TokenRequests);
+        Assert.True(exchange.BasicAuth);
+        Assert.False(exchange.Form.ContainsKey("client_secret"));
+        Assert.True(exchange.Form.ContainsKey("code_verifier"));
+        var row = await RowAsync(tenant, id);
+        var credentials = (await SecretAsync(row.CredentialsRef))!;
+        Assert.Equal(OAuth.IssuedAccessTokens[account], credentials["access_token"]);
+        Assert.True(credentials.ContainsKey("refresh_token"));
+        Assert.Null(row.RouteKey); // Zocdoc documents no identity endpoint: nothing is routed by an account id
+        Assert.Equal("active", (await ReadAsync(tenant, id)).Status());
+    }
+
+    [Fact]
+    public async Task Meta_consent_keeps_a_long_lived_user_token_and_waits_for_the_owner_to_choose_an_account()
+    {
+        var (tenant, id) = await CreateAsync("facebook-messenger");
+        var account = UniqueAccount("fb");
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "facebook-messenger", account)); // comma-separated scopes, no PKCE
+
+        Assert.Equal(["authorization_code", "fb_exchange_token"], OAuth.TokenRequests.Select(r => r.GrantType));
+        var longLivedExchange = OAuth.TokenRequests[1];
+        Assert.Equal(OAuth.IssuedAccessTokens[account], longLivedExchange.Form["fb_exchange_token"]);
+        Assert.Empty(OAuth.Refusals);
+        var row = await RowAsync(tenant, id);
+        var credentials = (await SecretAsync(row.CredentialsRef))!;
+        Assert.StartsWith("meta-long-lived-SECRET-", credentials["user_access_token"]);
+        Assert.False(credentials.ContainsKey("access_token"));
+        Assert.InRange(row.TokenExpiresAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromDays(59), TimeSpan.FromDays(61));
+        Assert.Null(row.RouteKey); // the account is chosen next, among those Meta lists
+        var view = await ReadAsync(tenant, id);
+        Assert.Equal("pending", view.Status());
+        Assert.Equal(ConsentedAccounts.ChooseAccountDetail, view.GetProperty("status_detail").GetString());
+    }
+}
