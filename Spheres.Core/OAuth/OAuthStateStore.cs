@@ -53,7 +53,9 @@ public sealed class OAuthStateStore(SpheresStorage storage, TimeProvider time)
         if (!row.HasValue) return (StateOutcome.Unknown, null);
         try
         {
-            await table.DeleteEntityAsync(row.Value!.PartitionKey, "", row.Value.ETag, cancellationToken).ConfigureAwait(false);
+            // The client answers a missing row's 404 without throwing: that, too, is another callback having taken it.
+            var deleted = await table.DeleteEntityAsync(row.Value!.PartitionKey, "", row.Value.ETag, cancellationToken).ConfigureAwait(false);
+            if (deleted.Status == 404) return (StateOutcome.Unknown, null);
         }
         catch (RequestFailedException e) when (e.Status is 404 or 412)
         {

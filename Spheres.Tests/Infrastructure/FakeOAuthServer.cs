@@ -47,6 +47,9 @@ public sealed class FakeOAuthServer : IAsyncDisposable
     /// <summary>When set, the token endpoint refuses every code (invalid_grant).</summary>
     public bool RefuseCodes { get; set; }
 
+    /// <summary>When set, codes exchange for access tokens no provider API accepts (identity reads are refused).</summary>
+    public bool IssueUnknownTokens { get; set; }
+
     public IReadOnlyList<TokenRequest> TokenRequests => _tokenRequests.ToArray();
 
     public IReadOnlyList<string> Refusals => _refusals.ToArray();
@@ -173,7 +176,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
         {
             return Refuse("invalid_request", $"{provider.Name}: a verifier without a challenge");
         }
-        var accessToken = _accounts.TokenFor(IdentityKind(provider), grant.AccountId);
+        var accessToken = IssueUnknownTokens ? SecretSentinel.NewSecret("unknown") : _accounts.TokenFor(IdentityKind(provider), grant.AccountId);
         _issuedAccessTokens[grant.AccountId] = accessToken;
         return Results.Json(new { access_token = accessToken, refresh_token = SecretSentinel.NewSecret("refresh-" + provider.Name), expires_in = 3599,
             token_type = "Bearer" });

@@ -2,7 +2,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using Azure.Data.Tables;
 using Spheres.Core.Credentials;
+using Spheres.Core.Storage;
 using Spheres.Core.Integrations;
 using Spheres.Tests.Infrastructure;
 
@@ -73,6 +75,16 @@ public abstract class WithFakeOAuth : IAsyncLifetime
 
     protected async Task<IReadOnlyDictionary<string, string>?> SecretAsync(string? reference) =>
         reference is null ? null : await Host.Services.GetRequiredService<ICredentialVault>().ReadAsync(reference, default);
+
+    /// <summary>How many credential secrets the local vault holds for the tenant (referenced or not).</summary>
+    protected async Task<int> VaultSecretsOfAsync(TenantSession tenant)
+    {
+        var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Credentials, default);
+        var count = 0;
+        await foreach (var row in table.QueryAsync<TableEntity>(select: ["RowKey"]))
+            if (SecretNames.BelongsTo(row.RowKey, tenant.TenantId)) count++;
+        return count;
+    }
 
     protected Task<JsonElement> ReadAsync(TenantSession tenant, int id) => Host.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{id}/");
 
