@@ -20,7 +20,7 @@ public enum StateOutcome { Valid, Unknown, Expired }
 /// </summary>
 public sealed class OAuthStateStore(SpheresStorage storage, TimeProvider time)
 {
-    public const string Table = "OAuthStates";
+    public const string Table = TableNames.OAuthStates;
     public static readonly TimeSpan Lifetime = TimeSpan.FromMinutes(10);
     private const int MaxSlotAttempts = 5;
 

@@ -25,6 +25,11 @@ public sealed class FakeProviderAccounts
     /// <summary>The push calls made with <paramref name="token"/> (tokens are unique per test, so tests never see each other's).</summary>
     public IReadOnlyList<PushCall> PushCalls(string token) => _pushCalls.Where(c => c.Token == token).ToList();
 
+    private readonly ConcurrentDictionary<string, byte> _pushRefused = new();
+
+    /// <summary>The provider will refuse push set-ups for this account (403), as for a calendar the user may not watch.</summary>
+    public void RefusePushFor(string accountId) => _pushRefused[accountId] = 0;
+
     public static Task<FakeProviderAccounts> Shared => Instance.Value;
 
     public string BaseUrl { get; private set; } = "";
@@ -91,6 +96,7 @@ public sealed class FakeProviderAccounts
     private async Task<IResult> RecordPushAsync(HttpRequest request, string kind, Func<System.Text.Json.JsonElement, object> answer)
     {
         if (Owner(request) is not { } owner || owner.Kind != kind) return Answer(request, [kind], _ => new { });
+        if (_pushRefused.ContainsKey(owner.AccountId)) return Results.Json(new { error = new { code = 403, message = "Forbidden" } }, statusCode: 403);
         var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
         _pushCalls.Enqueue(new PushCall(request.Path.Value!, request.Headers.Authorization.ToString()["Bearer ".Length..], body.RootElement.Clone()));
         return Results.Json(answer(body.RootElement), statusCode: kind == "calendly" ? 201 : 200);

@@ -1,5 +1,8 @@
 using System.Net;
 using Azure.Core;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Storage;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
 using Spheres.Tests.Infrastructure;
@@ -45,8 +48,13 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
     {
         var (tenant, id) = await CreateAsync("zoom");
         var first = await AuthorizationUrlAsync(tenant, id);
+
+        for (var i = 0; i < 3; i++) await AuthorizationUrlAsync(tenant, id);
         var second = await AuthorizationUrlAsync(tenant, id);
 
+        // One live state per integration: its slot row and the newest state, whatever the number of connects.
+        var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.OAuthStates, default);
+        Assert.Equal(2, await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TenantId eq {tenant.TenantId}")).CountAsync());
         Assert.Equal("?error=invalid_state", await CallbackAsync(OAuth.Consent(first, "zoom", UniqueAccount("Z"))));
         Assert.Equal($"?connected={id}", await CallbackAsync(OAuth.Consent(second, "zoom", UniqueAccount("Z"))));
         Assert.Single(OAuth.TokenRequests);
@@ -87,6 +95,18 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         Assert.Equal($"?connected={bobId}", await CallbackAsync(OAuth.Consent(bobUrl, "google-sheets", UniqueAccount("bob") + "@example.com")));
         // And nobody starts a consent for an integration of another tenant.
         await (await PostConnectAsync(bob, aliceId + 1)).ProblemAsync(HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task A_callback_for_an_integration_deleted_meanwhile_stores_nothing()
+    {
+        var (tenant, id) = await CreateAsync("zoom");
+        var callback = OAuth.Consent(await AuthorizationUrlAsync(tenant, id), "zoom", UniqueAccount("Z"));
+        await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{id}/"));
+
+        Assert.Equal($"?error=integration_gone&integration={id}", await CallbackAsync(callback));
+        Assert.Empty(OAuth.TokenRequests);
+        Assert.Equal(0, await VaultSecretsOfAsync(tenant));
     }
 
     [Fact]

@@ -104,4 +104,38 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Equal("pending", view.Status());
         Assert.Equal(ConsentedAccounts.ChooseAccountDetail, view.GetProperty("status_detail").GetString());
     }
+
+    [Fact]
+    public async Task A_push_the_provider_refuses_leaves_the_tokens_and_status_error_saying_why()
+    {
+        var (tenant, id) = await CreateAsync("google-calendar");
+        var email = UniqueAccount("nowatch") + "@example.com";
+        Accounts.RefusePushFor(email);
+
+        Assert.Equal($"?error=push_failed&integration={id}", await ConsentAsync(tenant, id, "google-calendar", email));
+
+        var row = await RowAsync(tenant, id);
+        Assert.NotNull(row.CredentialsRef); // consent was given: the tokens are kept, and the row says what is missing
+        Assert.Null(row.Setting("channel_resource_id"));
+        var view = await ReadAsync(tenant, id);
+        Assert.Equal("error", view.Status());
+        Assert.Contains("HTTP 403", view.GetProperty("status_detail").GetString());
+    }
+
+    [Fact]
+    public async Task Reconnecting_replaces_the_tokens_and_deletes_the_old_secret()
+    {
+        var (tenant, id) = await CreateAsync("zoom");
+        var account = UniqueAccount("ZA");
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "zoom", account));
+        var first = await RowAsync(tenant, id);
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "zoom", account));
+
+        var second = await RowAsync(tenant, id);
+        Assert.NotEqual(first.CredentialsRef, second.CredentialsRef);
+        Assert.Null(await SecretAsync(first.CredentialsRef));
+        Assert.Equal(1, await VaultSecretsOfAsync(tenant));
+        Assert.Equal(first.RouteKey, second.RouteKey);
+    }
 }
