@@ -70,6 +70,9 @@ public sealed class ConsentedAccounts(
         {
             case "google-calendar":
             {
+                // Connected before: that channel (same id) is stopped first, or Google refuses a second channel with our id.
+                if (stored.Setting("channel_resource_id") is { } previous)
+                    await push.StopCalendarAsync(stored, tokens.AccessToken, previous, cancellationToken).ConfigureAwait(false);
                 var channeled = await activation.ConnectGoogleChannelAsync(stored, cancellationToken).ConfigureAwait(false);
                 var channelToken = (await vault.ReadAsync(channeled.WebhookSecretRef!, cancellationToken).ConfigureAwait(false))?["channel_token"]
                     ?? throw new CredentialVaultException("The channel token just stored could not be read back.");
@@ -113,6 +116,9 @@ public sealed class ConsentedAccounts(
             organization is null ? null : new JsonObject { ["organization_uri"] = organization }, cancellationToken).ConfigureAwait(false);
         var routed = await activation.RouteToAccountAsync(stored, routing, accountId, cancellationToken).ConfigureAwait(false);
         if (integration.TypeSlug != "calendly") return await ActivateAsync(routed, cancellationToken).ConfigureAwait(false);
+        // Connected before: Calendly refuses a second subscription for the same URL and user.
+        if (routed.Setting("webhook_subscription_uri") is { } previous)
+            await push.UnsubscribeCalendlyAsync(tokens.AccessToken, previous, cancellationToken).ConfigureAwait(false);
         return await SetUpPushAsync(routed,
             () => push.SubscribeCalendlyAsync(routed, tokens.AccessToken, accountId, organization, cancellationToken),
             subscribed => push.UnsubscribeCalendlyAsync(tokens.AccessToken, subscribed.Value, CancellationToken.None),

@@ -70,6 +70,8 @@ public sealed class FakeProviderAccounts
         app.MapPost("/google/calendar/v3/calendars/{calendarId}/events/watch", (HttpRequest r) => fake.RecordPushAsync(r, "google", body =>
             new { kind = "api#channel", id = body.GetProperty("id").GetString(), resourceId = "resource-" + Guid.NewGuid().ToString("N"), expiration = inAWeek() }));
         app.MapPost("/google/gmail/v1/users/me/watch", (HttpRequest r) => fake.RecordPushAsync(r, "google", _ => new { historyId = "9876543", expiration = inAWeek() }));
+        app.MapPost("/google/calendar/v3/channels/stop", (HttpRequest r) => fake.RecordPushAsync(r, "google", _ => new { }));
+        app.MapDelete("/calendly/webhook_subscriptions/{id}", (HttpRequest r) => fake.RecordPushAsync(r, "calendly", _ => new { }));
         app.MapPost("/calendly/webhook_subscriptions", (HttpRequest r) => fake.RecordPushAsync(r, "calendly", _ =>
             new { resource = new { uri = fake.BaseUrl + "/calendly/webhook_subscriptions/" + Guid.NewGuid().ToString("N"), state = "active" } }));
         await app.StartAsync();
@@ -97,9 +99,11 @@ public sealed class FakeProviderAccounts
     {
         if (Owner(request) is not { } owner || owner.Kind != kind) return Answer(request, [kind], _ => new { });
         if (_pushRefused.ContainsKey(owner.AccountId)) return Results.Json(new { error = new { code = 403, message = "Forbidden" } }, statusCode: 403);
-        var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
+        using var body = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0
+            ? await System.Text.Json.JsonDocument.ParseAsync(request.Body)
+            : System.Text.Json.JsonDocument.Parse("{}");
         _pushCalls.Enqueue(new PushCall(request.Path.Value!, request.Headers.Authorization.ToString()["Bearer ".Length..], body.RootElement.Clone()));
-        return Results.Json(answer(body.RootElement), statusCode: kind == "calendly" ? 201 : 200);
+        return Results.Json(answer(body.RootElement), statusCode: kind == "calendly" && request.Method == "POST" ? 201 : 200);
     }
 
     private (string Kind, string AccountId)? Owner(HttpRequest request) =>

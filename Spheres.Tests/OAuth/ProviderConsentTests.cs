@@ -138,4 +138,36 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Equal(1, await VaultSecretsOfAsync(tenant));
         Assert.Equal(first.RouteKey, second.RouteKey);
     }
+
+    [Fact]
+    public async Task Reconnecting_calendly_deletes_the_previous_subscription_before_subscribing_again()
+    {
+        var (tenant, id) = await CreateAsync("calendly");
+        var userUri = "https://api.calendly.com/users/" + UniqueAccount("U");
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "calendly", userUri));
+        var first = (await RowAsync(tenant, id)).Setting("webhook_subscription_uri")!;
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "calendly", userUri));
+
+        var calls = Accounts.PushCalls(OAuth.IssuedAccessTokens[userUri]); // the second consent's token
+        Assert.Equal([new Uri(first).AbsolutePath, "/calendly/webhook_subscriptions"], calls.Select(c => c.Path));
+        Assert.NotEqual(first, (await RowAsync(tenant, id)).Setting("webhook_subscription_uri"));
+    }
+
+    [Fact]
+    public async Task Reconnecting_google_calendar_stops_the_previous_channel_before_watching_again()
+    {
+        var (tenant, id) = await CreateAsync("google-calendar");
+        var email = UniqueAccount("again") + "@example.com";
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "google-calendar", email));
+        var first = await RowAsync(tenant, id);
+
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "google-calendar", email));
+
+        var calls = Accounts.PushCalls(OAuth.IssuedAccessTokens[email]);
+        Assert.Equal(["/google/calendar/v3/channels/stop", "/google/calendar/v3/calendars/primary/events/watch"], calls.Select(c => c.Path));
+        Assert.Equal(first.Setting("channel_resource_id"), calls[0].Body.GetProperty("resourceId").GetString());
+        Assert.Equal(first.WebhookKey, calls[0].Body.GetProperty("id").GetString());
+        Assert.NotEqual(first.Setting("channel_resource_id"), (await RowAsync(tenant, id)).Setting("channel_resource_id"));
+    }
 }
