@@ -48,12 +48,18 @@ public sealed class OAuthHttp(HttpClient http, TimeProvider time)
             fields.Add(new("client_id", client.Id));
             fields.Add(new("client_secret", client.Secret));
         }
-        request.Content = new FormUrlEncodedContent(fields);
+        // Square's ObtainToken takes a JSON body (its API reads no forms); the others RFC 6749's form encoding.
+        request.Content = provider == OAuthProviders.Square
+            ? JsonContent.Create(fields.ToDictionary(f => f.Key, f => f.Value))
+            : new FormUrlEncodedContent(fields);
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         var answer = await SendAsync(request, "token endpoint", cancellationToken).ConfigureAwait(false);
         var accessToken = Text(answer, "access_token") ?? throw new OAuthProviderException("The token endpoint answered without an access_token.", true);
+        // expires_in (seconds) as RFC 6749 says; Square answers an absolute expires_at instead.
         DateTimeOffset? expiresAt = answer.TryGetProperty("expires_in", out var expiresIn) && Seconds(expiresIn) is { } seconds
-            ? time.GetUtcNow().AddSeconds(seconds) : null;
+            ? time.GetUtcNow().AddSeconds(seconds)
+            : Text(answer, "expires_at") is { } at && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+                ? parsed : null;
         return new OAuthTokens(accessToken, Text(answer, "refresh_token"), expiresAt);
     }
 

@@ -142,7 +142,12 @@ public sealed class FakeOAuthServer : IAsyncDisposable
     private async Task<IResult> TokenAsync(string providerName, HttpRequest request)
     {
         var provider = OAuthProviders.Named(providerName)!;
-        var form = (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
+        // Square's ObtainToken reads JSON; the others a form, as their documentation says.
+        var json = request.HasJsonContentType();
+        if (json != (provider == OAuthProviders.Square)) return Refuse("invalid_request", $"{provider.Name}: body is not in the provider's encoding");
+        var form = json
+            ? (await request.ReadFromJsonAsync<Dictionary<string, string>>())!
+            : (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
         var basic = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Basic ", StringComparison.Ordinal) ? header[6..] : null;
         var grantType = form.GetValueOrDefault("grant_type") ?? "";
         _tokenRequests.Enqueue(new TokenRequest(provider.Name, grantType, basic is not null, form));
@@ -178,8 +183,11 @@ public sealed class FakeOAuthServer : IAsyncDisposable
         }
         var accessToken = IssueUnknownTokens ? SecretSentinel.NewSecret("unknown") : _accounts.TokenFor(IdentityKind(provider), grant.AccountId);
         _issuedAccessTokens[grant.AccountId] = accessToken;
-        return Results.Json(new { access_token = accessToken, refresh_token = SecretSentinel.NewSecret("refresh-" + provider.Name), expires_in = 3599,
-            token_type = "Bearer" });
+        var refreshToken = SecretSentinel.NewSecret("refresh-" + provider.Name);
+        return provider == OAuthProviders.Square // an absolute expiry, 30 days out, and the merchant
+            ? Results.Json(new { access_token = accessToken, refresh_token = refreshToken, token_type = "bearer",
+                expires_at = DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ"), merchant_id = grant.AccountId })
+            : Results.Json(new { access_token = accessToken, refresh_token = refreshToken, expires_in = 3599, token_type = "Bearer" });
     }
 
     /// <summary>Which who-am-I family of <see cref="FakeProviderAccounts"/> the provider's tokens answer for.</summary>

@@ -31,7 +31,9 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Equal(new WebhookRoute(tenant.TenantId, id), await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(row.RouteKey!, default));
         Assert.Equal(OAuth.IssuedAccessTokens[account], (await SecretAsync(row.CredentialsRef))!["access_token"]);
         Assert.Equal(IntegrationStatus.Active, row.Status);
-        Assert.NotNull(row.TokenExpiresAt);
+        // Zoom says expires_in (an hour); Square an absolute expires_at (30 days).
+        Assert.InRange(row.TokenExpiresAt!.Value - DateTimeOffset.UtcNow,
+            slug == "zoom" ? TimeSpan.FromMinutes(55) : TimeSpan.FromDays(29.9), slug == "zoom" ? TimeSpan.FromMinutes(61) : TimeSpan.FromDays(30.1));
     }
 
     [Fact]
