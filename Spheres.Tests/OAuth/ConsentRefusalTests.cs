@@ -187,6 +187,19 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
     }
 
     [Fact]
+    public async Task A_type_the_plan_no_longer_allows_cannot_start_a_consent()
+    {
+        var (tenant, id) = await CreateAsync("square-appointments");
+        await Host.SetPlanAsync(tenant.TenantId, "free");
+
+        var problem = await (await PostConnectAsync(tenant, id)).ProblemAsync(HttpStatusCode.Forbidden);
+
+        Assert.EndsWith("/plan-required", problem.GetProperty("type").GetString());
+        var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.OAuthStates, default);
+        Assert.Equal(0, await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TenantId eq {tenant.TenantId}")).CountAsync());
+    }
+
+    [Fact]
     public async Task Without_the_code_verifier_nobody_else_could_redeem_the_code_and_none_of_it_is_shown()
     {
         var (tenant, id) = await CreateAsync("zoom");
