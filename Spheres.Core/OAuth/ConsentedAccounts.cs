@@ -148,13 +148,19 @@ public sealed class ConsentedAccounts(
         }
         var settings = integration.Settings;
         settings[done.Setting] = done.Value;
-        var saved = await activation.TrySaveAsync(integration with
+        Integration? saved = null;
+        try
         {
-            SettingsJson = settings.ToJsonString(), PushExpiresAt = done.ExpiresAt, Status = IntegrationStatus.Active, StatusDetail = null,
-        }, cancellationToken).ConfigureAwait(false);
-        if (saved is not null) return null;
-        await undo(done).ConfigureAwait(false);
-        return "conflict";
+            saved = await activation.TrySaveAsync(integration with
+            {
+                SettingsJson = settings.ToJsonString(), PushExpiresAt = done.ExpiresAt, Status = IntegrationStatus.Active, StatusDetail = null,
+            }, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (saved is null) await undo(done).ConfigureAwait(false); // changed meanwhile, or storage failed: nothing remembers it
+        }
+        return saved is null ? "conflict" : null;
     }
 
     private async Task<string?> ActivateAsync(Integration integration, CancellationToken cancellationToken)

@@ -172,4 +172,23 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Equal(first.WebhookKey, calls[0].Body.GetProperty("id").GetString());
         Assert.NotEqual(first.Setting("channel_resource_id"), (await RowAsync(tenant, id)).Setting("channel_resource_id"));
     }
+
+    [Fact]
+    public async Task A_watch_whose_answer_cannot_be_saved_is_stopped_again()
+    {
+        var (tenant, id) = await CreateAsync("google-calendar");
+        var email = UniqueAccount("lost") + "@example.com";
+        // The third write of the row is the one after events.watch (tokens, channel, push): storage fails just then.
+        var rowWrites = 0;
+        Host.StorageFaults.FailWhen(m => StorageFaults.IsTable(m, Spheres.Core.Storage.TableNames.Integrations)
+                                        && m.Request.Method == Azure.Core.RequestMethod.Put && Interlocked.Increment(ref rowWrites) == 3);
+
+        Assert.Equal($"?error=temporarily_unavailable&integration={id}", await ConsentAsync(tenant, id, "google-calendar", email));
+        Host.StorageFaults.Heal();
+
+        var calls = Accounts.PushCalls(OAuth.IssuedAccessTokens[email]);
+        Assert.Equal(["/google/calendar/v3/calendars/primary/events/watch", "/google/calendar/v3/channels/stop"], calls.Select(c => c.Path));
+        Assert.Equal(calls[0].Body.GetProperty("id").GetString(), calls[1].Body.GetProperty("id").GetString());
+        Assert.Null((await RowAsync(tenant, id)).Setting("channel_resource_id"));
+    }
 }
