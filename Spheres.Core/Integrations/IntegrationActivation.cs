@@ -152,7 +152,12 @@ public sealed class IntegrationActivation(
             throw await FailAsync(integration, e.Errors?.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Detail, e, cancellationToken).ConfigureAwait(false);
         }
 
-        return await RouteToAccountAsync(integration, requirement.RoutingSetting!, accountId, cancellationToken).ConfigureAwait(false);
+        var pointed = await RouteToAccountAsync(integration, requirement.RoutingSetting!, accountId, cancellationToken).ConfigureAwait(false);
+        if (requirement.Webhooks == WebhookProvider.Meta)
+        {
+            await SubscribeMetaAppAsync(pointed, requirement, credentials, pointed.Settings, cancellationToken).ConfigureAwait(false);
+        }
+        return pointed;
     }
 
     /// <summary>
@@ -174,10 +179,6 @@ public sealed class IntegrationActivation(
         if (integration.RouteKey is { } previous && previous != key)
         {
             await routes.ReleaseAsync(previous, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
-        }
-        if (requirement.Webhooks == WebhookProvider.Meta)
-        {
-            await SubscribeMetaAppAsync(pointed, requirement, credentials, settings, cancellationToken).ConfigureAwait(false);
         }
         return pointed;
     }
