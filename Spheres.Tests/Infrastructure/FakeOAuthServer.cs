@@ -50,6 +50,9 @@ public sealed class FakeOAuthServer : IAsyncDisposable
     /// <summary>When set, codes exchange for access tokens no provider API accepts (identity reads are refused).</summary>
     public bool IssueUnknownTokens { get; set; }
 
+    /// <summary>Where Meta's long-lived tokens come from; by default ones no Graph call accepts (a test of the selection sets an owner's).</summary>
+    public Func<string> MetaLongLivedToken { get; set; } = () => SecretSentinel.NewSecret("meta-long-lived");
+
     public IReadOnlyList<TokenRequest> TokenRequests => _tokenRequests.ToArray();
 
     public IReadOnlyList<string> Refusals => _refusals.ToArray();
@@ -162,7 +165,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
         {
             if (!_issuedAccessTokens.Values.Contains(form.GetValueOrDefault("fb_exchange_token") ?? "?"))
                 return Refuse("invalid_grant", "meta: fb_exchange_token is not a token we issued");
-            var longLived = SecretSentinel.NewSecret("meta-long-lived");
+            var longLived = MetaLongLivedToken();
             _issuedAccessTokens["long-lived:" + longLived] = longLived;
             return Results.Json(new { access_token = longLived, token_type = "bearer", expires_in = 5_183_944 });
         }

@@ -191,4 +191,22 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Equal(calls[0].Body.GetProperty("id").GetString(), calls[1].Body.GetProperty("id").GetString());
         Assert.Null((await RowAsync(tenant, id)).Setting("channel_resource_id"));
     }
+
+    [Fact]
+    public async Task After_meta_consent_the_owner_picks_a_page_the_long_lived_login_lists_and_it_is_routed()
+    {
+        var page = new FakePage(Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString(System.Globalization.CultureInfo.InvariantCulture), "Salon page");
+        OAuth.MetaLongLivedToken = () => Accounts.MetaUserToken([page]);
+        var (tenant, id) = await CreateAsync("facebook-messenger");
+        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "facebook-messenger", UniqueAccount("fbuser")));
+
+        var listed = await Host.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{id}/connect/accounts/");
+        Assert.Equal([page.Id], listed.EnumerateArray().Select(a => a.GetProperty("account_id").GetString()));
+        var selected = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Post, $"{IntegrationsApi.Base}{id}/connect/select/",
+            new { account_id = page.Id }))).JsonAsync();
+
+        Assert.Equal("active", selected.Status());
+        Assert.Equal(new WebhookRoute(tenant.TenantId, id),
+            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("facebook-messenger", page.Id), default));
+    }
 }
