@@ -9,6 +9,7 @@ using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.OAuth;
 using Spheres.Core.Outbound;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
@@ -83,6 +84,7 @@ public static class ServiceRegistration
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSpheresOutbound();
         services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSpheresOAuthMaintenance();
         return services;
     }
 

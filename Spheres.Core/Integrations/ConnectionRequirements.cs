@@ -147,10 +147,21 @@ public static partial class ConnectionRequirements
                 errors.Add(field, "This is not a Telegram bot token: it looks like <digits>:<35 or more letters, digits, '_' or '-'>, as @BotFather gives it.");
                 continue;
             }
+            if (name == "expires_at" && TokenExpiry(text) is null)
+            {
+                errors.Add(field, "Give the access token's expiry as an ISO 8601 date and time with its offset, like 2026-11-28T10:00:00Z.");
+                continue;
+            }
             values[name] = text;
         }
         return values;
     }
+
+    /// <summary>An <c>expires_at</c> credential as a time (ISO 8601 with offset); null when it is none.</summary>
+    public static DateTimeOffset? TokenExpiry(string? text) =>
+        DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.None, out var at) && text!.Length > 19 && (text.EndsWith('Z') || text[^6] is '+' or '-')
+            ? at : null;
 
     /// <summary>The required credentials that <paramref name="values"/> lacks.</summary>
     public static IReadOnlyList<string> MissingCredentials(ConnectionRequirement requirement, IReadOnlyDictionary<string, string>? values) =>
