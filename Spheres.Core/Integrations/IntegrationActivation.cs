@@ -80,14 +80,7 @@ public sealed class IntegrationActivation(
     {
         if (OAuth.TokenRefresher.Refreshable(deleted.TypeSlug) is not null)
         {
-            try
-            {
-                await providers.DisconnectAsync(deleted, cancellationToken).ConfigureAwait(false);
-            }
-            catch (Operations.ProviderUnreachableException e)
-            {
-                logger.LogWarning("Deleted integration {IntegrationId}: provider not told ({Reason})", deleted.Id, e.Message);
-            }
+            await providers.DisconnectOnceAsync(deleted, cancellationToken).ConfigureAwait(false);
         }
         await telegramWebhooks.RemoveAsync(deleted, deleted.CredentialsRef, cancellationToken).ConfigureAwait(false);
         await telegramWebhooks.RemoveAsync(deleted, deleted.RetiredCredentialsRef, cancellationToken).ConfigureAwait(false);

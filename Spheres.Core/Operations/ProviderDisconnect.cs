@@ -26,13 +26,31 @@ public sealed class ProviderDisconnect(
     ILogger<ProviderDisconnect> logger)
 {
 
-    public async Task DisconnectAsync(Integration integration, CancellationToken cancellationToken)
+    /// <summary>Account erasure: a provider that does not answer throws <see cref="ProviderUnreachableException"/> and the step is retried.</summary>
+    public Task DisconnectAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: true, cancellationToken);
+
+    /// <summary>
+    /// DELETE of one integration, after its row is gone (nothing retries it): a stop that fails is logged and
+    /// the grant is revoked all the same, which ends the provider's deliveries too.
+    /// </summary>
+    public Task DisconnectOnceAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: false, cancellationToken);
+
+    private async Task DisconnectAsync(Integration integration, bool retryLater, CancellationToken cancellationToken)
     {
         var webhooks = ConnectionRequirements.For(integration.TypeSlug).Webhooks;
         if (integration.CredentialsRef is null) return;
         var credentials = await vault.ReadAsync(integration.CredentialsRef, cancellationToken).ConfigureAwait(false);
         if (credentials is null) return;
-        await StopDeliveriesAsync(integration, webhooks, credentials, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await StopDeliveriesAsync(integration, webhooks, credentials, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderUnreachableException e) when (!retryLater)
+        {
+            logger.LogWarning("Deleted integration {IntegrationId}: provider not told to stop ({Reason})", integration.Id, e.Message);
+        }
         await revocation.RevokeAsync(integration, credentials, cancellationToken).ConfigureAwait(false);
     }
 
