@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Spheres.Core.OAuth;
 
-/// <summary>Keeping OAuth connections alive: refresh, push renewal, revocation.</summary>
+/// <summary>Keeping OAuth connections alive: refresh, push renewal, revocation, and Gmail's pushes.</summary>
 public static class OAuthMaintenanceRegistration
 {
     public static IServiceCollection AddSpheresOAuthMaintenance(this IServiceCollection services)
@@ -15,6 +15,9 @@ public static class OAuthMaintenanceRegistration
         services.TryAddSingleton<TokenRefresher>();
         services.TryAddSingleton<OAuthTokens>();
         services.TryAddSingleton<OAuthRevocation>();
+        services.AddHttpClient(nameof(Webhooks.GoogleOidcVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.TryAddSingleton<Webhooks.GoogleOidcVerifier>();
+        services.TryAddSingleton<Webhooks.GmailPushWebhook>();
         return services;
     }
 }

@@ -38,6 +38,10 @@ public sealed class FakeProviderAccounts
         [Spheres.Core.Configuration.SettingNames.ZoomApiBaseUrl] = BaseUrl + "/zoom",
         [Spheres.Core.Configuration.SettingNames.CalendlyApiBaseUrl] = BaseUrl + "/calendly",
         [Spheres.Core.Configuration.SettingNames.SquareApiBaseUrl] = BaseUrl + "/square",
+        // Gmail's Pub/Sub pushes: Google's OIDC keys are served here (GoogleOidcTokens signs with them).
+        [Spheres.Core.Configuration.SettingNames.GoogleOidcJwksUrl] = BaseUrl + GoogleOidcTokens.JwksPath,
+        [Spheres.Core.Configuration.SettingNames.GooglePubSubAudience] = GoogleOidcTokens.Audience,
+        [Spheres.Core.Configuration.SettingNames.GooglePubSubServiceAccount] = GoogleOidcTokens.ServiceAccount,
     };
 
     private static async Task<FakeProviderAccounts> StartAsync()
@@ -49,6 +53,7 @@ public sealed class FakeProviderAccounts
         fake.MapGraphOwnership(app, "/graph");
         app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, ["zoom"], id => new { id = "user1", account_id = id }));
         app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, ["calendly"], id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
+        app.MapGet(GoogleOidcTokens.JwksPath, () => Results.Json(GoogleOidcTokens.Jwks()));
         app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, ["square-appointments"], id => new { merchant = new { id, business_name = "Salon" } }));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
