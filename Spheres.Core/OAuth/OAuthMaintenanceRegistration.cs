@@ -15,6 +15,8 @@ public static class OAuthMaintenanceRegistration
         services.TryAddSingleton<TokenRefresher>();
         services.TryAddSingleton<OAuthTokens>();
         services.TryAddSingleton<OAuthRevocation>();
+        services.AddHttpClient<GoogleWatchApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.TryAddSingleton<GooglePushRenewal>();
         services.AddHttpClient(nameof(Webhooks.GoogleOidcVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<Webhooks.GoogleOidcVerifier>();
         services.TryAddSingleton<Webhooks.GmailPushWebhook>();

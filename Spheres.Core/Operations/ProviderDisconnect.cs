@@ -65,9 +65,7 @@ public sealed class ProviderDisconnect(
             case WebhookProvider.GoogleCalendar
                 when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
                      && credentials.GetValueOrDefault("access_token") is { } googleToken:
-                await SendAsync(integration, "Google channels.stop", HttpMethod.Post,
-                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
-                    googleToken, JsonContent.Create(new { id = integration.WebhookKey, resourceId }), cancellationToken).ConfigureAwait(false);
+                await StopGoogleChannelAsync(integration, googleToken, integration.WebhookKey, resourceId, cancellationToken).ConfigureAwait(false);
                 break;
             case WebhookProvider.Gmail when credentials.GetValueOrDefault("access_token") is { } gmailToken:
                 await SendAsync(integration, "Gmail users.stop", HttpMethod.Post,
@@ -82,6 +80,11 @@ public sealed class ProviderDisconnect(
                 break;
         }
     }
+
+    /// <summary>Google Calendar <c>channels.stop</c> of one channel (also used when a renewed channel replaces it).</summary>
+    public Task StopGoogleChannelAsync(Integration integration, string accessToken, string channelId, string resourceId, CancellationToken cancellationToken) =>
+        SendAsync(integration, "Google channels.stop", HttpMethod.Post, $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
+            accessToken, JsonContent.Create(new { id = channelId, resourceId }), cancellationToken);
 
     private async Task DeleteTelegramWebhookAsync(Integration integration, string botToken, CancellationToken cancellationToken)
     {
@@ -120,7 +123,7 @@ public sealed class ProviderDisconnect(
             if (status >= 500 || status == 429) throw new ProviderUnreachableException($"{what} answered HTTP {status}; retrying later.");
             if (status >= 400)
             {
-                logger.LogWarning("Erasure: {What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
+                logger.LogWarning("{What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
             }
         }
     }

@@ -17,6 +17,7 @@ namespace Spheres.Tests.OAuth;
 public sealed class FakeTokenEndpoint
 {
     public const string ClientId = "spheres-test-client";
+    public const string PubSubTopic = "projects/spheres-test/topics/gmail";
     public static readonly string ClientSecret = SecretSentinel.Register("client-secret-" + Guid.NewGuid().ToString("N"));
 
     private readonly ConcurrentDictionary<string, string> _refreshTokens = new(); // token -> provider name
@@ -52,7 +53,11 @@ public sealed class FakeTokenEndpoint
     /// <summary>Client id, secret and endpoint URLs of every provider, pointing here.</summary>
     public IDictionary<string, string?> Settings()
     {
-        var settings = new Dictionary<string, string?> { [SettingNames.GoogleApiBaseUrl] = Api.BaseUrl };
+        var settings = new Dictionary<string, string?>
+        {
+            [SettingNames.GoogleApiBaseUrl] = Api.BaseUrl,
+            [Core.OAuth.GooglePushRenewal.PubSubTopicSetting] = PubSubTopic,
+        };
         foreach (var provider in OAuthProviders.All)
         {
             settings[provider.ClientIdSetting] = ClientId;
@@ -68,8 +73,32 @@ public sealed class FakeTokenEndpoint
         ? JsonSerializer.Deserialize<Dictionary<string, string>>(body)!
         : QueryHelpers.ParseQuery(body).ToDictionary(p => p.Key, p => p.Value.ToString());
 
+    /// <summary>When Google's watches lapse, as its answers say (milliseconds since the epoch).</summary>
+    public DateTimeOffset WatchExpiration { get; set; } = DateTimeOffset.UtcNow.AddDays(7);
+
+    /// <summary>When set, Calendar events.watch answers this instead.</summary>
+    public (int Status, object Body)? WatchFailure { get; set; }
+
+    public const string WatchedResourceId = "calendar-resource-renewed";
+
+    public IEnumerable<FakeProviderApi.Call> CalendarWatches => Api.Calls.Where(c => c.Path.StartsWith("/calendar/v3/calendars/", StringComparison.Ordinal) && c.Path.EndsWith("/events/watch", StringComparison.Ordinal));
+
+    public IEnumerable<FakeProviderApi.Call> ChannelStops => Api.Calls.Where(c => c.Path == "/calendar/v3/channels/stop");
+
     private (int Status, object Body)? Answer(FakeProviderApi.Call call)
     {
+        if (CalendarWatches.Contains(call))
+        {
+            return WatchFailure ?? (200, new
+            {
+                kind = "api#channel", id = Fields(call.Body)["id"], resourceId = WatchedResourceId,
+                resourceUri = "https://www.googleapis.com/calendar/v3/calendars/primary/events", expiration = WatchExpiration.ToUnixTimeMilliseconds().ToString(),
+            });
+        }
+        if (call.Path == "/gmail/v1/users/me/watch")
+        {
+            return (200, new { historyId = "1234567", expiration = WatchExpiration.ToUnixTimeMilliseconds().ToString() });
+        }
         var parts = call.Path.Split('/', StringSplitOptions.RemoveEmptyEntries);
         if (parts is not [var provider, "token" or "revoke"] || OAuthProviders.Named(provider) is null) return null;
         var fields = Fields(call.Body);
