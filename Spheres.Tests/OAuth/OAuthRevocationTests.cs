@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Storage;
+using Spheres.Functions.Accounts;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.OAuth;
@@ -82,5 +85,31 @@ public sealed class OAuthRevocationTests(OAuthMaintenanceFixture fx)
         }
         Assert.Contains(Provider.RevokeCalls("google"), c => FakeTokenEndpoint.Fields(c.Body)["token"] == refreshToken);
         Assert.Null(await fx.VaultAsync(integration.CredentialsRef));
+    }
+
+    [Fact]
+    public async Task Account_erasure_revokes_through_the_same_disconnect()
+    {
+        var (tenant, _, _, refreshToken) = await fx.ConnectedAsync("calendly", TimeSpan.FromHours(1), new { user_uri = "https://api.calendly.com/users/" + Guid.NewGuid().ToString("N") });
+        var erase = await fx.Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }));
+        Assert.Equal(HttpStatusCode.Accepted, erase.StatusCode);
+        var message = (await AzuriteContents.TakeMessageAsync(fx.Azurite.ConnectionString, TableNames.AccountErasureQueue))!;
+
+        await ActivatorUtilities.CreateInstance<AccountErasureFunctions>(fx.Host.Services).Run(message, CancellationToken.None);
+
+        var revoke = Assert.Single(Provider.RevokeCalls("calendly"), c => FakeTokenEndpoint.Fields(c.Body)["token"] == refreshToken);
+        Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FakeTokenEndpoint.ClientId}:{FakeTokenEndpoint.ClientSecret}")), revoke.Authorization);
+    }
+
+    [Fact]
+    public async Task An_expiry_that_is_not_iso_8601_is_refused_and_changes_nothing()
+    {
+        var (tenant, integration, _, _) = await fx.ConnectedAsync("google-sheets", TimeSpan.FromHours(1));
+        var response = await fx.Host.Client.SendAsync(tenant.Request(HttpMethod.Put, $"{IntegrationsApi.Base}{integration.Id}/",
+            new { credentials = new { access_token = SecretSentinel.NewSecret("google-access"), expires_at = "tomorrow" } }));
+        var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("credentials.expires_at", out _));
+        var unchanged = (await fx.RowAsync(tenant, integration.Id))!;
+        Assert.Equal((integration.CredentialsRef, integration.TokenExpiresAt), (unchanged.CredentialsRef, unchanged.TokenExpiresAt));
     }
 }
