@@ -43,12 +43,13 @@ public sealed class GooglePushRenewal(
     public async Task<IReadOnlyDictionary<RenewalOutcome, int>> RenewDueAsync(CancellationToken cancellationToken)
     {
         var due = await schedule.PushDueAsync(time.GetUtcNow() + GmailMargin, MaxPerRun, cancellationToken).ConfigureAwait(false);
-        var outcomes = new Dictionary<RenewalOutcome, int>();
-        foreach (var item in due.Where(d => d.TypeSlug is "google-calendar" or "gmail"))
-        {
-            var outcome = await RenewAsync(item.TenantId, item.IntegrationId, cancellationToken).ConfigureAwait(false);
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-        }
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<RenewalOutcome, int>();
+        await Parallel.ForEachAsync(due.Where(d => d.TypeSlug is "google-calendar" or "gmail"),
+            new ParallelOptions { MaxDegreeOfParallelism = TokenRefresher.Parallelism, CancellationToken = cancellationToken }, async (item, ct) =>
+            {
+                var outcome = await RenewAsync(item.TenantId, item.IntegrationId, ct).ConfigureAwait(false);
+                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            }).ConfigureAwait(false);
         logger.LogInformation("Push renewal run: {Due} due, outcomes {Outcomes}", due.Count, string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")));
         return outcomes;
     }

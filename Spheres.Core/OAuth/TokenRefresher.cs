@@ -28,18 +28,21 @@ public sealed class TokenRefresher(
     public static readonly TimeSpan LeaseDuration = TimeSpan.FromMinutes(2);
 
     public const int MaxPerRun = 500;
+    public const int Parallelism = 4;
     public const string LeasePurpose = "token";
 
     /// <summary>The timer's work: every integration whose token lapses within <see cref="Margin"/>.</summary>
     public async Task<IReadOnlyDictionary<RefreshOutcome, int>> RefreshDueAsync(CancellationToken cancellationToken)
     {
         var due = await schedule.TokensDueAsync(time.GetUtcNow() + Margin, MaxPerRun, cancellationToken).ConfigureAwait(false);
-        var outcomes = new Dictionary<RefreshOutcome, int>();
-        foreach (var item in due.Where(d => Refreshable(d.TypeSlug) is not null))
-        {
-            var outcome = await RefreshAsync(item.TenantId, item.IntegrationId, cancellationToken).ConfigureAwait(false);
-            outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
-        }
+        var outcomes = new System.Collections.Concurrent.ConcurrentDictionary<RefreshOutcome, int>();
+        // A few at a time: one slow provider (10 s timeout) must not hold up the rest of the run.
+        await Parallel.ForEachAsync(due.Where(d => Refreshable(d.TypeSlug) is not null),
+            new ParallelOptions { MaxDegreeOfParallelism = Parallelism, CancellationToken = cancellationToken }, async (item, ct) =>
+            {
+                var outcome = await RefreshAsync(item.TenantId, item.IntegrationId, ct).ConfigureAwait(false);
+                outcomes.AddOrUpdate(outcome, 1, (_, n) => n + 1);
+            }).ConfigureAwait(false);
         logger.LogInformation("OAuth refresh run: {Due} due, outcomes {Outcomes}", due.Count,
             string.Join(", ", outcomes.Select(o => $"{o.Key}={o.Value}")));
         return outcomes;

@@ -59,6 +59,7 @@ public sealed class GmailPushTests(OAuthMaintenanceFixture fx)
         var stored = Assert.Single(await EventsAsync(tenant));
         Assert.Equal(("gmail", "mailbox_changed", integrationId), (stored.Provider, stored.Kind, stored.IntegrationId));
         Assert.Equal("1234567", JsonDocument.Parse(stored.Payload).RootElement.GetProperty("history_id").GetString());
+        Assert.Empty(SecretSentinel.LeaksFound); // the OIDC tokens are registered: none was logged
     }
 
     [Fact]

@@ -33,6 +33,7 @@ public sealed class OAuthRevocationTests(OAuthMaintenanceFixture fx)
         var revoke = calls.FindIndex(c => c.Path == "/google/revoke" && FakeTokenEndpoint.Fields(c.Body).GetValueOrDefault("token") == refreshToken);
         Assert.True(stop >= 0 && revoke > stop, "channels.stop with the access token, then the refresh token revoked");
         Assert.Null(calls[revoke].Authorization); // Google's revoke takes the token alone, in the form body, never in the URL
+        Assert.Empty(SecretSentinel.LeaksFound);
     }
 
     [Fact]

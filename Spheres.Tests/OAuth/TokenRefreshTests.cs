@@ -37,6 +37,7 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         Assert.Null(await fx.VaultAsync(before.CredentialsRef)); // the old secret is gone
         // Not due (2 hours left): untouched.
         Assert.Equal(later.CredentialsRef, (await fx.Get<IntegrationStore>().FindAsync(later.TenantId, later.Id, default))!.CredentialsRef);
+        Assert.Empty(SecretSentinel.LeaksFound); // no token, old or new, in any log line of the run
     }
 
     [Fact]
@@ -92,6 +93,7 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         Assert.Equal("relink_required", view.Status());
         Assert.Contains("Google no longer accepts our access", view.GetProperty("status_detail").GetString());
         Assert.Contains("connect again", view.GetProperty("status_detail").GetString());
+        Assert.Empty(SecretSentinel.LeaksFound);
         var listed = await fx.Host.GetJsonAsync(tenant, IntegrationsApi.Base + "?status=relink_required");
         Assert.Equal(before.Id, Assert.Single(listed.EnumerateArray()).Id());
         var after = (await fx.RowAsync(tenant, before.Id))!;
