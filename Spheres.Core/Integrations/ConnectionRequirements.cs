@@ -47,6 +47,9 @@ public static partial class ConnectionRequirements
     public const int MaxSettingsBytes = 16 * 1024;
     public const int MaxCredentialLength = 4096;
 
+    /// <summary>An OAuth token's <c>expires_at</c>: ISO 8601 date and time with its offset (forms check it with the same pattern).</summary>
+    public const string ExpiresAtPattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$";
+
     /// <summary>What a Telegram bot token looks like, as @BotFather gives it; forms check it with the same pattern.</summary>
     public const string BotTokenPattern = @"^\d{1,20}:[A-Za-z0-9_-]{35,}$";
 
@@ -110,7 +113,7 @@ public static partial class ConnectionRequirements
     internal static CredentialField Field(string name, bool required)
     {
         var (label, secret) = CredentialLabels.TryGetValue(name, out var known) ? known : (name, true);
-        return new CredentialField(name, label, secret, required, name == "bot_token" ? BotTokenPattern : null);
+        return new CredentialField(name, label, secret, required, name switch { "bot_token" => BotTokenPattern, "expires_at" => ExpiresAtPattern, _ => null });
     }
 
     /// <summary>The requirement of a type; a type the catalog gains without one here needs only an api_key.</summary>
@@ -159,8 +162,8 @@ public static partial class ConnectionRequirements
 
     /// <summary>An <c>expires_at</c> credential as a time (ISO 8601 with offset); null when it is none.</summary>
     public static DateTimeOffset? TokenExpiry(string? text) =>
-        DateTimeOffset.TryParseExact(text, "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK", System.Globalization.CultureInfo.InvariantCulture,
-            System.Globalization.DateTimeStyles.None, out var at) && text!.Length > 19 && (text.EndsWith('Z') || text[^6] is '+' or '-')
+        text is not null && IsoInstant().IsMatch(text)
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
             ? at : null;
 
     /// <summary>The required credentials that <paramref name="values"/> lacks.</summary>
@@ -193,4 +196,7 @@ public static partial class ConnectionRequirements
 
     [GeneratedRegex(BotTokenPattern)]
     private static partial Regex TelegramBotToken();
+
+    [GeneratedRegex(ExpiresAtPattern)]
+    private static partial Regex IsoInstant();
 }
