@@ -34,6 +34,15 @@ public sealed class OAuthMaintenanceFixture : IAsyncLifetime
 
     public T Get<T>() where T : notnull => Host.Services.GetRequiredService<T>();
 
+    /// <summary>A second instance of the app on the same storage, providers, clock and credential key: what Azure runs when it scales out.</summary>
+    public async Task<TestHost> SecondInstanceAsync()
+    {
+        var settings = Provider.Settings();
+        settings[Core.Configuration.SettingNames.LocalCredentialKey] =
+            Get<Microsoft.Extensions.Configuration.IConfiguration>()[Core.Configuration.SettingNames.LocalCredentialKey];
+        return await TestHost.StartAsync(Azurite.ConnectionString, settings, s => s.AddSingleton<TimeProvider>(Clock));
+    }
+
     /// <summary>A tenant's integration connected with tokens given directly (PUT credentials), as CATALOG allows.</summary>
     public async Task<(TenantSession Tenant, Integration Integration, string AccessToken, string RefreshToken)> ConnectedAsync(
         string slug, TimeSpan expiresIn, object? settings = null, string? refreshToken = null)

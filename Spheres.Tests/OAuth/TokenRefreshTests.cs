@@ -1,5 +1,6 @@
 using System.Text;
 using Azure.Core;
+using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
 using Spheres.Tests.Infrastructure;
@@ -69,8 +70,7 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         var (tenant, before, _, refreshToken) = await fx.ConnectedAsync("google-calendar", TimeSpan.FromMinutes(3));
         var refresher = fx.Get<TokenRefresher>();
         // Both refreshers hold at their lease insert until both are there: each has read nothing the other wrote.
-        using var race = fx.Host.StorageFaults.HoldUntilTogether(m => m.Request.Method == RequestMethod.Post
-            && StorageFaults.IsTable(m, "Integrations") && !StorageFaults.IsTableBatch(m) && m.Request.Uri.Path.EndsWith("/Integrations", StringComparison.Ordinal), 2);
+        using var race = fx.Host.StorageFaults.HoldUntilTogether(IsLeaseInsert, 2);
 
         var outcomes = await Task.WhenAll(refresher.RefreshAsync(tenant.TenantId, before.Id, default), refresher.RefreshAsync(tenant.TenantId, before.Id, default));
 
@@ -81,6 +81,26 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         Assert.Equal(RefreshOutcome.NotDue, await refresher.RefreshAsync(tenant.TenantId, before.Id, default));
         Assert.True(Provider.StillValid((await fx.VaultAsync((await fx.RowAsync(tenant, before.Id))!.CredentialsRef))!["refresh_token"]));
     }
+
+    [Fact]
+    public async Task The_timer_on_one_instance_and_an_outbound_call_on_another_exchange_once_and_both_get_the_new_token()
+    {
+        var (tenant, before, oldAccess, refreshToken) = await fx.ConnectedAsync("zoom", TimeSpan.FromSeconds(30), new { account_id = "Z" + Guid.NewGuid().ToString("N") });
+        await using var second = await fx.SecondInstanceAsync();
+        using var race = fx.Host.StorageFaults.HoldUntilTogether(IsLeaseInsert, 2).AlsoOn(second.StorageFaults);
+
+        var timer = fx.Get<TokenRefresher>().RefreshAsync(tenant.TenantId, before.Id, default);
+        var call = second.Services.GetRequiredService<OAuthTokens>().GetFreshAccessTokenAsync(before, default);
+        await Task.WhenAll(timer, call);
+
+        Assert.True(race.Happened, "the two instances did not race");
+        Assert.Single(Provider.TokenCalls("zoom"), c => FakeTokenEndpoint.Fields(c.Body).GetValueOrDefault("refresh_token") == refreshToken);
+        var stored = (await fx.VaultAsync((await fx.RowAsync(tenant, before.Id))!.CredentialsRef))!["access_token"];
+        Assert.NotEqual(oldAccess, stored);
+        Assert.Equal(stored, await call); // the call waited for the winner and used its token
+    }
+
+    private static bool IsLeaseInsert(HttpMessage m) => m.Request.Method == RequestMethod.Post && m.Request.Uri.Path.EndsWith("/Integrations", StringComparison.Ordinal);
 
     [Fact]
     public async Task Invalid_grant_turns_the_integration_to_relink_required_and_the_owner_sees_why()
