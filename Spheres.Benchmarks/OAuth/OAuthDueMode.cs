@@ -43,7 +43,7 @@ public static class OAuthDueMode
         });
         Console.WriteLine($"stored {3 * tenants} integrations ({9 * tenants} rows with sequences and type markers) in {watch.Elapsed.TotalSeconds:F1} s");
 
-        var schedule = new OAuthSchedule(storage);
+        var schedule = new OAuthSchedule(storage, TimeProvider.System);
         var table = await storage.TableAsync(TableNames.Integrations, CancellationToken.None);
         var before = now + TokenRefresher.Margin;
 

@@ -79,6 +79,8 @@ public sealed class TokenRefresher(
         var credentials = await vault.ReadAsync(credentialsRef, cancellationToken).ConfigureAwait(false);
         if (credentials?.GetValueOrDefault("refresh_token") is not { } refreshToken)
         {
+            // Nothing to refresh with: off the schedule, so it is not found again every run.
+            await ReplaceKeepingCredentialsAsync(integration, i => i with { TokenExpiresAt = null }, cancellationToken).ConfigureAwait(false);
             logger.LogWarning("Integration {IntegrationId} of tenant {TenantId}: token expires but no refresh token was given", integrationId, tenantId);
             return RefreshOutcome.NotRefreshable;
         }

@@ -105,7 +105,8 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
     [Fact]
     public async Task Invalid_grant_turns_the_integration_to_relink_required_and_the_owner_sees_why()
     {
-        var (tenant, before, _, _) = await fx.ConnectedAsync("google-calendar", TimeSpan.FromMinutes(2), refreshToken: SecretSentinel.NewSecret("revoked-refresh"));
+        var revoked = SecretSentinel.NewSecret("revoked-refresh");
+        var (tenant, before, _, _) = await fx.ConnectedAsync("google-calendar", TimeSpan.FromMinutes(2), refreshToken: revoked);
 
         Assert.Equal(RefreshOutcome.RelinkRequired, await fx.Get<TokenRefresher>().RefreshAsync(tenant.TenantId, before.Id, default));
 
@@ -119,9 +120,10 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         var after = (await fx.RowAsync(tenant, before.Id))!;
         Assert.Equal(before.CredentialsRef, after.CredentialsRef); // nothing else changed
         // The timer does not ask again: the query skips it.
-        var calls = Provider.TokenCalls("google").Count();
+        int Sent() => Provider.TokenCalls("google").Count(c => FakeTokenEndpoint.Fields(c.Body)["refresh_token"] == revoked);
+        Assert.Equal(1, Sent());
         await fx.Get<TokenRefresher>().RefreshDueAsync(default);
-        Assert.Equal(calls, Provider.TokenCalls("google").Count());
+        Assert.Equal(1, Sent());
     }
 
     [Fact]
@@ -156,6 +158,28 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
         var fresh = await tokens.GetFreshAccessTokenAsync(before, default);
         Assert.NotEqual(accessToken, fresh);
         Assert.Equal(fresh, (await fx.VaultAsync((await fx.RowAsync(tenant, before.Id))!.CredentialsRef))!["access_token"]);
+    }
+
+    [Fact]
+    public async Task Tokens_about_to_lapse_come_before_ones_that_lapsed_long_ago_and_one_without_refresh_token_leaves_the_schedule()
+    {
+        var (_, longLapsed, _, _) = await fx.ConnectedAsync("google-sheets", TimeSpan.FromHours(-3));
+        var (_, aboutToLapse, _, _) = await fx.ConnectedAsync("google-sheets", TimeSpan.FromMinutes(5));
+        var tenant = await fx.Host.RegisterAsync(plan: "professional");
+        var noRefresh = await fx.Host.CreateIntegrationAsync(tenant, "google-sheets", null, new
+        {
+            access_token = SecretSentinel.NewSecret("google-access"), expires_at = fx.Clock.GetUtcNow().AddMinutes(1).ToString("yyyy-MM-ddTHH:mm:ssZ"),
+        });
+
+        var due = await fx.Get<OAuthSchedule>().TokensDueAsync(fx.Clock.GetUtcNow() + TokenRefresher.Margin, int.MaxValue, default);
+        var order = due.Select(d => (d.TenantId, d.IntegrationId)).ToList();
+        Assert.True(order.IndexOf((aboutToLapse.TenantId, aboutToLapse.Id)) < order.IndexOf((longLapsed.TenantId, longLapsed.Id)));
+        Assert.Contains((tenant.TenantId, noRefresh.Id()), order);
+
+        Assert.Equal(RefreshOutcome.NotRefreshable, await fx.Get<TokenRefresher>().RefreshAsync(tenant.TenantId, noRefresh.Id(), default));
+        Assert.Null((await fx.RowAsync(tenant, noRefresh.Id()))!.TokenExpiresAt);
+        Assert.DoesNotContain((await fx.Get<OAuthSchedule>().TokensDueAsync(fx.Clock.GetUtcNow() + TokenRefresher.Margin, int.MaxValue, default)),
+            d => d.TenantId == tenant.TenantId);
     }
 
     [Fact]
