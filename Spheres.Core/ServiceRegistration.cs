@@ -57,6 +57,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<WebhookUrls>();
         services.TryAddSingleton<IntegrationService>();
         services.TryAddSingleton<IntegrationActivation>();
+        services.TryAddSingleton<OAuth.MetaAccountSelection>();
         services.TryAddSingleton<TelegramWebhooks>();
         services.TryAddSingleton(CreateVault);
         services.TryAddSingleton<IntegrationDirectory>();

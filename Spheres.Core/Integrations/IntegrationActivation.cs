@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
@@ -148,10 +149,8 @@ public sealed class IntegrationActivation(
         }
         catch (ProviderAccountException e)
         {
-            var problem = e.Answered
-                ? new ProblemException(400, ProviderRefusedType, "The provider refused the credentials.", e.Message + " Check the token and try again.")
-                : new ProblemException(502, ProviderUnreachableType, "The provider did not answer.", e.Message + " Try again in a minute.");
-            throw await FailAsync(integration, e.Message, problem, cancellationToken).ConfigureAwait(false);
+            throw await FailAsync(integration, e.Message, ProviderProblem(e, e.Message + " Check the token and try again."), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ProblemException e)
         {
@@ -172,7 +171,26 @@ public sealed class IntegrationActivation(
         {
             await routes.ReleaseAsync(previous, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
         }
+        if (requirement.Webhooks == WebhookProvider.Meta)
+        {
+            await SubscribeMetaAppAsync(pointed, requirement, credentials, settings, cancellationToken).ConfigureAwait(false);
+        }
         return pointed;
+    }
+
+    /// <summary>Without the app subscription Meta sends nothing; a refusal or silence leaves status <c>error</c> saying so.</summary>
+    private async Task SubscribeMetaAppAsync(Integration pointed, ConnectionRequirement requirement, IReadOnlyDictionary<string, string> credentials,
+        JsonObject settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await accounts.SubscribeAppAsync(requirement, credentials, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderAccountException e)
+        {
+            var detail = "Meta did not subscribe Spheres to the account, so no messages would arrive: " + e.Message;
+            throw await FailAsync(pointed, detail, ProviderProblem(e, detail), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -211,6 +229,10 @@ public sealed class IntegrationActivation(
         await integrations.DeleteSecretQuietlyAsync(retired).ConfigureAwait(false);
         return saved;
     }
+
+    private static ProblemException ProviderProblem(ProviderAccountException e, string refusedDetail) => e.Answered
+        ? new ProblemException(400, ProviderRefusedType, "The provider refused the credentials.", refusedDetail)
+        : new ProblemException(502, ProviderUnreachableType, "The provider did not answer.", e.Message + " Try again in a minute.");
 
     private static ProblemException TelegramProblem(TelegramApiException e) => e.Answered
         ? new ProblemException(400, ProviderRefusedType, "Telegram refused the bot.", e.Message + " Check the bot token from @BotFather and try again.")

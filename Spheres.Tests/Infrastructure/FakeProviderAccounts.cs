@@ -11,7 +11,7 @@ namespace Spheres.Tests.Infrastructure;
 /// <c>/users/me</c>, Square <c>/v2/merchants/me</c>. Any other token is refused with 401, as a provider would.
 /// One per test run; every TestHost points its provider base URLs here.
 /// </summary>
-public sealed class FakeProviderAccounts
+public sealed partial class FakeProviderAccounts
 {
     private static readonly Lazy<Task<FakeProviderAccounts>> Instance = new(StartAsync);
     private readonly ConcurrentDictionary<string, (string Kind, string AccountId)> _owners = new();
@@ -65,22 +65,21 @@ public sealed class FakeProviderAccounts
     {
         // A page token's /me is the page; an Instagram-linked page also names its Instagram account.
         // An Instagram-login token's /me is the professional account itself (user_id).
-        app.MapGet(prefix + "/me", (HttpRequest r) => Answer(r, ["facebook-messenger", "instagram", InstagramLogin], id => Owner(r)!.Value.Kind switch
+        app.MapGet(prefix + "/me", (HttpRequest r) => PageOf(r) is { } page ? Results.Json(PageMe(page)) : Answer(r, ["facebook-messenger", "instagram", InstagramLogin], id => Owner(r)!.Value.Kind switch
         {
             "instagram" => new { id = "page-of-" + id, instagram_business_account = new { id } },
             InstagramLogin => new { id = "app-scoped-" + id, user_id = id },
             _ => (object)new { id, name = "Salon page" },
         }));
-        app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r) => Answer(r, ["whatsapp"],
-            id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
+        app.MapGet(prefix + "/{waba}/phone_numbers", (HttpRequest r, string waba) => UserOf(r) is { } user
+            ? Results.Json(new { data = user.Numbers(waba).Select(id => new { id, display_phone_number = "+380 44 123 4567" }) })
+            : Answer(r, ["whatsapp"], id => new { data = new[] { new { id, display_phone_number = "+380 44 123 4567" } } }));
+        MapMetaLogins(app, prefix);
     }
 
     private (string Kind, string AccountId)? Owner(HttpRequest request) =>
-        request.Headers.Authorization.ToString() is { } header && header.StartsWith("Bearer ", StringComparison.Ordinal)
-        && _owners.TryGetValue(header["Bearer ".Length..], out var owner) ? owner : null;
+        BearerOf(request) is { } token && _owners.TryGetValue(token, out var owner) ? owner : null;
 
     private IResult Answer(HttpRequest request, string[] kinds, Func<string, object> shape) =>
-        Owner(request) is { } owner && kinds.Contains(owner.Kind)
-            ? Results.Json(shape(owner.AccountId))
-            : Results.Json(new { error = new { message = "Invalid OAuth access token.", type = "OAuthException", code = 190 } }, statusCode: 401);
+        Owner(request) is { } owner && kinds.Contains(owner.Kind) ? Results.Json(shape(owner.AccountId)) : Refused();
 }

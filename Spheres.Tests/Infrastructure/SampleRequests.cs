@@ -90,6 +90,7 @@ public static class SampleRequests
         "CreateWorkingHoursException" => Json(new { date = "2026-12-25", is_closed = true }),
         "SetTenantPlan" => Json(new { plan = "starter" }),
         "EraseAccount" => Json(new { password = Tenants.Password }),
+        "SelectMetaAccount" => Json(new { account_id = "123456789012" }),
         "CreateReview" => Json(new { text = "Чудовий манікюр, дякую!", rating = 5 }),
         "AdminPatchSphere" or "AdminPatchIntegrationType" => Json(new { order = 5 }),
         "TelegramWebhook" => Json(Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 1, "hello", DateTimeOffset.UtcNow)),

@@ -27,7 +27,7 @@ public sealed class ProviderAccountException(string message, bool answered) : Ex
 /// </list>
 /// Tokens travel in the Authorization header only, never in a URL, and no request is logged.
 /// </summary>
-public sealed class ProviderAccounts(HttpClient http, IConfiguration configuration)
+public sealed partial class ProviderAccounts(HttpClient http, IConfiguration configuration)
 {
     /// <summary>
     /// The account id the provider says <paramref name="credentials"/> belong to. When the tenant named one in
@@ -88,9 +88,12 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
 
     private string Url(string setting, string path) => configuration.BaseUrl(setting) + path;
 
-    private async Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken)
+    private Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, url, token, cancellationToken);
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string url, string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation("Square-Version", "2025-01-23");
         HttpResponseMessage response;
