@@ -9,6 +9,7 @@ using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.OAuth;
 using Spheres.Core.Outbound;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
@@ -91,6 +92,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<OAuth.OAuthCallback>();
         // No HttpClient logging: token requests carry codes, verifiers, tokens and our client secret.
         services.AddHttpClient<OAuth.OAuthHttp>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSpheresOAuthMaintenance();
         return services;
     }
 

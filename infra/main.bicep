@@ -23,6 +23,8 @@ param frontendBaseUrl string = ''
 
 @description('Pub/Sub topic Gmail watches publish to, projects/<project>/topics/<topic> (Spheres__Google__PubSubTopic). Empty: Gmail cannot be connected (503 not-configured).')
 param googlePubSubTopic string = ''
+@description('The service account the Gmail Pub/Sub push subscription signs its OIDC tokens as; empty leaves POST /api/webhooks/gmail/ at 503 not-configured.')
+param gmailPushServiceAccount string = ''
 
 @description('NCRONTAB schedule (six fields, UTC) of the catalog reseed.')
 param catalogReseedSchedule string = '0 0 3 * * *'
@@ -142,6 +144,7 @@ module api 'app/api.bicep' = {
     publicBaseUrl: publicBaseUrl
     frontendBaseUrl: frontendBaseUrl
     googlePubSubTopic: googlePubSubTopic
+    gmailPushServiceAccount: gmailPushServiceAccount
     catalogReseedSchedule: catalogReseedSchedule
     embeddingsProvider: deployAzureOpenAI ? 'azure-openai' : 'local'
     openAIEndpoint: openai.?outputs.endpoint ?? ''

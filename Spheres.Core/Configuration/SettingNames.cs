@@ -51,6 +51,15 @@ public static class SettingNames
     public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
     public const string AzureOpenAIEmbeddingDeployment = "Spheres:AzureOpenAI:EmbeddingDeployment";
 
+    /// <summary>Gmail push: the audience of Pub/Sub's OIDC token (the push endpoint URL, or what the subscription names).</summary>
+    public const string GooglePubSubAudience = "Spheres:Google:PubSubAudience";
+
+    /// <summary>Gmail push: the service account Pub/Sub signs its pushes as (the token's verified <c>email</c>).</summary>
+    public const string GooglePubSubServiceAccount = "Spheres:Google:PubSubServiceAccount";
+
+    /// <summary>Google's signing keys for its OIDC tokens; default <c>https://www.googleapis.com/oauth2/v3/certs</c>.</summary>
+    public const string GoogleOidcJwksUrl = "Spheres:Google:OidcJwksUrl";
+
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
     public const string Storage = "AzureWebJobsStorage";
@@ -68,5 +77,6 @@ public static class SettingNames
         GoogleApiBaseUrl, RetentionMessageDays,
         EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
         GooglePubSubTopic, .. OAuthClientIds, .. OAuthClientSecrets,
+        GooglePubSubAudience, GooglePubSubServiceAccount, GoogleOidcJwksUrl,
     ];
 }

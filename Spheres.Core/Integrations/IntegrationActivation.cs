@@ -24,7 +24,7 @@ namespace Spheres.Core.Integrations;
 public sealed class IntegrationActivation(
     IntegrationService integrations, IntegrationStore store, ICredentialVault vault, WebhookRoutes routes, IntegrationDirectory directory,
     TelegramBotApi telegram, TelegramWebhooks telegramWebhooks, ProviderAccounts accounts, WebhookUrls urls, TimeProvider time,
-    ILogger<IntegrationActivation> logger)
+    Operations.ProviderDisconnect providers, ILogger<IntegrationActivation> logger)
 {
     public const string ProviderRefusedType = "provider-refused";
     public const string ProviderUnreachableType = "provider-unreachable";
@@ -74,10 +74,15 @@ public sealed class IntegrationActivation(
 
     /// <summary>
     /// What DELETE does at the providers once the row is gone: stop Telegram's deliveries (with the current and
-    /// any retired token) and free the routes. Best effort: a route left behind is stale and taken over.
+    /// any retired token) and free the routes. OAuth types (not Meta's) also stop Google's channels and revoke the
+    /// grant, as account erasure does. Best effort: a route left behind is stale and taken over.
     /// </summary>
     public async Task DisconnectAsync(Integration deleted, CancellationToken cancellationToken)
     {
+        if (OAuth.TokenRefresher.Refreshable(deleted.TypeSlug) is not null)
+        {
+            await providers.DisconnectOnceAsync(deleted, cancellationToken).ConfigureAwait(false);
+        }
         await telegramWebhooks.RemoveAsync(deleted, deleted.CredentialsRef, cancellationToken).ConfigureAwait(false);
         await telegramWebhooks.RemoveAsync(deleted, deleted.RetiredCredentialsRef, cancellationToken).ConfigureAwait(false);
         var route = new WebhookRoute(deleted.TenantId, deleted.Id);

@@ -6,6 +6,7 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
+using Spheres.Core.OAuth;
 
 namespace Spheres.Core.Operations;
 
@@ -17,20 +18,45 @@ public sealed class ProviderUnreachableException(string message) : Exception(mes
 /// <c>channels/stop</c> (when the integration holds a watched channel), Meta <c>DELETE subscribed_apps</c> (when
 /// it holds the page or WhatsApp account and a token). Calling twice is harmless at every provider. A provider that
 /// refuses (token revoked) has nothing left to stop: noted and skipped. One that does not answer is retried.
+/// Gmail's <c>users.watch</c> is stopped with <c>users.stop</c>. Last, the OAuth grant is revoked where the provider
+/// offers it (best effort, <see cref="OAuthRevocation"/>): after the stops, which still need the token.
 /// </summary>
 public sealed class ProviderDisconnect(
-    HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, ILogger<ProviderDisconnect> logger)
+    HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, OAuthRevocation revocation,
+    ILogger<ProviderDisconnect> logger)
 {
 
-    public async Task DisconnectAsync(Integration integration, CancellationToken cancellationToken)
+    /// <summary>Account erasure: a provider that does not answer throws <see cref="ProviderUnreachableException"/> and the step is retried.</summary>
+    public Task DisconnectAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: true, cancellationToken);
+
+    /// <summary>
+    /// DELETE of one integration, after its row is gone (nothing retries it): a stop that fails is logged and
+    /// the grant is revoked all the same, which ends the provider's deliveries too.
+    /// </summary>
+    public Task DisconnectOnceAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: false, cancellationToken);
+
+    private async Task DisconnectAsync(Integration integration, bool retryLater, CancellationToken cancellationToken)
     {
         var webhooks = ConnectionRequirements.For(integration.TypeSlug).Webhooks;
-        if (webhooks is not (WebhookProvider.Telegram or WebhookProvider.GoogleCalendar or WebhookProvider.Meta) || integration.CredentialsRef is null)
-        {
-            return;
-        }
+        if (integration.CredentialsRef is null) return;
         var credentials = await vault.ReadAsync(integration.CredentialsRef, cancellationToken).ConfigureAwait(false);
         if (credentials is null) return;
+        try
+        {
+            await StopDeliveriesAsync(integration, webhooks, credentials, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderUnreachableException e) when (!retryLater)
+        {
+            logger.LogWarning("Deleted integration {IntegrationId}: provider not told to stop ({Reason})", integration.Id, e.Message);
+        }
+        await revocation.RevokeAsync(integration, credentials, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopDeliveriesAsync(Integration integration, WebhookProvider webhooks, IReadOnlyDictionary<string, string> credentials,
+        CancellationToken cancellationToken)
+    {
         switch (webhooks)
         {
             case WebhookProvider.Telegram when credentials.GetValueOrDefault("bot_token") is { } botToken:
@@ -39,9 +65,11 @@ public sealed class ProviderDisconnect(
             case WebhookProvider.GoogleCalendar
                 when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
                      && credentials.GetValueOrDefault("access_token") is { } googleToken:
-                await SendAsync(integration, "Google channels.stop", HttpMethod.Post,
-                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
-                    googleToken, JsonContent.Create(new { id = integration.WebhookKey, resourceId }), cancellationToken).ConfigureAwait(false);
+                await StopGoogleChannelAsync(integration, googleToken, integration.WebhookKey, resourceId, cancellationToken).ConfigureAwait(false);
+                break;
+            case WebhookProvider.Gmail when credentials.GetValueOrDefault("access_token") is { } gmailToken:
+                await SendAsync(integration, "Gmail users.stop", HttpMethod.Post,
+                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/gmail/v1/users/me/stop", gmailToken, null, cancellationToken).ConfigureAwait(false);
                 break;
             case WebhookProvider.Meta
                 when (integration.Setting("page_id") ?? integration.Setting("waba_id")) is { } accountId
@@ -52,6 +80,11 @@ public sealed class ProviderDisconnect(
                 break;
         }
     }
+
+    /// <summary>Google Calendar <c>channels.stop</c> of one channel (also used when a renewed channel replaces it).</summary>
+    public Task StopGoogleChannelAsync(Integration integration, string accessToken, string channelId, string resourceId, CancellationToken cancellationToken) =>
+        SendAsync(integration, "Google channels.stop", HttpMethod.Post, $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
+            accessToken, JsonContent.Create(new { id = channelId, resourceId }), cancellationToken);
 
     private async Task DeleteTelegramWebhookAsync(Integration integration, string botToken, CancellationToken cancellationToken)
     {
@@ -90,7 +123,7 @@ public sealed class ProviderDisconnect(
             if (status >= 500 || status == 429) throw new ProviderUnreachableException($"{what} answered HTTP {status}; retrying later.");
             if (status >= 400)
             {
-                logger.LogWarning("Erasure: {What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
+                logger.LogWarning("{What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
             }
         }
     }

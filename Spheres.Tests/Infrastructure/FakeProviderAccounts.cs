@@ -53,6 +53,10 @@ public sealed partial class FakeProviderAccounts
         [Spheres.Core.Configuration.SettingNames.CalendlyApiBaseUrl] = BaseUrl + "/calendly",
         [Spheres.Core.Configuration.SettingNames.SquareApiBaseUrl] = BaseUrl + "/square",
         [Spheres.Core.Configuration.SettingNames.GoogleApiBaseUrl] = BaseUrl + "/google",
+        // Gmail's Pub/Sub pushes: Google's OIDC keys are served here (GoogleOidcTokens signs with them).
+        [Spheres.Core.Configuration.SettingNames.GoogleOidcJwksUrl] = BaseUrl + GoogleOidcTokens.JwksPath,
+        [Spheres.Core.Configuration.SettingNames.GooglePubSubAudience] = GoogleOidcTokens.Audience,
+        [Spheres.Core.Configuration.SettingNames.GooglePubSubServiceAccount] = GoogleOidcTokens.ServiceAccount,
     };
 
     private static async Task<FakeProviderAccounts> StartAsync()
@@ -64,6 +68,7 @@ public sealed partial class FakeProviderAccounts
         fake.MapGraphOwnership(app, "/graph");
         app.MapGet("/zoom/users/me", (HttpRequest r) => fake.Answer(r, ["zoom"], id => new { id = "user1", account_id = id }));
         app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, ["calendly"], id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
+        app.MapGet(GoogleOidcTokens.JwksPath, () => Results.Json(GoogleOidcTokens.Jwks()));
         app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, ["square-appointments"], id => new { merchant = new { id, business_name = "Salon" } }));
         app.MapGet("/google/oauth2/v3/userinfo", (HttpRequest r) => fake.Answer(r, ["google"], id => new { sub = "1077", email = id, email_verified = true }));
         var inAWeek = () => DateTimeOffset.UtcNow.AddDays(7).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);

@@ -23,6 +23,7 @@ param keyVaultUri string
 param publicBaseUrl string
 param frontendBaseUrl string
 param googlePubSubTopic string = ''
+param gmailPushServiceAccount string
 param catalogReseedSchedule string
 
 @allowed(['local', 'azure-openai'])
@@ -123,6 +124,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Azure's front end appends the caller's address to X-Forwarded-For: the last entry is the real client.
     Spheres__RateLimit__TrustForwardedFor: 'true'
     Spheres__Google__ApiBaseUrl: 'https://www.googleapis.com'
+    // Gmail push (Pub/Sub): the OIDC token's audience is the push endpoint, as Pub/Sub sets it by default.
+    Spheres__Google__PubSubAudience: '${empty(publicBaseUrl) ? appUrl : publicBaseUrl}/api/webhooks/gmail/'
+    Spheres__Google__PubSubServiceAccount: gmailPushServiceAccount
+    Spheres__Google__OidcJwksUrl: 'https://www.googleapis.com/oauth2/v3/certs'
     Spheres__Retention__MessageDays: '400'
     Spheres__Embeddings__Provider: embeddingsProvider
     Spheres__AzureOpenAI__Endpoint: openAIEndpoint
