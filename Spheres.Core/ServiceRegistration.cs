@@ -84,7 +84,7 @@ public static class ServiceRegistration
         // Nor for the ownership checks: every request carries a tenant's access token.
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSpheresOutbound();
-        services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.TryAddSingleton<Spheres.Core.Operations.ProviderDisconnect>();
         services.TryAddSingleton<OAuth.OAuthStateStore>();
         services.TryAddSingleton<OAuth.OAuthConnect>();
         services.TryAddSingleton<OAuth.ProviderPush>();

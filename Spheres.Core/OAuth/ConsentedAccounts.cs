@@ -17,7 +17,7 @@ namespace Spheres.Core.OAuth;
 /// </summary>
 public sealed class ConsentedAccounts(
     IntegrationActivation activation, IntegrationService integrations, ICredentialVault vault, ProviderAccounts providerAccounts,
-    ProviderPush push, OAuthHttp http, IConfiguration configuration, ILogger<ConsentedAccounts> logger)
+    ProviderPush push, OAuthClientCalls calls, ILogger<ConsentedAccounts> logger)
 {
     public const string ChooseAccountDetail = "Choose which page/account to connect.";
 
@@ -45,8 +45,8 @@ public sealed class ConsentedAccounts(
         OAuthTokens longLived;
         try
         {
-            longLived = await http.RequestTokensAsync(provider, provider.TokenEndpoint(configuration), provider.Client(configuration),
-                [new("grant_type", "fb_exchange_token"), new("fb_exchange_token", tokens.AccessToken)], cancellationToken).ConfigureAwait(false);
+            longLived = await calls.ExchangeAsync(provider, [new("grant_type", "fb_exchange_token"), new("fb_exchange_token", tokens.AccessToken)],
+                cancellationToken).ConfigureAwait(false);
         }
         catch (OAuthProviderException e)
         {

@@ -21,8 +21,8 @@ public enum RenewalOutcome { Renewed, NotDue, Busy, RetryLater, NotRenewable }
 /// (it may exist at Google) before starting another. Gmail's <c>users.watch</c> is simply called again.
 /// </summary>
 public sealed class GooglePushRenewal(
-    IntegrationStore store, ICredentialVault vault, IntegrationLeases leases, OAuthSchedule schedule, FreshAccessTokens tokens, GoogleWatchApi google,
-    ProviderDisconnect providers, WebhookRoutes routes, WebhookUrls urls, IntegrationDirectory directory, IConfiguration configuration,
+    IntegrationStore store, ICredentialVault vault, IntegrationLeases leases, OAuthSchedule schedule, FreshAccessTokens tokens, ProviderPush push,
+    WebhookRoutes routes, WebhookUrls urls, IntegrationDirectory directory,
     TimeProvider time, ILogger<GooglePushRenewal> logger)
 {
     /// <summary>Calendar channels (a week at most) are replaced a day before they lapse.</summary>
@@ -33,9 +33,6 @@ public sealed class GooglePushRenewal(
 
     public const string LeasePurpose = "push";
     public const int MaxPerRun = 500;
-
-    /// <summary>Gmail's topic (<c>projects/…/topics/…</c>); the consent flow's setting, read here by name.</summary>
-    public const string PubSubTopicSetting = SettingNames.GooglePubSubTopic;
 
     public const string PendingChannelId = "pending_channel_id";
     public const string PendingChannelToken = "pending_channel_token";
@@ -69,7 +66,7 @@ public sealed class GooglePushRenewal(
                 ? await RenewGmailAsync(integration, accessToken, cancellationToken).ConfigureAwait(false)
                 : await RenewCalendarAsync(integration, accessToken, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is OAuthTransientException or ProblemException or ProviderUnreachableException)
+        catch (Exception e) when (e is OAuthTransientException or OAuthProviderException or ProblemException)
         {
             logger.LogWarning("Integration {IntegrationId} of tenant {TenantId}: push not renewed, next run retries ({Reason})", integrationId, tenantId, e.Message);
             return RenewalOutcome.RetryLater;
@@ -82,9 +79,8 @@ public sealed class GooglePushRenewal(
 
     private async Task<RenewalOutcome> RenewGmailAsync(Integration integration, string accessToken, CancellationToken cancellationToken)
     {
-        if (!ConfiguredSecrets.IsUsable(configuration[PubSubTopicSetting])) throw ConfiguredSecrets.NotConfigured(PubSubTopicSetting);
-        var watch = await google.WatchGmailAsync(accessToken, configuration[PubSubTopicSetting]!, cancellationToken).ConfigureAwait(false);
-        return await SaveAsync(integration, i => i with { PushExpiresAt = watch.Expiration }, cancellationToken).ConfigureAwait(false) is null
+        var watch = await push.WatchGmailAsync(accessToken, cancellationToken).ConfigureAwait(false);
+        return await SaveAsync(integration, i => i with { PushExpiresAt = watch.ExpiresAt ?? i.PushExpiresAt }, cancellationToken).ConfigureAwait(false) is null
             ? RenewalOutcome.NotRenewable
             : RenewalOutcome.Renewed;
     }
@@ -118,7 +114,7 @@ public sealed class GooglePushRenewal(
         await routes.TryClaimAsync(newKey, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
 
         // (2) Google starts the new channel.
-        var watch = await google.WatchCalendarAsync(accessToken, integration.Setting("calendar_id") ?? "primary", channelId, channelToken,
+        var watch = await push.WatchChannelAsync(accessToken, integration.Setting("calendar_id") ?? "primary", channelId, channelToken,
             urls.For(integration)!, cancellationToken).ConfigureAwait(false);
 
         // (3) The row switches to it.
@@ -127,16 +123,16 @@ public sealed class GooglePushRenewal(
         var switched = await SwapSecretAsync(pending, pendingRef, switchedRef, i =>
         {
             var settings = i.Settings;
-            settings["channel_resource_id"] = watch.ResourceId ?? resourceId;
+            settings["channel_resource_id"] = watch.Value;
             return i with
             {
-                WebhookKey = channelId, RouteKey = newKey, WebhookSecretRef = switchedRef, SettingsJson = settings.ToJsonString(), PushExpiresAt = watch.Expiration,
+                WebhookKey = channelId, RouteKey = newKey, WebhookSecretRef = switchedRef, SettingsJson = settings.ToJsonString(), PushExpiresAt = watch.ExpiresAt,
             };
         }, cancellationToken).ConfigureAwait(false);
         if (switched is null)
         {
             // Changed or deleted meanwhile: the channel nobody will own is stopped again.
-            await StopQuietlyAsync(integration, accessToken, channelId, watch.ResourceId ?? resourceId ?? "", cancellationToken).ConfigureAwait(false);
+            await StopQuietlyAsync(integration, accessToken, channelId, watch.Value ?? "", cancellationToken).ConfigureAwait(false);
             return RenewalOutcome.NotRenewable;
         }
 
@@ -146,7 +142,7 @@ public sealed class GooglePushRenewal(
         {
             await routes.ReleaseAsync(oldKey, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
         }
-        logger.LogInformation("Integration {IntegrationId}: Calendar push channel renewed until {Expiration:O}", integration.Id, watch.Expiration);
+        logger.LogInformation("Integration {IntegrationId}: Calendar push channel renewed until {Expiration:O}", integration.Id, watch.ExpiresAt);
         return RenewalOutcome.Renewed;
     }
 
@@ -188,9 +184,9 @@ public sealed class GooglePushRenewal(
     {
         try
         {
-            await providers.StopGoogleChannelAsync(integration, accessToken, channelId, resourceId, cancellationToken).ConfigureAwait(false);
+            await push.StopChannelAsync(accessToken, channelId, resourceId, cancellationToken).ConfigureAwait(false);
         }
-        catch (ProviderUnreachableException e)
+        catch (OAuthProviderException e)
         {
             // It lapses by itself within a day; its pushes fail verification meanwhile.
             logger.LogWarning("Integration {IntegrationId}: an old Calendar channel was not stopped ({Reason})", integration.Id, e.Message);

@@ -22,7 +22,7 @@ public sealed record CallbackParameters(string? Code, string? State, string? Err
 /// <c>error</c> with a <c>status_detail</c>.
 /// </summary>
 public sealed class OAuthCallback(
-    OAuthStateStore states, IntegrationStore store, OAuthHttp http, ConsentedAccounts accounts, IConfiguration configuration,
+    OAuthStateStore states, IntegrationStore store, OAuthClientCalls calls, ConsentedAccounts accounts, IConfiguration configuration,
     ILogger<OAuthCallback> logger)
 {
     /// <summary>Authorization codes are short; anything longer is not one and is never sent on.</summary>
@@ -107,6 +107,6 @@ public sealed class OAuthCallback(
             new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", OAuthUrls.RedirectUri(configuration, provider)),
         };
         if (verifier is not null) form.Add(new("code_verifier", verifier));
-        return http.RequestTokensAsync(provider, provider.TokenEndpoint(configuration), provider.Client(configuration), form, cancellationToken);
+        return calls.ExchangeAsync(provider, form, cancellationToken);
     }
 }

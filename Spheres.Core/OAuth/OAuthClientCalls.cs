@@ -7,9 +7,6 @@ using Microsoft.Extensions.Configuration;
 
 namespace Spheres.Core.OAuth;
 
-/// <summary>New tokens from a refresh: the refresh token is null when the provider kept the old one.</summary>
-public sealed record RefreshedTokens(string AccessToken, string? RefreshToken, DateTimeOffset? ExpiresAt);
-
 /// <summary>The provider refused the refresh token for good (<c>invalid_grant</c>): the owner must connect again.</summary>
 public sealed class OAuthGrantRevokedException(string provider) : Exception($"{provider} answered invalid_grant.");
 
@@ -17,16 +14,48 @@ public sealed class OAuthGrantRevokedException(string provider) : Exception($"{p
 public sealed class OAuthTransientException(string message) : Exception(message);
 
 /// <summary>
-/// Requests to a provider's token and revocation endpoints, authenticated as its table says (HTTP Basic, or
-/// client_id/client_secret in the form; Square takes JSON). No request or answer is logged: they carry tokens.
+/// Every request to a provider's token and revocation endpoints (code exchange, Meta's long-lived exchange, refresh,
+/// revocation), authenticated as its table says (HTTP Basic, or client_id/client_secret in the form; Square takes
+/// JSON). Tokens travel in bodies only, never in a URL, and no request or answer is logged: they carry tokens.
 /// </summary>
 public sealed class OAuthClientCalls(HttpClient http, IConfiguration configuration, TimeProvider time)
 {
     /// <summary>
+    /// A grant other than refresh (<c>authorization_code</c> with its verifier, Meta's <c>fb_exchange_token</c>).
+    /// Throws <see cref="OAuthProviderException"/> (answered or not) when no access token comes back.
+    /// </summary>
+    public async Task<OAuthTokens> ExchangeAsync(OAuthProvider provider, IEnumerable<KeyValuePair<string, string>> grant, CancellationToken cancellationToken)
+    {
+        var (clientId, clientSecret) = provider.Client(configuration);
+        using var request = AuthenticatedPost(provider, provider.TokenEndpoint(configuration), clientId, clientSecret,
+            grant.ToDictionary(field => field.Key, field => field.Value, StringComparer.Ordinal));
+        HttpResponseMessage response;
+        try
+        {
+            response = await SendAsync(provider, request, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OAuthTransientException e)
+        {
+            throw new OAuthProviderException(e.Message, answered: false);
+        }
+        using (response)
+        {
+            var json = await ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+            var status = (int)response.StatusCode;
+            if (!response.IsSuccessStatusCode || json.ValueKind != JsonValueKind.Object || Text(json, "access_token") is not { } accessToken)
+            {
+                throw new OAuthProviderException($"{provider.Name} token endpoint answered HTTP {status} without an access_token.",
+                    answered: status < 500 && status != 429);
+            }
+            return new OAuthTokens(accessToken, Text(json, "refresh_token"), ExpiresAt(json));
+        }
+    }
+
+    /// <summary>
     /// <c>grant_type=refresh_token</c>. Throws <see cref="OAuthGrantRevokedException"/> for <c>invalid_grant</c>,
     /// <see cref="OAuthTransientException"/> for anything else that is not new tokens.
     /// </summary>
-    public async Task<RefreshedTokens> RefreshAsync(OAuthProvider provider, string refreshToken, CancellationToken cancellationToken)
+    public async Task<OAuthTokens> RefreshAsync(OAuthProvider provider, string refreshToken, CancellationToken cancellationToken)
     {
         var (clientId, clientSecret) = provider.Client(configuration);
         using var request = AuthenticatedPost(provider, provider.TokenEndpoint(configuration), clientId, clientSecret,
@@ -44,7 +73,7 @@ public sealed class OAuthClientCalls(HttpClient http, IConfiguration configurati
         {
             throw new OAuthTransientException($"{provider.Name} token endpoint answered HTTP {status} without new tokens.");
         }
-        return new RefreshedTokens(accessToken, Text(json, "refresh_token"), ExpiresAt(json));
+        return new OAuthTokens(accessToken, Text(json, "refresh_token"), ExpiresAt(json));
     }
 
     /// <summary>

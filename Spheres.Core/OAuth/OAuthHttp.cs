@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
-using System.Text;
 using System.Text.Json;
 
 namespace Spheres.Core.OAuth;
@@ -26,55 +25,27 @@ public sealed record OAuthTokens(string AccessToken, string? RefreshToken, DateT
 }
 
 /// <summary>
-/// The HTTP side of consent: token requests (form-encoded, client authenticated per provider) and bearer JSON calls.
-/// Tokens travel in bodies and headers only, never in a URL, and no request or answer body is logged (the client has no loggers).
+/// Bearer JSON calls to provider APIs with a tenant's access token (token endpoints are <see cref="OAuthClientCalls"/>).
+/// Tokens travel in headers only, never in a URL, and no request or answer body is logged (the client has no loggers).
 /// </summary>
-public sealed class OAuthHttp(HttpClient http, TimeProvider time)
+public sealed class OAuthHttp(HttpClient http)
 {
-    /// <summary>A token request (<c>authorization_code</c>, or any grant) with our client credentials as the provider wants them.</summary>
-    public async Task<OAuthTokens> RequestTokensAsync(OAuthProvider provider, string tokenUrl, (string Id, string Secret) client,
-        IEnumerable<KeyValuePair<string, string>> form, CancellationToken cancellationToken)
-    {
-        var fields = form.ToList();
-        using var request = new HttpRequestMessage(HttpMethod.Post, tokenUrl);
-        if (provider.ClientAuthentication == ClientAuthentication.Basic)
-        {
-            // RFC 6749 §2.3.1: both parts form-urlencoded before joining.
-            var pair = Uri.EscapeDataString(client.Id) + ":" + Uri.EscapeDataString(client.Secret);
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(pair)));
-        }
-        else
-        {
-            fields.Add(new("client_id", client.Id));
-            fields.Add(new("client_secret", client.Secret));
-        }
-        // Square's ObtainToken takes a JSON body (its API reads no forms); the others RFC 6749's form encoding.
-        request.Content = provider == OAuthProviders.Square
-            ? JsonContent.Create(fields.ToDictionary(f => f.Key, f => f.Value))
-            : new FormUrlEncodedContent(fields);
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-        var answer = await SendAsync(request, "token endpoint", cancellationToken).ConfigureAwait(false);
-        var accessToken = Text(answer, "access_token") ?? throw new OAuthProviderException("The token endpoint answered without an access_token.", true);
-        // expires_in (seconds) as RFC 6749 says; Square answers an absolute expires_at instead.
-        DateTimeOffset? expiresAt = answer.TryGetProperty("expires_in", out var expiresIn) && Seconds(expiresIn) is { } seconds
-            ? time.GetUtcNow().AddSeconds(seconds)
-            : Text(answer, "expires_at") is { } at && DateTimeOffset.TryParse(at, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-                ? parsed : null;
-        return new OAuthTokens(accessToken, Text(answer, "refresh_token"), expiresAt);
-    }
-
     public Task<JsonElement> GetAsync(string url, string accessToken, CancellationToken cancellationToken) =>
         SendAsync(Bearer(HttpMethod.Get, url, accessToken, null), url, cancellationToken);
 
     public Task<JsonElement> PostJsonAsync(string url, string accessToken, object body, CancellationToken cancellationToken) =>
         SendAsync(Bearer(HttpMethod.Post, url, accessToken, JsonContent.Create(body)), url, cancellationToken);
 
+    /// <summary>A bearer call whose answer is not needed (stops, unsubscribes); throws <see cref="OAuthProviderException"/> like the others.</summary>
+    public Task<JsonElement> SendAsync(HttpMethod method, string url, string accessToken, object? body, CancellationToken cancellationToken) =>
+        SendAsync(Bearer(method, url, accessToken, body is null ? null : JsonContent.Create(body)), url, cancellationToken);
+
     /// <summary>Undoing a side effect: best effort, false when the provider did not confirm.</summary>
     public async Task<bool> TrySendAsync(HttpMethod method, string url, string accessToken, object? body, CancellationToken cancellationToken)
     {
         try
         {
-            await SendAsync(Bearer(method, url, accessToken, body is null ? null : JsonContent.Create(body)), url, cancellationToken).ConfigureAwait(false);
+            await SendAsync(method, url, accessToken, body, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (OAuthProviderException)
@@ -107,7 +78,7 @@ public sealed class OAuthHttp(HttpClient http, TimeProvider time)
         {
             var status = (int)response.StatusCode;
             if (!response.IsSuccessStatusCode)
-                throw new OAuthProviderException($"The provider answered HTTP {status} at {where}.", answered: status < 500);
+                throw new OAuthProviderException($"The provider answered HTTP {status} at {where}.", answered: status < 500 && status != 429);
             if (response.Content.Headers.ContentLength == 0 || status == 204) return default;
             try
             {

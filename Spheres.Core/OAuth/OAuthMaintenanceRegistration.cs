@@ -15,7 +15,6 @@ public static class OAuthMaintenanceRegistration
         services.TryAddSingleton<TokenRefresher>();
         services.TryAddSingleton<FreshAccessTokens>();
         services.TryAddSingleton<OAuthRevocation>();
-        services.AddHttpClient<GoogleWatchApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.TryAddSingleton<GooglePushRenewal>();
         services.AddHttpClient(nameof(Webhooks.GoogleOidcVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
         services.TryAddSingleton<Webhooks.GoogleOidcVerifier>();

@@ -36,16 +36,25 @@ public sealed class ProviderPush(OAuthHttp http, WebhookUrls urls, IConfiguratio
     }
 
     /// <summary>Calendar push to our channel: id = the webhook key, token = the channel token the row's vault entry holds.</summary>
-    public async Task<PushSetUp> WatchCalendarAsync(Integration integration, string accessToken, string channelToken, CancellationToken cancellationToken)
+    public Task<PushSetUp> WatchCalendarAsync(Integration integration, string accessToken, string channelToken, CancellationToken cancellationToken) =>
+        WatchChannelAsync(accessToken, integration.Setting("calendar_id") ?? "primary", integration.WebhookKey, channelToken, urls.For(integration)!,
+            cancellationToken);
+
+    /// <summary>Calendar <c>events.watch</c>: a push channel with our id and token (a renewal starts one under a new id).</summary>
+    public async Task<PushSetUp> WatchChannelAsync(string accessToken, string calendarId, string channelId, string channelToken, string address,
+        CancellationToken cancellationToken)
     {
-        var calendarId = integration.Setting("calendar_id") ?? "primary";
         var answer = await http.PostJsonAsync($"{Google}/calendar/v3/calendars/{Uri.EscapeDataString(calendarId)}/events/watch", accessToken,
-            new { id = integration.WebhookKey, type = "web_hook", address = urls.For(integration), token = channelToken }, cancellationToken)
-            .ConfigureAwait(false);
+            new { id = channelId, type = "web_hook", address, token = channelToken }, cancellationToken).ConfigureAwait(false);
         var resourceId = OAuthHttp.Text(answer, "resourceId") ?? throw new OAuthProviderException("Google's watch answer named no resourceId.", true);
         return new PushSetUp("channel_resource_id", resourceId, FromMilliseconds(answer));
     }
 
+    /// <summary>Calendar <c>channels.stop</c>; throws <see cref="OAuthProviderException"/> when Google did not confirm.</summary>
+    public Task StopChannelAsync(string accessToken, string channelId, string resourceId, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Post, $"{Google}/calendar/v3/channels/stop", accessToken, new { id = channelId, resourceId }, cancellationToken);
+
+    /// <summary>Best effort: the channel of the integration's webhook key.</summary>
     public Task StopCalendarAsync(Integration integration, string accessToken, string resourceId, CancellationToken cancellationToken) =>
         http.TrySendAsync(HttpMethod.Post, $"{Google}/calendar/v3/channels/stop", accessToken, new { id = integration.WebhookKey, resourceId },
             cancellationToken);
@@ -54,7 +63,8 @@ public sealed class ProviderPush(OAuthHttp http, WebhookUrls urls, IConfiguratio
     public async Task<PushSetUp> WatchGmailAsync(string accessToken, CancellationToken cancellationToken)
     {
         var topic = ConfiguredSecrets.Require(configuration, SettingNames.GooglePubSubTopic);
-        var answer = await http.PostJsonAsync($"{Google}/gmail/v1/users/me/watch", accessToken, new { topicName = topic, labelIds = new[] { "INBOX" } },
+        var answer = await http.PostJsonAsync($"{Google}/gmail/v1/users/me/watch", accessToken,
+            new { topicName = topic, labelIds = new[] { "INBOX" }, labelFilterBehavior = "INCLUDE" },
             cancellationToken).ConfigureAwait(false);
         var historyId = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("historyId", out var h) && OAuthHttp.Seconds(h) is { } id
             ? id.ToString(System.Globalization.CultureInfo.InvariantCulture)
@@ -62,6 +72,11 @@ public sealed class ProviderPush(OAuthHttp http, WebhookUrls urls, IConfiguratio
         return new PushSetUp("history_id", historyId, FromMilliseconds(answer));
     }
 
+    /// <summary>Gmail <c>users.stop</c>; throws <see cref="OAuthProviderException"/> when Google did not confirm.</summary>
+    public Task StopGmailWatchAsync(string accessToken, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Post, $"{Google}/gmail/v1/users/me/stop", accessToken, null, cancellationToken);
+
+    /// <summary>Best effort.</summary>
     public Task StopGmailAsync(string accessToken, CancellationToken cancellationToken) =>
         http.TrySendAsync(HttpMethod.Post, $"{Google}/gmail/v1/users/me/stop", accessToken, null, cancellationToken);
 

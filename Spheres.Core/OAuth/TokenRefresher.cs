@@ -84,7 +84,7 @@ public sealed class TokenRefresher(
             logger.LogWarning("Integration {IntegrationId} of tenant {TenantId}: token expires but no refresh token was given", integrationId, tenantId);
             return RefreshOutcome.NotRefreshable;
         }
-        RefreshedTokens tokens;
+        OAuthTokens tokens;
         try
         {
             tokens = await calls.RefreshAsync(provider, refreshToken, cancellationToken).ConfigureAwait(false);
@@ -103,7 +103,7 @@ public sealed class TokenRefresher(
         return await SaveAsync(integration, credentials, tokens, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<RefreshOutcome> SaveAsync(Integration integration, IReadOnlyDictionary<string, string> old, RefreshedTokens tokens,
+    private async Task<RefreshOutcome> SaveAsync(Integration integration, IReadOnlyDictionary<string, string> old, OAuthTokens tokens,
         CancellationToken cancellationToken)
     {
         var values = new Dictionary<string, string>(old) { ["access_token"] = tokens.AccessToken };

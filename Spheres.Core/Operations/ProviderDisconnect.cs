@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
@@ -22,7 +20,7 @@ public sealed class ProviderUnreachableException(string message) : Exception(mes
 /// offers it (best effort, <see cref="OAuthRevocation"/>): after the stops, which still need the token.
 /// </summary>
 public sealed class ProviderDisconnect(
-    HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, OAuthRevocation revocation,
+    OAuthHttp http, ProviderPush push, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, OAuthRevocation revocation,
     ILogger<ProviderDisconnect> logger)
 {
 
@@ -65,26 +63,45 @@ public sealed class ProviderDisconnect(
             case WebhookProvider.GoogleCalendar
                 when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
                      && credentials.GetValueOrDefault("access_token") is { } googleToken:
-                await StopGoogleChannelAsync(integration, googleToken, integration.WebhookKey, resourceId, cancellationToken).ConfigureAwait(false);
+                await StopAsync(integration, "Google channels.stop",
+                    () => push.StopChannelAsync(googleToken, integration.WebhookKey, resourceId, cancellationToken)).ConfigureAwait(false);
                 break;
             case WebhookProvider.Gmail when credentials.GetValueOrDefault("access_token") is { } gmailToken:
-                await SendAsync(integration, "Gmail users.stop", HttpMethod.Post,
-                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/gmail/v1/users/me/stop", gmailToken, null, cancellationToken).ConfigureAwait(false);
+                await StopAsync(integration, "Gmail users.stop", () => push.StopGmailWatchAsync(gmailToken, cancellationToken)).ConfigureAwait(false);
                 break;
-            case WebhookProvider.Meta
-                when (integration.Setting("page_id") ?? integration.Setting("waba_id")) is { } accountId
-                     && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
-                await SendAsync(integration, "Meta subscribed_apps removal", HttpMethod.Delete,
-                    $"{configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl)}/{Uri.EscapeDataString(accountId)}/subscribed_apps",
-                    metaToken, null, cancellationToken).ConfigureAwait(false);
+            case WebhookProvider.Meta when MetaSubscription(integration) is { } subscription
+                                           && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
+                await StopAsync(integration, "Meta subscribed_apps removal", () => http.SendAsync(HttpMethod.Delete,
+                    $"{configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl)}/{subscription}/subscribed_apps", metaToken, null, cancellationToken))
+                    .ConfigureAwait(false);
                 break;
         }
     }
 
-    /// <summary>Google Calendar <c>channels.stop</c> of one channel (also used when a renewed channel replaces it).</summary>
-    public Task StopGoogleChannelAsync(Integration integration, string accessToken, string channelId, string resourceId, CancellationToken cancellationToken) =>
-        SendAsync(integration, "Google channels.stop", HttpMethod.Post, $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
-            accessToken, JsonContent.Create(new { id = channelId, resourceId }), cancellationToken);
+    /// <summary>
+    /// Whose subscription to remove: WhatsApp's business account, else the page the token acts for (<c>me</c> is the page for
+    /// a page token, as when the app was subscribed, and covers an Instagram account linked to a page).
+    /// </summary>
+    private static string? MetaSubscription(Integration integration) => integration.TypeSlug == "whatsapp"
+        ? integration.Setting("waba_id") is { } waba ? Uri.EscapeDataString(waba) : null
+        : integration.Setting("page_id") is { } page ? Uri.EscapeDataString(page) : "me";
+
+    /// <summary>A refusal (token revoked) leaves nothing to stop: noted. No answer: <see cref="ProviderUnreachableException"/>, retried.</summary>
+    private async Task StopAsync(Integration integration, string what, Func<Task> stop)
+    {
+        try
+        {
+            await stop().ConfigureAwait(false);
+        }
+        catch (OAuthProviderException e) when (e.Answered)
+        {
+            logger.LogWarning("{What} refused for integration {IntegrationId}: {Reason}", what, integration.Id, e.Message);
+        }
+        catch (OAuthProviderException e)
+        {
+            throw new ProviderUnreachableException($"{what}: {e.Message}");
+        }
+    }
 
     private async Task DeleteTelegramWebhookAsync(Integration integration, string botToken, CancellationToken cancellationToken)
     {
@@ -99,32 +116,6 @@ public sealed class ProviderDisconnect(
         catch (TelegramApiException e)
         {
             throw new ProviderUnreachableException(e.Message);
-        }
-    }
-
-    /// <summary>The token goes in the Authorization header, never in a URL that could be logged.</summary>
-    private async Task SendAsync(Integration integration, string what, HttpMethod method, string url, string token, HttpContent? body,
-        CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ProviderUnreachableException($"{what} did not answer.");
-        }
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            if (status >= 500 || status == 429) throw new ProviderUnreachableException($"{what} answered HTTP {status}; retrying later.");
-            if (status >= 400)
-            {
-                logger.LogWarning("{What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
-            }
         }
     }
 }

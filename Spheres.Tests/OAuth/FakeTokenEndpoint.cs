@@ -56,7 +56,7 @@ public sealed class FakeTokenEndpoint
         var settings = new Dictionary<string, string?>
         {
             [SettingNames.GoogleApiBaseUrl] = Api.BaseUrl,
-            [Core.OAuth.GooglePushRenewal.PubSubTopicSetting] = PubSubTopic,
+            [Core.Configuration.SettingNames.GooglePubSubTopic] = PubSubTopic,
         };
         foreach (var provider in OAuthProviders.All)
         {
