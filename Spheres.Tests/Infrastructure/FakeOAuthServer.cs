@@ -151,15 +151,11 @@ public sealed class FakeOAuthServer : IAsyncDisposable
         var form = json
             ? (await request.ReadFromJsonAsync<Dictionary<string, string>>())!
             : (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
-        var basic = request.Headers.Authorization.ToString() is { } header && header.StartsWith("Basic ", StringComparison.Ordinal) ? header[6..] : null;
+        var authorization = request.Headers.Authorization.ToString();
         var grantType = form.GetValueOrDefault("grant_type") ?? "";
-        _tokenRequests.Enqueue(new TokenRequest(provider.Name, grantType, basic is not null, form));
-
-        var expectedBasic = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId(provider)}:{_secrets[provider.Name]}"));
-        var authenticated = provider.ClientAuthentication == ClientAuthentication.Basic
-            ? basic == expectedBasic && !form.ContainsKey("client_secret")
-            : basic is null && form.GetValueOrDefault("client_id") == ClientId(provider) && form.GetValueOrDefault("client_secret") == _secrets[provider.Name];
-        if (!authenticated) return Refuse("invalid_client", $"{provider.Name}: client authentication not as the provider wants it", 401);
+        _tokenRequests.Enqueue(new TokenRequest(provider.Name, grantType, authorization.StartsWith("Basic ", StringComparison.Ordinal), form));
+        if (!FakeClientAuthentication.Accepts(provider, revoke: false, authorization, form, ClientId(provider), _secrets[provider.Name]))
+            return Refuse("invalid_client", $"{provider.Name}: client authentication not as the provider wants it", 401);
 
         if (grantType == "fb_exchange_token" && provider == OAuthProviders.Meta)
         {

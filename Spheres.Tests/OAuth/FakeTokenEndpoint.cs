@@ -114,15 +114,7 @@ public sealed class FakeTokenEndpoint
         return (200, new { access_token = accessToken, token_type = "Bearer", expires_in = 3599, refresh_token = IssueRefreshToken(provider) });
     }
 
-    private static bool ClientAuthenticated(string provider, FakeProviderApi.Call call, Dictionary<string, string> fields) => provider switch
-    {
-        "google" when call.Path.EndsWith("/revoke", StringComparison.Ordinal) => fields.ContainsKey("token"), // Google's revoke takes only the token
-        "google" or "meta" => fields.GetValueOrDefault("client_id") == ClientId
-                              && fields.GetValueOrDefault("client_secret") == ClientSecret,
-        "square" when call.Path.EndsWith("/revoke", StringComparison.Ordinal) =>
-            call.Authorization == "Client " + ClientSecret && fields.GetValueOrDefault("client_id") == ClientId,
-        "square" => fields.GetValueOrDefault("client_id") == ClientId && fields.GetValueOrDefault("client_secret") == ClientSecret,
-        _ => call.Authorization == "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ClientId}:{ClientSecret}"))
-             && !fields.ContainsKey("client_secret"),
-    };
+    private static bool ClientAuthenticated(string provider, FakeProviderApi.Call call, Dictionary<string, string> fields) =>
+        FakeClientAuthentication.Accepts(OAuthProviders.Named(provider)!, call.Path.EndsWith("/revoke", StringComparison.Ordinal), call.Authorization,
+            fields, ClientId, ClientSecret);
 }
