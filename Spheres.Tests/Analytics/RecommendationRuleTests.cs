@@ -21,13 +21,14 @@ public sealed class RecommendationRuleTests
     }
 
     private static readonly SentimentReport NoReviews = new(0, 0, 0, 0, null, [], []);
+    private static readonly Spheres.Core.Analytics.Questions.TopQuestionsReport NoQuestions = new(0, []);
 
     [Fact]
     public void Closed_demand_on_a_weekday_asks_for_longer_hours_there_in_English_outside_UA()
     {
         var peaks = Peaks((3, 19, true, "a"), (3, 19, true, "b"), (3, 20, true, "a"), (3, 22, true, "c"), (3, 12, false, "d"), (6, 10, true, "e"));
 
-        var advice = Recommendations.For(peaks, NoReviews, RecommendationText.For("PL"));
+        var advice = Recommendations.For(peaks, NoReviews, NoQuestions, RecommendationText.For("PL"));
 
         var extend = Assert.Single(advice);
         Assert.Equal("extend_hours", extend.Kind);
@@ -42,10 +43,10 @@ public sealed class RecommendationRuleTests
     [Fact]
     public void Too_little_closed_demand_gives_no_advice_and_the_busiest_three_weekdays_come_first()
     {
-        Assert.Empty(Recommendations.For(Peaks((1, 20, true, "a"), (1, 21, true, "b"), (1, 12, false, "c")), NoReviews, RecommendationText.For("UA")));
+        Assert.Empty(Recommendations.For(Peaks((1, 20, true, "a"), (1, 21, true, "b"), (1, 12, false, "c")), NoReviews, NoQuestions, RecommendationText.For("UA")));
 
         var many = Enumerable.Range(0, 7).SelectMany(day => Enumerable.Range(0, 3 + day).Select(i => (day, 21, true, $"{day}-{i}"))).ToArray();
-        var advice = Recommendations.For(Peaks(many), NoReviews, RecommendationText.For("UA"));
+        var advice = Recommendations.For(Peaks(many), NoReviews, NoQuestions, RecommendationText.For("UA"));
         Assert.Equal([6, 5, 4], advice.Select(a => a.Evidence.Weekday!.Value));
         Assert.Equal("Подовжте години роботи у неділю", advice[0].Title);
     }
@@ -59,7 +60,7 @@ public sealed class RecommendationRuleTests
             new AspectSummary("staff", 3, 0.3333, ["Грубий адміністратор"]),
         ]);
 
-        var fix = Assert.Single(Recommendations.For(Peaks(), sentiment, RecommendationText.For("US")));
+        var fix = Assert.Single(Recommendations.For(Peaks(), sentiment, NoQuestions, RecommendationText.For("US")));
 
         Assert.Equal(("fix_aspect", "high", "Customers complain about prices"), (fix.Kind, fix.Priority, fix.Title));
         Assert.Equal(("price", 3, 0.75), (fix.Evidence.Aspect, fix.Evidence.Count, fix.Evidence.Share));

@@ -1,0 +1,95 @@
+using Spheres.Core.Embeddings;
+
+namespace Spheres.Core.Analytics.Questions;
+
+/// <summary>An embedded inbound message that is a question: its id, text and stored vector (half precision).</summary>
+public sealed record StoredQuestion(string Id, string Text, byte[] Vector);
+
+/// <summary>A group of questions: a short label, the most typical question, a few others, languages by frequency, every member's id.</summary>
+public sealed record QuestionCluster(
+    string Label, int Count, double Share, string Representative, IReadOnlyList<string> Examples, IReadOnlyList<string> Languages, IReadOnlyList<string> MessageIds);
+
+/// <summary><c>Total</c>: the period's questions that were grouped (embedded, courtesy left out); clusters largest first.</summary>
+public sealed record TopQuestionsReport(int Total, IReadOnlyList<QuestionCluster> Clusters);
+
+/// <summary>
+/// Builds the top-questions answer from stored vectors (nothing is embedded here): each question's vector is its
+/// stored one with the <see cref="QuestionTopics"/> block beside it (weight <see cref="TopicWeight"/>), grouped by
+/// <see cref="QuestionClustering"/>. Groups of one are not "recurring" and are left out of the list (they count in the total).
+/// </summary>
+public static class TopQuestions
+{
+    /// <summary>Questions grouped per request: the newest this many of the period (a professional month is 10,000 messages).</summary>
+    public const int MaxQuestions = 10_000;
+    public const int MaxClusters = 50;
+    public const int ExamplesPerCluster = 3;
+    public const int MaxTextLength = 200;
+    public const int MaxLabelLength = 60;
+    public const float TopicWeight = 1.0f;
+
+    public static TopQuestionsReport Build(IReadOnlyList<StoredQuestion> questions)
+    {
+        if (questions.Count == 0) return new TopQuestionsReport(0, []);
+        var stored = questions[0].Vector.Length / sizeof(ushort);
+        var dimensions = stored + QuestionTopics.Dimensions;
+        var vectors = new float[questions.Count * dimensions];
+        var usable = new List<int>(questions.Count);
+        for (var i = 0; i < questions.Count; i++)
+        {
+            if (questions[i].Vector.Length != stored * sizeof(ushort)) continue; // never mix vectors of different shapes
+            var row = vectors.AsSpan(usable.Count * dimensions, dimensions);
+            System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(
+                System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(questions[i].Vector), row[..stored]);
+            var topics = QuestionTopics.Vector(questions[i].Text);
+            for (var t = 0; t < topics.Length; t++) row[stored + t] = topics[t] * TopicWeight;
+            var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(row));
+            if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
+            usable.Add(i);
+        }
+        var groups = QuestionClustering.Cluster(vectors, usable.Count, dimensions);
+        var clusters = groups.Where(g => g.Count >= 2).Take(MaxClusters)
+            .Select(g => Describe(g, QuestionClustering.Medoid(g, vectors, dimensions), vectors, dimensions, i => questions[usable[i]], usable.Count))
+            .ToList();
+        return new TopQuestionsReport(usable.Count, clusters);
+    }
+
+    private static QuestionCluster Describe(
+        List<int> members, int medoid, float[] vectors, int dimensions, Func<int, StoredQuestion> question, int total)
+    {
+        var medoidRow = new ArraySegment<float>(vectors, medoid * dimensions, dimensions);
+        var languageOf = members.ToDictionary(m => m, m => QuestionText.Language(question(m).Text));
+        var languages = languageOf.Values.OfType<string>().GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => g.Key).ToList();
+        // Examples: the members most like the representative, a new language first, no text twice.
+        var seenTexts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { question(medoid).Text.Trim() };
+        var seenLanguages = new HashSet<string?> { languageOf[medoid] };
+        var byNearness = members.Where(m => m != medoid)
+            .OrderByDescending(m => System.Numerics.Tensors.TensorPrimitives.Dot(medoidRow, vectors.AsSpan(m * dimensions, dimensions))).ToList();
+        var examples = new List<string>();
+        foreach (var pass in new[] { true, false })
+        {
+            foreach (var m in byNearness)
+            {
+                if (examples.Count == ExamplesPerCluster) break;
+                if (pass && seenLanguages.Contains(languageOf[m])) continue;
+                if (!seenTexts.Add(question(m).Text.Trim())) continue;
+                seenLanguages.Add(languageOf[m]);
+                examples.Add(Shortened(question(m).Text, MaxTextLength));
+            }
+        }
+        var representative = question(medoid).Text;
+        return new QuestionCluster(Label(representative), members.Count, PeakHoursGrid.Share(members.Count, total), Shortened(representative, MaxTextLength),
+            examples, languages, [.. members.Select(m => question(m).Id)]);
+    }
+
+    /// <summary>The representative without its greeting, cut at a word to at most <see cref="MaxLabelLength"/> characters.</summary>
+    public static string Label(string representative)
+    {
+        var text = string.Join(' ', QuestionText.WithoutOpening(representative).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        if (text.Length <= MaxLabelLength) return text;
+        var cut = text.LastIndexOf(' ', MaxLabelLength - 1);
+        return text[..(cut > 20 ? cut : MaxLabelLength - 1)].TrimEnd(',', ' ', ';', ':') + "…";
+    }
+
+    private static string Shortened(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
+}
