@@ -52,8 +52,11 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time)
         return await JsonSerializer.DeserializeAsync<T>(json, cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Stores a result computed from the data <paramref name="stamp"/> named (a result too large for a row is not stored).</summary>
-    public async Task SaveAsync<T>(string tenantId, string key, string stamp, T value, CancellationToken cancellationToken)
+    /// <summary>
+    /// Stores a result computed from the data <paramref name="stamp"/> named, and <paramref name="size"/> (how many
+    /// rows it took: what the next computation will cost). A result too large for a row is not stored.
+    /// </summary>
+    public async Task SaveAsync<T>(string tenantId, string key, string stamp, T value, int size, CancellationToken cancellationToken)
     {
         using var zipped = new MemoryStream();
         await using (var gzip = new GZipStream(zipped, CompressionLevel.Fastest, leaveOpen: true))
@@ -62,18 +65,18 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time)
         }
         var bytes = zipped.ToArray();
         if (bytes.Length > ChunkBytes * MaxChunks) return;
-        var row = new TableEntity(tenantId, key) { ["Stamp"] = stamp, ["ComputedAt"] = time.GetUtcNow() };
+        var row = new TableEntity(tenantId, key) { ["Stamp"] = stamp, ["ComputedAt"] = time.GetUtcNow(), ["Size"] = size };
         for (var i = 0; i * ChunkBytes < bytes.Length; i++) row[$"Json{i}"] = bytes[(i * ChunkBytes)..Math.Min(bytes.Length, (i + 1) * ChunkBytes)];
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>When the result under <paramref name="key"/> was computed, whatever its stamp (null when none is stored).</summary>
-    public async Task<DateTimeOffset?> ComputedAtAsync(string tenantId, string key, CancellationToken cancellationToken)
+    /// <summary>When the result under <paramref name="key"/> was computed and from how many rows, whatever its stamp (null when none is stored).</summary>
+    public async Task<(DateTimeOffset At, int Size)?> ComputedAsync(string tenantId, string key, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, ["ComputedAt"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? row.Value!.GetDateTimeOffset("ComputedAt") : null;
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, ["ComputedAt", "Size"], cancellationToken).ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetDateTimeOffset("ComputedAt") is { } at ? (at, row.Value.GetInt32("Size") ?? 0) : null;
     }
 
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Analytics, cancellationToken);

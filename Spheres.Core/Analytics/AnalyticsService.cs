@@ -53,19 +53,21 @@ public sealed class AnalyticsService(
 
     /// <summary>
     /// Off the request path (after new messages got their vectors): recomputes the default period's top questions
-    /// (the last 30 days, every integration) so the owner's usual request is answered from the cache. At most once
-    /// per <see cref="RefreshInterval"/> per tenant; what arrives meanwhile makes the entry stale, and the next
-    /// refresh or request computes it again.
+    /// (the last 30 days, every integration) so the owner's usual request is answered from the cache. While that is
+    /// cheap (fewer than <see cref="CheapQuestions"/> questions, tens of milliseconds) it is done after every batch;
+    /// above, at most once per <see cref="RefreshInterval"/>, so a burst of messages is not grouped once per message:
+    /// what arrives meanwhile leaves the entry stale, and the next refresh or request computes it again.
     /// </summary>
     public async Task RefreshAsync(TenantProfile profile, CancellationToken cancellationToken)
     {
         var period = new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
-        if (await cache.ComputedAtAsync(profile.TenantId, TopQuestionsKey(period, null), cancellationToken).ConfigureAwait(false) is { } at
-            && time.GetUtcNow() - at < RefreshInterval) return;
+        if (await cache.ComputedAsync(profile.TenantId, TopQuestionsKey(period, null), cancellationToken).ConfigureAwait(false) is { } last
+            && last.Size >= CheapQuestions && time.GetUtcNow() - last.At < RefreshInterval) return;
         await TopQuestionsAsync(profile.TenantId, period, null, cancellationToken).ConfigureAwait(false);
     }
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
+    public const int CheapQuestions = 2_000;
 
     private async Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
     {
@@ -81,7 +83,7 @@ public sealed class AnalyticsService(
             if (questions.Count == TopQuestions.MaxQuestions) break; // newest first: the most recent questions of a longer period
         }
         var report = TopQuestions.Build(questions);
-        await cache.SaveAsync(tenantId, key, stamp, report, cancellationToken).ConfigureAwait(false);
+        await cache.SaveAsync(tenantId, key, stamp, report, questions.Count, cancellationToken).ConfigureAwait(false);
         return report;
     }
 

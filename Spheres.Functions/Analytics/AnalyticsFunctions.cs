@@ -45,7 +45,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]
-    [ApiQuery("limit", typeof(int), "How many groups, 1–50 (default 10).")]
+    [ApiQuery("limit", typeof(int), "How many groups, 1–50 (default 10).", MinimumValue = 1, MaximumValue = AnalyticsQuery.MaxLimit)]
     [ApiResponse(200, "The total of questions and the groups of two or more, largest first.", Body = typeof(TopQuestionsJson))]
     [ApiResponse(400, "A bad date, range, integration id or limit (errors names the field).")]
     [ApiResponse(403, "Analytics are not in your plan (plan-required).")]

@@ -46,12 +46,19 @@ public static class QuestionText
             var wordStart = i;
             while (i < text.Length && (char.IsLetterOrDigit(text[i]) || text[i] is '\'' or '’' or 'ʼ')) i++;
             if (wordStart == i) break;
-            if (!Courtesy.Contains(TextNormalizer.Fold(text[wordStart..i]).Trim('\''))) break;
+            var word = TextNormalizer.Fold(text[wordStart..i]).Trim('\'');
+            if (!Courtesy.Contains(word) || MayStartAQuestion.Contains(word)) break;
             start = i;
         }
         var rest = text[start..].TrimStart(' ', ',', '!', '.', ')', '-', '–', '—', '\n', '\r', '\t');
         return rest.Length == 0 ? text.Trim() : char.ToUpperInvariant(rest[0]) + rest[1..];
     }
+
+    // Courtesy words that also open real questions ("До котрої…", "А скільки…", "Do you…", "Так, а де…").
+    private static readonly HashSet<string> MayStartAQuestion = new(StringComparer.Ordinal)
+    {
+        "до", "do", "а", "a", "і", "i", "и", "й", "та", "and", "so", "you", "have", "see", "much", "day", "все",
+    };
 
     /// <summary>
     /// uk, ru, pl or en (null when the text has no letters of those scripts). Cyrillic: і ї є ґ say Ukrainian,
@@ -87,12 +94,16 @@ public static class QuestionText
     {
         "що", "як", "де", "чи", "коли", "скільки", "можна", "ви", "мене", "мені", "це", "ні", "добрий", "потрібно", "треба", "хочу",
         "записатися", "буде", "або", "також", "вже", "ще", "якщо", "тому", "теж", "робите", "маєте", "працюєте", "ціна", "коштує",
+        "який", "яка", "які", "підкажіть", "скажіть", "добрий", "дякую", "будь", "ласка", "скасувати", "зможу", "краще", "вартість",
+        "перенесіть", "запишіть", "майстер", "майстра", "сьогодні", "завтра", "ввечері", "тільки", "біля",
     };
 
     private static readonly HashSet<string> RussianWords = new(StringComparer.Ordinal)
     {
         "что", "как", "где", "ли", "когда", "сколько", "можно", "вы", "меня", "мне", "это", "нет", "добрый", "нужно", "надо", "хочу",
         "записаться", "будет", "или", "также", "уже", "еще", "если", "поэтому", "тоже", "делаете", "работаете", "цена", "стоит", "есть",
+        "какой", "какая", "какие", "каким", "подскажите", "скажите", "здравствуйте", "спасибо", "пожалуйста", "свидания", "большое", "отменить",
+        "смогу", "лучше", "стоимость", "перенесите", "запишите", "мастер", "мастеру", "сегодня", "завтра", "вечером", "только", "возле",
     };
 
     private static readonly HashSet<string> PolishWords = new(StringComparer.Ordinal)

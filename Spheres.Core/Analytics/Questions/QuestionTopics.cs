@@ -21,7 +21,7 @@ public static class QuestionTopics
         ]),
         ("booking",
         [
-            "запис", "записат", "записа", "вільн", "віконц", "=місце", "=місця", "час на", "бронюв",
+            "запис", "записат", "записа", "запиш", "вільн", "віконц", "=місце", "=місця", "час на", "бронюв",
             "записать", "свободн", "окошк", "=место", "=места", "бронир",
             "=book", "booking", "appointment", "=slot", "=slots", "availab", "reserv", "schedule me",
             "zapis", "umowic", "umowi", "wizyt", "termin", "wolne", "wolny", "rezerw",
@@ -42,17 +42,17 @@ public static class QuestionTopics
         ]),
         ("rescheduling",
         [
-            "скасув", "відмін", "перенест", "перенес", "перезапис", "не зможу", "не встигаю", "запізнюс", "запізнюю",
+            "скасув", "скасуй", "відмін", "перенест", "перенес", "перезапис", "не зможу", "не встигаю", "запізнюс", "запізнюю",
             "отмен", "перенести", "не смогу", "не успеваю", "опаздыва",
             "cancel", "reschedul", "move my", "running late", "can't make", "cannot make", "=postpone",
             "odwolac", "odwolan", "przelozyc", "przeloz", "anulow", "zmienic termin", "spoznie", "nie dam rady", "nie zdaze",
         ]),
         ("services",
         [
-            "послуг", "робите", "процедур", "чи є у вас", "є у вас", "пропонуєте", "наращуван", "нарощуван", "ламінуван", "фарбуван", "педикюр", "депіляц", "чистка обличчя",
-            "услуг", "делаете", "процедур", "есть у вас", "предлагаете", "наращиван", "ламинир", "окрашиван", "депиляц", "чистка лица",
-            "do you do", "do you offer", "services", "treatment", "=offer", "extensions", "lamination", "waxing", "pedicure",
-            "uslug", "robicie", "zabieg", "oferujecie", "przedluzan", "laminac", "depilac", "pedicure", "czy jest u was",
+            "послуг", "робите", "процедур", "чи є у вас", "є у вас", "пропонуєте", "надаєте",
+            "услуг", "делаете", "есть у вас", "предлагаете", "оказываете",
+            "do you do", "do you offer", "do you have", "services", "treatments", "=offer",
+            "uslug", "robicie", "zabieg", "oferujecie", "czy jest u was", "czy macie",
         ]),
         ("payment",
         [
@@ -84,6 +84,8 @@ public static class QuestionTopics
 
     private static readonly int BookingIndex = Array.FindIndex(Lexicon, t => t.Topic == "booking");
     private static readonly int RescheduleIndex = Array.FindIndex(Lexicon, t => t.Topic == "rescheduling");
+    private static readonly int StaffIndex = Array.FindIndex(Lexicon, t => t.Topic == "staff");
+    private static readonly int HoursIndex = Array.FindIndex(Lexicon, t => t.Topic == "opening_hours");
 
     private static readonly StemMatcher<int> Matcher = new(Lexicon.SelectMany((t, index) => t.Stems.Select(s => (s, index))));
 
@@ -106,6 +108,8 @@ public static class QuestionTopics
         }
         // Cancelling or moving a visit names the visit too ("скасувати запис", "cancel my appointment"): that is not booking.
         if (vector[RescheduleIndex] > 0) vector[BookingIndex] = 0;
+        // "When does master Iryna work?" asks about the person, not the salon's hours.
+        if (vector[StaffIndex] > 0) vector[HoursIndex] = 0;
         return Embeddings.VectorCodec.Normalize(vector);
     }
 }

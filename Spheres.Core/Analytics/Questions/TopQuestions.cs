@@ -27,7 +27,8 @@ public static class TopQuestions
     public const int MaxLabelLength = 60;
     public const float TopicWeight = 1.0f;
 
-    public static TopQuestionsReport Build(IReadOnlyList<StoredQuestion> questions)
+    /// <param name="topicWeight">How much the topic block counts beside the stored vector (0: the vector alone, for measuring what it adds).</param>
+    public static TopQuestionsReport Build(IReadOnlyList<StoredQuestion> questions, float topicWeight = TopicWeight)
     {
         if (questions.Count == 0) return new TopQuestionsReport(0, []);
         var stored = questions[0].Vector.Length / sizeof(ushort);
@@ -41,7 +42,7 @@ public static class TopQuestions
             System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(questions[i].Vector), row[..stored]);
             var topics = QuestionTopics.Vector(questions[i].Text);
-            for (var t = 0; t < topics.Length; t++) row[stored + t] = topics[t] * TopicWeight;
+            for (var t = 0; t < topics.Length; t++) row[stored + t] = topics[t] * topicWeight;
             var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(row));
             if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
             usable.Add(i);
