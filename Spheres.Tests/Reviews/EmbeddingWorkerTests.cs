@@ -86,14 +86,18 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Inbound_messages_are_queued_for_embedding_and_get_a_vector()
+    public async Task Inbound_messages_of_a_professional_tenant_are_queued_for_embedding_and_get_a_vector_others_are_not()
     {
-        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync();
+        var (starter, _, starterUrl, starterSecret) = await fixture.ActiveTelegramAsync(plan: "starter");
+        await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(starterUrl, starterSecret,
+            Deliveries.TelegramUpdate(990_002, 2, "Скільки коштує педикюр?", fixture.Clock.GetUtcNow()))));
+        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret,
             Deliveries.TelegramUpdate(990_001, 1, "Скільки коштує манікюр?", fixture.Clock.GetUtcNow()))));
 
-        var messages = (await ReceiveEmbeddingMessagesAsync()).Select(m => EmbeddingRequest.TryParse(BinaryData.FromString(m))!)
-            .Where(r => r.TenantId == tenant.TenantId).ToList();
+        var queued = (await ReceiveEmbeddingMessagesAsync()).Select(m => EmbeddingRequest.TryParse(BinaryData.FromString(m))!).ToList();
+        Assert.DoesNotContain(queued, r => r.TenantId == starter.TenantId); // analytics (and so message vectors) is professional only
+        var messages = queued.Where(r => r.TenantId == tenant.TenantId).ToList();
         var request = Assert.Single(messages);
         Assert.Equal(EmbeddingRequest.Message, request.Kind);
         Assert.Equal(1, await Host.Services.GetRequiredService<EmbeddingWorker>().HandleAsync(request, CancellationToken.None));
