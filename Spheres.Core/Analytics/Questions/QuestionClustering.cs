@@ -15,7 +15,8 @@ namespace Spheres.Core.Analytics.Questions;
 /// final centroid.</item>
 /// </list>
 /// The thresholds, not a count, decide how many groups there are: a month of one topic gives one group.
-/// Groups above <see cref="MaxGroups"/> are not started: later vectors join their nearest group, which bounds the work at O(n·MaxGroups·d).
+/// Past <see cref="MaxGroups"/> groups no new one is started (a vector near none stays alone, and may still join a
+/// group in step 3), which bounds the leader pass at O(n·MaxGroups·d).
 /// </summary>
 public static class QuestionClustering
 {
@@ -29,11 +30,13 @@ public static class QuestionClustering
     {
         var groups = new List<Group>();
         var centroids = new List<float[]>();
+        var loners = new List<int>();
         for (var i = 0; i < count; i++)
         {
             var row = vectors.AsSpan(i * dimensions, dimensions);
             var (best, score) = Nearest(centroids, row);
-            if (best >= 0 && (score >= JoinThreshold || groups.Count >= MaxGroups)) groups[best].Add(i, row, centroids[best]);
+            if (best >= 0 && score >= JoinThreshold) groups[best].Add(i, row, centroids[best]);
+            else if (groups.Count >= MaxGroups) loners.Add(i); // no new group to compare with: it may still join one at the end
             else
             {
                 var group = new Group(dimensions);
@@ -44,6 +47,12 @@ public static class QuestionClustering
             }
         }
         var merged = Merge(groups, centroids);
+        foreach (var loner in loners)
+        {
+            var single = new Group(dimensions);
+            single.Members.Add(loner);
+            merged.Add(single);
+        }
         AdoptSingles(merged, vectors, dimensions);
         return [.. merged.Select(g => g.Members).OrderByDescending(m => m.Count).ThenBy(m => m[0])];
     }
