@@ -14,27 +14,32 @@ public sealed record LabelledQuestion(
     [property: JsonPropertyName("text")] string Text,
     [property: JsonPropertyName("intent")] string Intent,
     [property: JsonPropertyName("language")] string? Language,
-    [property: JsonPropertyName("sent_at")] string SentAt)
+    [property: JsonPropertyName("sent_at")] string? SentAt)
 {
     public const string Greeting = "greeting";
 
     public bool IsQuestion => Intent != Greeting;
 
     /// <summary>The local time in Kyiv as an instant.</summary>
-    public DateTimeOffset SentAtUtc => NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(SentAt + ":00").Value
+    public DateTimeOffset SentAtUtc => NodaTime.Text.LocalDateTimePattern.GeneralIso.Parse(SentAt! + ":00").Value
         .InZoneLeniently(NodaTime.DateTimeZoneProviders.Tzdb["Europe/Kyiv"]).ToDateTimeOffset();
 
-    public static IReadOnlyList<LabelledQuestion> All { get; } = JsonSerializer.Deserialize<List<LabelledQuestion>>(
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Analytics", "Data", "questions.json")))!;
+    public static IReadOnlyList<LabelledQuestion> All { get; } = Load("questions.json");
 
-    /// <summary>The questions as the store would hold them: embedded by the local model, ids "q0", "q1"… by position in <see cref="All"/>.</summary>
-    public static async Task<List<StoredQuestion>> EmbeddedQuestionsAsync()
+    /// <summary>Written after the lexicon and thresholds were settled, in other words; never used to tune them.</summary>
+    public static IReadOnlyList<LabelledQuestion> HeldOut { get; } = Load("questions.heldout.json");
+
+    private static List<LabelledQuestion> Load(string file) => JsonSerializer.Deserialize<List<LabelledQuestion>>(
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Analytics", "Data", file)))!;
+
+    /// <summary>The questions as the store would hold them: embedded by the local model, ids "q0", "q1"… by position in <paramref name="set"/>.</summary>
+    public static async Task<List<StoredQuestion>> EmbeddedQuestionsAsync(IReadOnlyList<LabelledQuestion> set)
     {
-        var questions = All.Select((q, i) => (q, i)).Where(x => x.q.IsQuestion).ToList();
+        var questions = set.Select((q, i) => (q, i)).Where(x => x.q.IsQuestion).ToList();
         using var generator = new LocalEmbeddingGenerator();
         var vectors = await generator.GenerateAsync(questions.Select(x => x.q.Text));
         return [.. questions.Select((x, j) => new StoredQuestion("q" + x.i.ToString(CultureInfo.InvariantCulture), x.q.Text, VectorCodec.Encode(vectors[j].Vector.Span)))];
     }
 
-    public static LabelledQuestion Of(string id) => All[int.Parse(id[1..], CultureInfo.InvariantCulture)];
+    public static LabelledQuestion Of(string id, IReadOnlyList<LabelledQuestion> set) => set[int.Parse(id[1..], CultureInfo.InvariantCulture)];
 }

@@ -22,12 +22,20 @@ public static class QuestionClustering
 {
     public const float JoinThreshold = 0.55f;
     public const float MergeThreshold = 0.60f;
+
+    /// <summary>
+    /// For a question naming no topic: the stored vector alone must vouch for it, and the English model finds most
+    /// Cyrillic texts alike (cosine 0.5–0.7 between unrelated ones), so it needs a near-paraphrase.
+    /// </summary>
+    public const float StrictThreshold = 0.80f;
     public const int MaxGroups = 2_000;
     public const int MaxMerged = 400;
 
     /// <summary>The members (indexes into the n rows of <paramref name="vectors"/>, each <paramref name="dimensions"/> wide) of each group, largest first.</summary>
-    public static List<List<int>> Cluster(float[] vectors, int count, int dimensions)
+    /// <param name="strict">Per row: true for a question without topic words, which joins only at <see cref="StrictThreshold"/>.</param>
+    public static List<List<int>> Cluster(float[] vectors, int count, int dimensions, bool[]? strict = null)
     {
+        float Bar(int row, float normal) => strict is not null && strict[row] ? Math.Max(normal, StrictThreshold) : normal;
         var groups = new List<Group>();
         var centroids = new List<float[]>();
         var loners = new List<int>();
@@ -35,11 +43,11 @@ public static class QuestionClustering
         {
             var row = vectors.AsSpan(i * dimensions, dimensions);
             var (best, score) = Nearest(centroids, row);
-            if (best >= 0 && score >= JoinThreshold) groups[best].Add(i, row, centroids[best]);
+            if (best >= 0 && score >= Bar(i, JoinThreshold) && score >= groups[best].Bar(JoinThreshold)) groups[best].Add(i, row, centroids[best]);
             else if (groups.Count >= MaxGroups) loners.Add(i); // no new group to compare with: it may still join one at the end
             else
             {
-                var group = new Group(dimensions);
+                var group = new Group(dimensions) { Strict = strict is not null && strict[i] };
                 var centroid = new float[dimensions];
                 group.Add(i, row, centroid);
                 groups.Add(group);
@@ -49,7 +57,7 @@ public static class QuestionClustering
         var merged = Merge(groups, centroids);
         foreach (var loner in loners)
         {
-            var single = new Group(dimensions);
+            var single = new Group(dimensions) { Strict = strict is not null && strict[loner] };
             single.Members.Add(loner);
             merged.Add(single);
         }
@@ -89,7 +97,9 @@ public static class QuestionClustering
                 if (!alive[a]) continue;
                 for (var b = a + 1; b < m; b++)
                 {
-                    if (alive[b] && similarity[a * m + b] >= bestScore) (bestA, bestB, bestScore) = (a, b, similarity[a * m + b]);
+                    var score = similarity[a * m + b];
+                    if (alive[b] && score >= bestScore && score >= groups[large[a]].Bar(MergeThreshold) && score >= groups[large[b]].Bar(MergeThreshold))
+                        (bestA, bestB, bestScore) = (a, b, score);
                 }
             }
             if (bestA < 0) break;
@@ -114,7 +124,7 @@ public static class QuestionClustering
         foreach (var single in groups.Where(g => g.Members.Count == 1))
         {
             var (best, score) = Nearest(centroids, vectors.AsSpan(single.Members[0] * dimensions, dimensions));
-            if (best < 0 || score < JoinThreshold) continue;
+            if (best < 0 || score < single.Bar(JoinThreshold) || score < targets[best].Bar(JoinThreshold)) continue;
             targets[best].Members.Add(single.Members[0]);
             adopted.Add(single);
         }
@@ -135,6 +145,11 @@ public static class QuestionClustering
     private sealed class Group(int dimensions)
     {
         private readonly float[] _sum = new float[dimensions];
+
+        /// <summary>Started by a question without topic words: it takes others only at <see cref="StrictThreshold"/>.</summary>
+        public bool Strict { get; init; }
+
+        public float Bar(float normal) => Strict ? Math.Max(normal, StrictThreshold) : normal;
 
         public List<int> Members { get; } = [];
 

@@ -35,6 +35,7 @@ public static class TopQuestions
         var dimensions = stored + QuestionTopics.Dimensions;
         var vectors = new float[questions.Count * dimensions];
         var usable = new List<int>(questions.Count);
+        var strict = new bool[questions.Count];
         for (var i = 0; i < questions.Count; i++)
         {
             if (questions[i].Vector.Length != stored * sizeof(ushort)) continue; // never mix vectors of different shapes
@@ -42,12 +43,13 @@ public static class TopQuestions
             System.Numerics.Tensors.TensorPrimitives.ConvertToSingle(
                 System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(questions[i].Vector), row[..stored]);
             var topics = QuestionTopics.Vector(questions[i].Text);
+            strict[usable.Count] = topics.All(t => t == 0);
             for (var t = 0; t < topics.Length; t++) row[stored + t] = topics[t] * topicWeight;
             var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.SumOfSquares(row));
             if (norm > 0) System.Numerics.Tensors.TensorPrimitives.Divide(row, norm, row);
             usable.Add(i);
         }
-        var groups = QuestionClustering.Cluster(vectors, usable.Count, dimensions);
+        var groups = QuestionClustering.Cluster(vectors, usable.Count, dimensions, strict);
         var clusters = groups.Where(g => g.Count >= 2).Take(MaxClusters)
             .Select(g => Describe(g, QuestionClustering.Medoid(g, vectors, dimensions), vectors, dimensions, i => questions[usable[i]], usable.Count))
             .ToList();
