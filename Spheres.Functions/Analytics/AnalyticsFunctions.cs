@@ -61,9 +61,11 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
         RequiresBearer = true)]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiQuery("integration", typeof(int), "Checked (404 when not yours) but it does not narrow the summary: reviews belong to the business, not to a channel.")]
     [ApiResponse(200, "The summary; weeks start on Monday in the profile's zone.", Body = typeof(SentimentAnalyticsJson))]
-    [ApiResponse(400, "A bad date or range (errors names the field).")]
+    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
     [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    [ApiResponse(404, "No such integration of yours.")]
     public Task<IActionResult> Sentiment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/sentiment")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -146,8 +146,11 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     public async Task An_integration_the_tenant_does_not_have_is_not_found_and_a_plan_without_analytics_is_refused()
     {
         var (owner, integrationId, _, _) = await fixture.ActiveTelegramAsync(plan: "professional");
-        await (await Host.Client.SendAsync(owner.Request(HttpMethod.Get, $"/api/analytics/peak-hours/?integration={integrationId + 100}")))
-            .ProblemAsync(HttpStatusCode.NotFound);
+        foreach (var path in new[] { "peak-hours", "top-questions", "sentiment", "recommendations" })
+        {
+            await (await Host.Client.SendAsync(owner.Request(HttpMethod.Get, $"/api/analytics/{path}/?integration={integrationId + 100}")))
+                .ProblemAsync(HttpStatusCode.NotFound);
+        }
         await Host.GetJsonAsync(owner, $"/api/analytics/peak-hours/?integration={integrationId}");
 
         var starter = await Host.RegisterAsync(plan: "starter");

@@ -67,6 +67,9 @@ public sealed class TopQuestionsQualityTests(ITestOutputHelper output)
         var filtered = set.Count(q => QuestionText.IsQuestion(q.Text) == q.IsQuestion);
         var languages = set.Count(q => q.Language is null || QuestionText.Language(q.Text) == q.Language);
         output.WriteLine($"courtesy filter right {filtered}/{set.Count}, language right {languages}/{set.Count}");
+        foreach (var miss in set.Where(q => q.Language is not null && QuestionText.Language(q.Text) != q.Language))
+            output.WriteLine($"  language {q(miss)}");
+        static string q(LabelledQuestion m) => $"{m.Language} read as {QuestionText.Language(m.Text)}: {m.Text}";
         var questions = await LabelledQuestion.EmbeddedQuestionsAsync(set);
         var report = TopQuestions.Build(questions);
         var score = Score(report, set, questions.Count, "held out: stored vector + topic block");
