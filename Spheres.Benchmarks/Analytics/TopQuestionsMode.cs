@@ -5,6 +5,8 @@ using Spheres.Core.Analytics.Questions;
 using Spheres.Core.Configuration;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Messaging;
+using Spheres.Core.Reviews;
+using Spheres.Core.Reviews.Sentiment;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 
@@ -16,6 +18,7 @@ namespace Spheres.Benchmarks.Analytics;
 /// embedded once by the local model; each synthetic message is one of them with Gaussian noise on its vector
 /// (cosine about 0.85 to the original, like a rewording), and <c>--unique</c> (default 20 %) are questions asked once
 /// (random unit vectors, no topic words): they start groups of their own, the costly case for threshold clustering.
+/// Then a month's 2,000 analysed reviews (with vectors) are folded into the sentiment summary as the request does.
 /// </summary>
 public static class TopQuestionsMode
 {
@@ -83,7 +86,41 @@ public static class TopQuestionsMode
             var report = TopQuestions.Build(read);
             Console.WriteLine($"read 10,000 stored vectors from Azurite: {readMs:F0} ms ({read.Count} rows, {readMb:F0} MB allocated); grouping them: {watch.Elapsed.TotalMilliseconds:F0} ms; working set {Environment.WorkingSet / 1048576} MB");
         }
+        await SentimentAsync(new SpheresStorage(configuration, new StorageClientSettings()), bases[0], rounds);
         return 0;
+    }
+
+    /// <summary>2,000 analysed reviews in a 30-day month, folded as GET /api/analytics/sentiment/ does (pages of 1,000).</summary>
+    private static async Task SentimentAsync(SpheresStorage storage, float[] vector, int rounds)
+    {
+        var reviews = new ReviewStore(storage);
+        var texts = new[] { "Чекали годину, адміністратор грубий", "Дуже гарний манікюр, дякую!", "Цены завышены, но мастер хороший", "Great colour, friendly staff" };
+        var month = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
+        await Parallel.ForEachAsync(Enumerable.Range(0, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        {
+            var createdAt = month.AddMinutes(21 * i);
+            var text = texts[i % texts.Length];
+            var review = await reviews.TryAddAsync(new Review("bench-tenant", ReviewStore.NewId(createdAt), text, 1 + i % 5, null, "manual", null, createdAt, null, []), ct);
+            var (sentiment, aspects) = ReviewSentimentAnalyzer.Analyze(text, 1 + i % 5);
+            await reviews.SaveAnalysisAsync("bench-tenant", review!.Id, new ReviewAnalysis(sentiment, aspects, vector, "bench-model"), ct);
+        });
+        var zone = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Kyiv"];
+        var period = new Spheres.Core.Analytics.AnalyticsQuery(new NodaTime.LocalDate(2026, 10, 1), new NodaTime.LocalDate(2026, 10, 30), null)
+            .Resolve(zone, NodaTime.Instant.FromUtc(2026, 11, 27, 0, 0));
+        for (var r = 0; r < rounds; r++)
+        {
+            var watch = Stopwatch.StartNew();
+            var summary = new Spheres.Core.Analytics.SentimentSummary(period);
+            var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
+            string? after = null;
+            do
+            {
+                (var page, after) = await reviews.ListAsync("bench-tenant", filter, 1000, after, CancellationToken.None);
+                foreach (var review in page) summary.Add(review);
+            }
+            while (after is not null);
+            Console.WriteLine($"sentiment summary of {summary.Report().Total} reviews (read + fold): {watch.Elapsed.TotalMilliseconds:F0} ms");
+        }
     }
 
     private static StoredQuestion[] Synthetic(int n, string[] texts, float[][] bases, double unique, Random random)
