@@ -53,9 +53,8 @@ public static class Recommendations
 
         foreach (var cluster in questions.Clusters.Where(c => c.Count >= MinRepeatedQuestions).Take(MaxAnswerTopQuestion))
         {
-            var example = cluster.Examples.FirstOrDefault() ?? cluster.Representative;
             advice.Add(new Recommendation(AnswerTopQuestion, cluster.Share >= 0.15 ? "high" : cluster.Share >= 0.05 ? "medium" : "low",
-                text.AnswerQuestionTitle(cluster.Label), text.AnswerQuestionDetail(cluster.Count, cluster.Share, example),
+                text.AnswerQuestionTitle(cluster.Label), text.AnswerQuestionDetail(cluster.Count, cluster.Share, cluster.Representative),
                 new RecommendationEvidence(cluster.Count, cluster.Share, Examples: [cluster.Representative, .. cluster.Examples],
                     Question: cluster.Label, Languages: cluster.Languages)));
         }

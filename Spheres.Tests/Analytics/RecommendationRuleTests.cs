@@ -3,7 +3,7 @@ using Spheres.Core.Analytics;
 
 namespace Spheres.Tests.Analytics;
 
-/// <summary>The rules that turn peak hours and sentiment into advice, without storage.</summary>
+/// <summary>The rules that turn peak hours, top questions and sentiment into advice, without storage.</summary>
 public sealed class RecommendationRuleTests
 {
     private static readonly DateTimeZone Kyiv = DateTimeZoneProviders.Tzdb["Europe/Kyiv"];
@@ -65,5 +65,33 @@ public sealed class RecommendationRuleTests
         Assert.Equal(("fix_aspect", "high", "Customers complain about prices"), (fix.Kind, fix.Priority, fix.Title));
         Assert.Equal(("price", 3, 0.75), (fix.Evidence.Aspect, fix.Evidence.Count, fix.Evidence.Share));
         Assert.Equal(3, fix.Evidence.Examples!.Count);
+    }
+
+    private static Spheres.Core.Analytics.Questions.QuestionCluster Cluster(string label, int count, double share) =>
+        new(label, count, share, label + " (representative)", ["example"], ["uk", "en"], [.. Enumerable.Range(0, count).Select(i => $"{i:x24}")]);
+
+    [Fact]
+    public void The_largest_recurring_questions_ask_for_an_answer_the_agent_knows_at_most_three_and_not_below_three_questions()
+    {
+        var questions = new Spheres.Core.Analytics.Questions.TopQuestionsReport(100,
+        [
+            Cluster("Скільки коштує манікюр?", 30, 0.30), Cluster("Можна записатися на завтра?", 10, 0.10), Cluster("Де ви знаходитесь?", 4, 0.04),
+            Cluster("Чи є парковка?", 3, 0.03), Cluster("Чи приймаєте картку?", 2, 0.02),
+        ]);
+
+        var advice = Recommendations.For(Peaks(), NoReviews, questions, RecommendationText.For("UA"));
+
+        Assert.Equal(["answer_top_question"], advice.Select(a => a.Kind).Distinct());
+        Assert.Equal(["high", "medium", "low"], advice.Select(a => a.Priority));
+        Assert.Equal("Навчіть агента відповідати: «Скільки коштує манікюр?»", advice[0].Title);
+        Assert.Equal("Клієнти питали про це 30 разів (30% їхніх запитань), наприклад: «Скільки коштує манікюр? (representative)». "
+                     + "Додайте відповідь в інструкції агента, щоб він відповідав одразу, вдень і вночі.", advice[0].Detail);
+        Assert.Equal(("Скільки коштує манікюр?", 30, 0.30), (advice[0].Evidence.Question, advice[0].Evidence.Count, advice[0].Evidence.Share));
+        Assert.Equal(["Скільки коштує манікюр? (representative)", "example"], advice[0].Evidence.Examples);
+        Assert.Equal(["uk", "en"], advice[0].Evidence.Languages);
+
+        var english = Recommendations.For(Peaks(), NoReviews, questions, RecommendationText.For("DE"));
+        Assert.Equal("Make sure the agent can answer: “Скільки коштує манікюр?”", english[0].Title);
+        Assert.Empty(Recommendations.For(Peaks(), NoReviews, new(4, [Cluster("Чи є парковка?", 2, 0.5)]), RecommendationText.For("UA")));
     }
 }

@@ -97,10 +97,13 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
 
         var queued = (await ReceiveEmbeddingMessagesAsync()).Select(m => EmbeddingRequest.TryParse(BinaryData.FromString(m))!).ToList();
         Assert.DoesNotContain(queued, r => r.TenantId == starter.TenantId); // analytics (and so message vectors) is professional only
+        var worker = Host.Services.GetRequiredService<EmbeddingWorker>();
+        Assert.Equal(0, await worker.HandleAsync(new EmbeddingRequest(EmbeddingRequest.Message, starter.TenantId, [await MessageRowKeyAsync(starter.TenantId)]),
+            CancellationToken.None)); // nor embedded if a queue message names it anyway
         var messages = queued.Where(r => r.TenantId == tenant.TenantId).ToList();
         var request = Assert.Single(messages);
         Assert.Equal(EmbeddingRequest.Message, request.Kind);
-        Assert.Equal(1, await Host.Services.GetRequiredService<EmbeddingWorker>().HandleAsync(request, CancellationToken.None));
+        Assert.Equal(1, await worker.HandleAsync(request, CancellationToken.None));
 
         var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Messages, CancellationToken.None);
         var row = (await table.GetEntityAsync<TableEntity>(tenant.TenantId, request.Ids[0])).Value;

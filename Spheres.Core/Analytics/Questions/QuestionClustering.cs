@@ -65,14 +65,14 @@ public static class QuestionClustering
         return [.. merged.Select(g => g.Members).OrderByDescending(m => m.Count).ThenBy(m => m[0])];
     }
 
-    /// <summary>The member nearest its group's centroid: the group's most typical question.</summary>
-    public static int Medoid(IReadOnlyList<int> members, float[] vectors, int dimensions)
+    /// <summary>Of <paramref name="candidates"/>, the member nearest the group's centroid: the group's most typical question.</summary>
+    public static int Medoid(IReadOnlyList<int> members, IReadOnlyList<int> candidates, float[] vectors, int dimensions)
     {
         var sum = new float[dimensions];
         foreach (var m in members) TensorPrimitives.Add(sum, vectors.AsSpan(m * dimensions, dimensions), sum);
-        var best = members[0];
+        var best = candidates[0];
         var bestScore = float.MinValue;
-        foreach (var m in members)
+        foreach (var m in candidates)
         {
             var score = TensorPrimitives.Dot(sum, vectors.AsSpan(m * dimensions, dimensions));
             if (score > bestScore) (best, bestScore) = (m, score);

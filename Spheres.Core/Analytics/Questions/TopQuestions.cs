@@ -51,18 +51,27 @@ public static class TopQuestions
         }
         var groups = QuestionClustering.Cluster(vectors, usable.Count, dimensions, strict);
         var clusters = groups.Where(g => g.Count >= 2).Take(MaxClusters)
-            .Select(g => Describe(g, QuestionClustering.Medoid(g, vectors, dimensions), vectors, dimensions, i => questions[usable[i]], usable.Count))
+            .Select(g => Describe(g, vectors, dimensions, i => questions[usable[i]], usable.Count))
             .ToList();
         return new TopQuestionsReport(usable.Count, clusters);
     }
 
-    private static QuestionCluster Describe(
-        List<int> members, int medoid, float[] vectors, int dimensions, Func<int, StoredQuestion> question, int total)
+    /// <summary>
+    /// The representative is the medoid of the members in the group's most frequent language (the owner reads the
+    /// label; a Russian medoid of a mostly Ukrainian group would be a poor one).
+    /// </summary>
+    private static QuestionCluster Describe(List<int> members, float[] vectors, int dimensions, Func<int, StoredQuestion> question, int total)
     {
-        var medoidRow = new ArraySegment<float>(vectors, medoid * dimensions, dimensions);
         var languageOf = members.ToDictionary(m => m, m => QuestionText.Language(question(m).Text));
-        var languages = languageOf.Values.OfType<string>().GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => g.Key).ToList();
+        var byLanguage = languageOf.Values.OfType<string>().GroupBy(l => l).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => (Language: g.Key, Count: g.Count())).ToList();
+        var languages = byLanguage.Select(l => l.Language).ToList();
+        // A language ahead of the others gives the representative; a tie leaves it to the whole group.
+        var inMainLanguage = byLanguage.Count == 0 || (byLanguage.Count > 1 && byLanguage[1].Count == byLanguage[0].Count)
+            ? members
+            : members.Where(m => languageOf[m] == languages[0]).ToList();
+        var medoid = QuestionClustering.Medoid(members, inMainLanguage, vectors, dimensions);
+        var medoidRow = new ArraySegment<float>(vectors, medoid * dimensions, dimensions);
         // Examples: the members most like the representative, a new language first, no text twice.
         var seenTexts = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { question(medoid).Text.Trim() };
         var seenLanguages = new HashSet<string?> { languageOf[medoid] };
@@ -85,10 +94,12 @@ public static class TopQuestions
             examples, languages, [.. members.Select(m => question(m).Id)]);
     }
 
-    /// <summary>The representative without its greeting, cut at a word to at most <see cref="MaxLabelLength"/> characters.</summary>
+    /// <summary>The representative without its greeting, up to its first question mark, cut at a word to at most <see cref="MaxLabelLength"/> characters.</summary>
     public static string Label(string representative)
     {
         var text = string.Join(' ', QuestionText.WithoutOpening(representative).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
+        // "Скільки коштує манікюр? І ще питання про…": the first question is the label.
+        if (text.IndexOf('?') is var mark and >= 10 && mark < text.Length - 1) text = text[..(mark + 1)];
         if (text.Length <= MaxLabelLength) return text;
         var cut = text.LastIndexOf(' ', MaxLabelLength - 1);
         return text[..(cut > 20 ? cut : MaxLabelLength - 1)].TrimEnd(',', ' ', ';', ':') + "…";
