@@ -55,12 +55,19 @@ public sealed class EmbeddingWorker(
         var profile = await directory.ProfileAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (profile is null || !PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics)) return 0;
         var pending = new List<(string RowKey, string Text)>();
+        var alreadyEmbedded = false;
         foreach (var rowKey in rowKeys.Distinct())
         {
-            if (await messages.FindTextAsync(tenantId, rowKey, cancellationToken).ConfigureAwait(false) is { } found && found.VectorModel != model.ModelId)
-                pending.Add((rowKey, found.Text));
+            if (await messages.FindTextAsync(tenantId, rowKey, cancellationToken).ConfigureAwait(false) is not { } found) continue;
+            if (found.VectorModel != model.ModelId) pending.Add((rowKey, found.Text));
+            else alreadyEmbedded = true;
         }
-        if (pending.Count == 0) return 0;
+        if (pending.Count == 0)
+        {
+            // A redelivery after the vectors were saved but before the stamp was: touch it now, or the cache would miss them.
+            if (alreadyEmbedded) await RefreshAnalyticsAsync(profile, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         var vectors = await model.EmbedAsync(pending.Select(p => p.Text).ToList(), cancellationToken).ConfigureAwait(false);
         var saved = 0;
         for (var i = 0; i < pending.Count; i++)
@@ -72,7 +79,10 @@ public sealed class EmbeddingWorker(
         return saved;
     }
 
-    /// <summary>After the vectors are stored (the stamp must change after the data does); a failure here never fails the embedding.</summary>
+    /// <summary>
+    /// After the vectors are stored (the stamp must change after the data does). A failed touch fails the queue message, whose
+    /// redelivery touches again; a failed recomputation is only logged (the next request computes).
+    /// </summary>
     private async Task RefreshAnalyticsAsync(Accounts.TenantProfile profile, CancellationToken cancellationToken)
     {
         await analyticsCache.TouchAsync(profile.TenantId, cancellationToken).ConfigureAwait(false);

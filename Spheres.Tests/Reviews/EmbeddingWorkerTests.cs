@@ -110,6 +110,13 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
         Assert.Equal("Скільки коштує манікюр?", row.GetString("Text"));
         Assert.Equal("local:" + LocalEmbeddingGenerator.ModelId, row.GetString("VectorModel"));
         Assert.Equal(LocalEmbeddingGenerator.Dimensions * 2, row.GetBinary("Vector").Length);
+
+        // New vectors make the tenant's cached analytics stale; so does a redelivery (the first touch may have failed).
+        var cache = Host.Services.GetRequiredService<Spheres.Core.Analytics.AnalyticsCache>();
+        var stamp = await cache.StampAsync(tenant.TenantId, CancellationToken.None);
+        Assert.NotEqual("none", stamp);
+        Assert.Equal(0, await worker.HandleAsync(request, CancellationToken.None));
+        Assert.NotEqual(stamp, await cache.StampAsync(tenant.TenantId, CancellationToken.None));
     }
 
     private async Task<List<string>> ReceiveEmbeddingMessagesAsync()
