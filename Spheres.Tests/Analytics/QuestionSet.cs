@@ -26,10 +26,7 @@ public sealed record LabelledQuestion(
 
     public static IReadOnlyList<LabelledQuestion> All { get; } = Load("questions.json");
 
-    /// <summary>Written after the lexicon and thresholds were settled, in other words; never used to tune them.</summary>
-    public static IReadOnlyList<LabelledQuestion> HeldOut { get; } = Load("questions.heldout.json");
-
-    private static List<LabelledQuestion> Load(string file) => JsonSerializer.Deserialize<List<LabelledQuestion>>(
+    public static List<LabelledQuestion> Load(string file) => JsonSerializer.Deserialize<List<LabelledQuestion>>(
         File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Analytics", "Data", file)))!;
 
     /// <summary>The questions as the store would hold them: embedded by the local model, ids "q0", "q1"… by position in <paramref name="set"/>.</summary>

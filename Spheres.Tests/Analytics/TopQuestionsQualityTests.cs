@@ -59,11 +59,17 @@ public sealed class TopQuestionsQualityTests(ITestOutputHelper output)
         Assert.True(score.Purity >= MinPurity, $"purity {score.Purity:0.000}");
     }
 
-    /// <summary>The held-out set: 42 questions and 5 courtesy messages, worded unlike the development set.</summary>
-    [Fact]
-    public async Task On_the_held_out_set_the_largest_clusters_are_still_pure_and_courtesy_is_left_out()
+    /// <summary>
+    /// The held-out sets, worded unlike the development set: the first (42 questions, 5 courtesy) was measured before
+    /// the topic lexicon was widened and the topic weight raised, so it informed them; the second (46 questions, 5
+    /// courtesy) was written before those changes and measured once, after them.
+    /// </summary>
+    [Theory]
+    [InlineData("questions.heldout.json")]
+    [InlineData("questions.heldout2.json")]
+    public async Task On_a_held_out_set_the_largest_clusters_are_still_pure_and_courtesy_is_left_out(string file)
     {
-        var set = LabelledQuestion.HeldOut;
+        var set = LabelledQuestion.Load(file);
         var filtered = set.Count(q => QuestionText.IsQuestion(q.Text) == q.IsQuestion);
         var languages = set.Count(q => q.Language is null || QuestionText.Language(q.Text) == q.Language);
         output.WriteLine($"courtesy filter right {filtered}/{set.Count}, language right {languages}/{set.Count}");

@@ -25,7 +25,11 @@ public static class TopQuestions
     public const int ExamplesPerCluster = 3;
     public const int MaxTextLength = 200;
     public const int MaxLabelLength = 60;
-    public const float TopicWeight = 1.0f;
+    /// <summary>
+    /// Across scripts the stored vectors are about orthogonal (cosine ≈ 0), so two questions of one topic in Cyrillic and
+    /// Latin meet at w²/(1+w²): 0.69 at 1.5, above the join threshold; at 1.0 it would be 0.5, below it.
+    /// </summary>
+    public const float TopicWeight = 1.5f;
 
     /// <param name="topicWeight">How much the topic block counts beside the stored vector (0: the vector alone, for measuring what it adds).</param>
     public static TopQuestionsReport Build(IReadOnlyList<StoredQuestion> questions, float topicWeight = TopicWeight)
