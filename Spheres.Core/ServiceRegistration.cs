@@ -9,6 +9,7 @@ using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.OAuth;
 using Spheres.Core.Outbound;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
@@ -56,6 +57,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<WebhookUrls>();
         services.TryAddSingleton<IntegrationService>();
         services.TryAddSingleton<IntegrationActivation>();
+        services.TryAddSingleton<OAuth.MetaAccountSelection>();
         services.TryAddSingleton<TelegramWebhooks>();
         services.TryAddSingleton(CreateVault);
         services.TryAddSingleton<IntegrationDirectory>();
@@ -83,7 +85,15 @@ public static class ServiceRegistration
         // Nor for the ownership checks: every request carries a tenant's access token.
         services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         services.AddSpheresOutbound();
-        services.AddHttpClient<Spheres.Core.Operations.ProviderDisconnect>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.TryAddSingleton<Spheres.Core.Operations.ProviderDisconnect>();
+        services.TryAddSingleton<OAuth.OAuthStateStore>();
+        services.TryAddSingleton<OAuth.OAuthConnect>();
+        services.TryAddSingleton<OAuth.ProviderPush>();
+        services.TryAddSingleton<OAuth.ConsentedAccounts>();
+        services.TryAddSingleton<OAuth.OAuthCallback>();
+        // No HttpClient logging: token requests carry codes, verifiers, tokens and our client secret.
+        services.AddHttpClient<OAuth.OAuthHttp>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddSpheresOAuthMaintenance();
         return services;
     }
 

@@ -28,6 +28,8 @@ public static class DevHostApplication
         builder.Services.AddSingleton<FunctionQueues>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FunctionQueues>());
         configure?.Invoke(builder);
+        // Kestrel's request lines carry the query string; the OAuth callback's holds a single-use code and state.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         var cors = HostCors.PolicyFrom(builder.Configuration);
         if (cors is not null) builder.Services.AddCors(options => options.AddDefaultPolicy(cors));

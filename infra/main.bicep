@@ -21,6 +21,11 @@ param publicBaseUrl string = ''
 @description('Base URL of the frontend: password-reset links and OAuth redirects point there (Spheres__FrontendBaseUrl).')
 param frontendBaseUrl string = ''
 
+@description('Pub/Sub topic Gmail watches publish to, projects/<project>/topics/<topic> (Spheres__Google__PubSubTopic). Empty: Gmail cannot be connected (503 not-configured).')
+param googlePubSubTopic string = ''
+@description('The service account the Gmail Pub/Sub push subscription signs its OIDC tokens as; empty leaves POST /api/webhooks/gmail/ at 503 not-configured.')
+param gmailPushServiceAccount string = ''
+
 @description('NCRONTAB schedule (six fields, UTC) of the catalog reseed.')
 param catalogReseedSchedule string = '0 0 3 * * *'
 
@@ -138,6 +143,8 @@ module api 'app/api.bicep' = {
     keyVaultUri: vault.outputs.uri
     publicBaseUrl: publicBaseUrl
     frontendBaseUrl: frontendBaseUrl
+    googlePubSubTopic: googlePubSubTopic
+    gmailPushServiceAccount: gmailPushServiceAccount
     catalogReseedSchedule: catalogReseedSchedule
     embeddingsProvider: deployAzureOpenAI ? 'azure-openai' : 'local'
     openAIEndpoint: openai.?outputs.endpoint ?? ''

@@ -17,6 +17,7 @@ public static class ConfiguredSecrets
     [
         SettingNames.AuthSigningKey, SettingNames.MetaAppSecret, SettingNames.MetaVerifyToken, SettingNames.CalendlySigningKey,
         SettingNames.ZoomWebhookSecret, SettingNames.SquareSignatureKey,
+        .. SettingNames.OAuthClientSecrets,
     ];
 
     public static bool IsUsable(string? value) =>

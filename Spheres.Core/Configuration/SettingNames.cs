@@ -38,10 +38,27 @@ public static class SettingNames
     public const string SmtpPassword = "Spheres:Smtp:Password";
     public const string SmtpFrom = "Spheres:Smtp:From";
     public const string GoogleApiBaseUrl = "Spheres:Google:ApiBaseUrl";
+
+    /// <summary>The Pub/Sub topic Gmail's <c>users.watch</c> publishes to (<c>projects/{project}/topics/{topic}</c>).</summary>
+    public const string GooglePubSubTopic = "Spheres:Google:PubSubTopic";
+
+    /// <summary>Our OAuth client at each provider (<c>Spheres:OAuth:{Provider}:ClientId</c> and <c>…:ClientSecret</c>), secrets from Key Vault.</summary>
+    public static IReadOnlyList<string> OAuthClientIds { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientIdSetting).ToList();
+
+    public static IReadOnlyList<string> OAuthClientSecrets { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientSecretSetting).ToList();
     public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
     public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
     public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
     public const string AzureOpenAIEmbeddingDeployment = "Spheres:AzureOpenAI:EmbeddingDeployment";
+
+    /// <summary>Gmail push: the audience of Pub/Sub's OIDC token (the push endpoint URL, or what the subscription names).</summary>
+    public const string GooglePubSubAudience = "Spheres:Google:PubSubAudience";
+
+    /// <summary>Gmail push: the service account Pub/Sub signs its pushes as (the token's verified <c>email</c>).</summary>
+    public const string GooglePubSubServiceAccount = "Spheres:Google:PubSubServiceAccount";
+
+    /// <summary>Google's signing keys for its OIDC tokens; default <c>https://www.googleapis.com/oauth2/v3/certs</c>.</summary>
+    public const string GoogleOidcJwksUrl = "Spheres:Google:OidcJwksUrl";
 
     /// <summary>Storage: a connection string locally (Azurite); in Azure the identity-based
     /// <c>AzureWebJobsStorage__tableServiceUri</c>/<c>__queueServiceUri</c> settings are read instead.</summary>
@@ -59,5 +76,7 @@ public static class SettingNames
         FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
         GoogleApiBaseUrl, RetentionMessageDays,
         EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
+        GooglePubSubTopic, .. OAuthClientIds, .. OAuthClientSecrets,
+        GooglePubSubAudience, GooglePubSubServiceAccount, GoogleOidcJwksUrl,
     ];
 }

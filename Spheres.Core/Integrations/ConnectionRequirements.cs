@@ -47,6 +47,9 @@ public static partial class ConnectionRequirements
     public const int MaxSettingsBytes = 16 * 1024;
     public const int MaxCredentialLength = 4096;
 
+    /// <summary>An OAuth token's <c>expires_at</c>: ISO 8601 date and time with its offset (forms check it with the same pattern).</summary>
+    public const string ExpiresAtPattern = @"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,7})?(Z|[+-]\d{2}:\d{2})$";
+
     /// <summary>What a Telegram bot token looks like, as @BotFather gives it; forms check it with the same pattern.</summary>
     public const string BotTokenPattern = @"^\d{1,20}:[A-Za-z0-9_-]{35,}$";
 
@@ -88,9 +91,13 @@ public static partial class ConnectionRequirements
         new("google-meet", ["access_token"], OAuthOptional, WebhookProvider.None, [GoogleEmail]),
         new("google-sheets", ["access_token"], OAuthOptional, WebhookProvider.None,
             [new("spreadsheet_id", "Spreadsheet id", SettingKind.Id), GoogleEmail]),
-        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail, [GoogleEmail]),
+        new("gmail", ["access_token"], OAuthOptional, WebhookProvider.Gmail,
+            // Written by the OAuth callback from users.watch's answer: where Gmail's history starts for this mailbox.
+            [GoogleEmail, new("history_id", "Mailbox history id (set when Gmail is connected)", SettingKind.Id)]),
         new("calendly", ["access_token"], OAuthOptional, WebhookProvider.Calendly,
-            [new("user_uri", "Calendly user URI", SettingKind.Id, Required: true), new("organization_uri", "Calendly organization URI", SettingKind.Id)],
+            [new("user_uri", "Calendly user URI", SettingKind.Id, Required: true), new("organization_uri", "Calendly organization URI", SettingKind.Id),
+             // Written by the OAuth callback: the webhook subscription Calendly created for us.
+             new("webhook_subscription_uri", "Webhook subscription URI (set when Calendly is connected)", SettingKind.Id)],
             RoutingSetting: "user_uri"),
         new("zoom", ["access_token"], OAuthOptional, WebhookProvider.Zoom,
             [new("account_id", "Zoom account id", SettingKind.Id, Required: true)], RoutingSetting: "account_id"),
@@ -110,7 +117,7 @@ public static partial class ConnectionRequirements
     internal static CredentialField Field(string name, bool required)
     {
         var (label, secret) = CredentialLabels.TryGetValue(name, out var known) ? known : (name, true);
-        return new CredentialField(name, label, secret, required, name == "bot_token" ? BotTokenPattern : null);
+        return new CredentialField(name, label, secret, required, name switch { "bot_token" => BotTokenPattern, "expires_at" => ExpiresAtPattern, _ => null });
     }
 
     /// <summary>The requirement of a type; a type the catalog gains without one here needs only an api_key.</summary>
@@ -147,10 +154,21 @@ public static partial class ConnectionRequirements
                 errors.Add(field, "This is not a Telegram bot token: it looks like <digits>:<35 or more letters, digits, '_' or '-'>, as @BotFather gives it.");
                 continue;
             }
+            if (name == "expires_at" && TokenExpiry(text) is null)
+            {
+                errors.Add(field, "Give the access token's expiry as an ISO 8601 date and time with its offset, like 2026-11-28T10:00:00Z.");
+                continue;
+            }
             values[name] = text;
         }
         return values;
     }
+
+    /// <summary>An <c>expires_at</c> credential as a time (ISO 8601 with offset); null when it is none.</summary>
+    public static DateTimeOffset? TokenExpiry(string? text) =>
+        text is not null && IsoInstant().IsMatch(text)
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.None, out var at)
+            ? at : null;
 
     /// <summary>The required credentials that <paramref name="values"/> lacks.</summary>
     public static IReadOnlyList<string> MissingCredentials(ConnectionRequirement requirement, IReadOnlyDictionary<string, string>? values) =>
@@ -182,4 +200,7 @@ public static partial class ConnectionRequirements
 
     [GeneratedRegex(BotTokenPattern)]
     private static partial Regex TelegramBotToken();
+
+    [GeneratedRegex(ExpiresAtPattern)]
+    private static partial Regex IsoInstant();
 }

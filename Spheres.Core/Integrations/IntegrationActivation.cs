@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
@@ -23,7 +24,7 @@ namespace Spheres.Core.Integrations;
 public sealed class IntegrationActivation(
     IntegrationService integrations, IntegrationStore store, ICredentialVault vault, WebhookRoutes routes, IntegrationDirectory directory,
     TelegramBotApi telegram, TelegramWebhooks telegramWebhooks, ProviderAccounts accounts, WebhookUrls urls, TimeProvider time,
-    ILogger<IntegrationActivation> logger)
+    Operations.ProviderDisconnect providers, ILogger<IntegrationActivation> logger)
 {
     public const string ProviderRefusedType = "provider-refused";
     public const string ProviderUnreachableType = "provider-unreachable";
@@ -73,10 +74,15 @@ public sealed class IntegrationActivation(
 
     /// <summary>
     /// What DELETE does at the providers once the row is gone: stop Telegram's deliveries (with the current and
-    /// any retired token) and free the routes. Best effort: a route left behind is stale and taken over.
+    /// any retired token) and free the routes. OAuth types (not Meta's) also stop Google's channels and revoke the
+    /// grant, as account erasure does. Best effort: a route left behind is stale and taken over.
     /// </summary>
     public async Task DisconnectAsync(Integration deleted, CancellationToken cancellationToken)
     {
+        if (OAuth.TokenRefresher.Refreshable(deleted.TypeSlug) is not null)
+        {
+            await providers.DisconnectOnceAsync(deleted, cancellationToken).ConfigureAwait(false);
+        }
         await telegramWebhooks.RemoveAsync(deleted, deleted.CredentialsRef, cancellationToken).ConfigureAwait(false);
         await telegramWebhooks.RemoveAsync(deleted, deleted.RetiredCredentialsRef, cancellationToken).ConfigureAwait(false);
         var route = new WebhookRoute(deleted.TenantId, deleted.Id);
@@ -124,7 +130,7 @@ public sealed class IntegrationActivation(
     /// Google Calendar pushes name our channel id (the webhook key) and the channel token we gave when
     /// watching; the token is kept in the vault like Telegram's secret.
     /// </summary>
-    private async Task<Integration> ConnectGoogleChannelAsync(Integration integration, CancellationToken cancellationToken)
+    internal async Task<Integration> ConnectGoogleChannelAsync(Integration integration, CancellationToken cancellationToken)
     {
         var key = WebhookRoutes.GoogleChannelKey(integration.WebhookKey);
         var pointed = await SaveWithNewSecretAsync(integration, "channel_token", NewSecretToken(), key, cancellationToken).ConfigureAwait(false);
@@ -143,19 +149,31 @@ public sealed class IntegrationActivation(
         }
         catch (ProviderAccountException e)
         {
-            var problem = e.Answered
-                ? new ProblemException(400, ProviderRefusedType, "The provider refused the credentials.", e.Message + " Check the token and try again.")
-                : new ProblemException(502, ProviderUnreachableType, "The provider did not answer.", e.Message + " Try again in a minute.");
-            throw await FailAsync(integration, e.Message, problem, cancellationToken).ConfigureAwait(false);
+            throw await FailAsync(integration, e.Message, ProviderProblem(e, e.Message + " Check the token and try again."), cancellationToken)
+                .ConfigureAwait(false);
         }
         catch (ProblemException e)
         {
             throw await FailAsync(integration, e.Errors?.Values.FirstOrDefault()?.FirstOrDefault() ?? e.Detail, e, cancellationToken).ConfigureAwait(false);
         }
 
+        var pointed = await RouteToAccountAsync(integration, requirement.RoutingSetting!, accountId, cancellationToken).ConfigureAwait(false);
+        if (requirement.Webhooks == WebhookProvider.Meta)
+        {
+            await SubscribeMetaAppAsync(pointed, requirement, credentials, pointed.Settings, cancellationToken).ConfigureAwait(false);
+        }
+        return pointed;
+    }
+
+    /// <summary>
+    /// The provider-named account written to <paramref name="setting"/> and named on the row as its route key, then claimed;
+    /// 409 (status <c>error</c>) when another live integration holds it. The previous route is released once the new one is held.
+    /// </summary>
+    internal async Task<Integration> RouteToAccountAsync(Integration integration, string setting, string accountId, CancellationToken cancellationToken)
+    {
         var key = WebhookRoutes.AccountKey(integration.TypeSlug, accountId);
         var settings = integration.Settings;
-        settings[requirement.RoutingSetting!] = accountId;
+        settings[setting] = accountId;
         var pointed = await SaveAsync(integration with { SettingsJson = settings.ToJsonString(), RouteKey = key }, cancellationToken).ConfigureAwait(false);
         if (!await routes.TryClaimAsync(key, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false))
         {
@@ -168,6 +186,21 @@ public sealed class IntegrationActivation(
             await routes.ReleaseAsync(previous, new WebhookRoute(integration.TenantId, integration.Id), cancellationToken).ConfigureAwait(false);
         }
         return pointed;
+    }
+
+    /// <summary>Without the app subscription Meta sends nothing; a refusal or silence leaves status <c>error</c> saying so.</summary>
+    private async Task SubscribeMetaAppAsync(Integration pointed, ConnectionRequirement requirement, IReadOnlyDictionary<string, string> credentials,
+        JsonObject settings, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await accounts.SubscribeAppAsync(requirement, credentials, settings, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderAccountException e)
+        {
+            var detail = "Meta did not subscribe Spheres to the account, so no messages would arrive: " + e.Message;
+            throw await FailAsync(pointed, detail, ProviderProblem(e, detail), cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>
@@ -207,6 +240,10 @@ public sealed class IntegrationActivation(
         return saved;
     }
 
+    private static ProblemException ProviderProblem(ProviderAccountException e, string refusedDetail) => e.Answered
+        ? new ProblemException(400, ProviderRefusedType, "The provider refused the credentials.", refusedDetail)
+        : new ProblemException(502, ProviderUnreachableType, "The provider did not answer.", e.Message + " Try again in a minute.");
+
     private static ProblemException TelegramProblem(TelegramApiException e) => e.Answered
         ? new ProblemException(400, ProviderRefusedType, "Telegram refused the bot.", e.Message + " Check the bot token from @BotFather and try again.")
         : new ProblemException(502, ProviderUnreachableType, "Telegram did not answer.", e.Message + " Try again in a minute.");
@@ -221,11 +258,11 @@ public sealed class IntegrationActivation(
     /// <summary>256 random bits in Telegram's allowed alphabet (A-Z, a-z, 0-9, '_', '-').</summary>
     private static string NewSecretToken() => System.Buffers.Text.Base64Url.EncodeToString(RandomNumberGenerator.GetBytes(32));
 
-    private async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken) =>
+    internal async Task<Integration> SaveAsync(Integration integration, CancellationToken cancellationToken) =>
         await TrySaveAsync(integration, cancellationToken).ConfigureAwait(false)
         ?? throw ProblemException.Conflict("The integration changed meanwhile. Reload it and try again.");
 
-    private async Task<Integration?> TrySaveAsync(Integration integration, CancellationToken cancellationToken)
+    internal async Task<Integration?> TrySaveAsync(Integration integration, CancellationToken cancellationToken)
     {
         var saved = await store.TryReplaceAsync(integration with { UpdatedAt = time.GetUtcNow() }, cancellationToken).ConfigureAwait(false);
         if (saved is not null) directory.Forget(saved.TenantId, saved.Id);

@@ -68,7 +68,7 @@ public sealed class IntegrationService(
         {
             var created = await store.CreateAsync(caller.TenantId, id => new Integration(
                 caller.TenantId, id, caller.UserId, type.Id, type.Slug, IntegrationStatus.Pending, null, settingsJson,
-                credentialsRef, null, NewWebhookKey(), null, now, now), cancellationToken).ConfigureAwait(false);
+                credentialsRef, null, NewWebhookKey(), null, now, now) { TokenExpiresAt = TokenExpiry(credentials) }, cancellationToken).ConfigureAwait(false);
             return View(created, profile, snapshot);
         }
         catch (Exception e)
@@ -112,7 +112,7 @@ public sealed class IntegrationService(
             : null;
         var routingChanged = requirement.RoutingSetting is { } routing
             && (Settings(settingsJson)[routing]?.ToJsonString() != current.Settings[routing]?.ToJsonString());
-        var reconfigured = (newCredentialsRef is not null || routingChanged) && current.Status is IntegrationStatus.Active or IntegrationStatus.Error;
+        var reconfigured = (newCredentialsRef is not null || routingChanged) && current.Status is IntegrationStatus.Active or IntegrationStatus.Error or IntegrationStatus.RelinkRequired;
         // A bot that was connected keeps posting to us until its webhook is removed with its own token.
         var oldBotConnected = newCredentialsRef is not null && current.Status == IntegrationStatus.Active
             && requirement.Webhooks == WebhookProvider.Telegram && current.CredentialsRef is not null;
@@ -124,6 +124,7 @@ public sealed class IntegrationService(
             Status = reconfigured ? IntegrationStatus.Pending : current.Status,
             StatusDetail = reconfigured ? "Credentials or routing settings changed: activate again to apply them." : current.StatusDetail,
             RetiredCredentialsRef = oldBotConnected ? current.CredentialsRef : current.RetiredCredentialsRef,
+            TokenExpiresAt = newCredentialsRef is null ? current.TokenExpiresAt : TokenExpiry(credentials),
             UpdatedAt = time.GetUtcNow(),
         };
         var saved = await store.TryReplaceAsync(updated, cancellationToken).ConfigureAwait(false);
@@ -214,6 +215,10 @@ public sealed class IntegrationService(
             _ => "The last setup failed: check the credentials and activate again.",
         };
     }
+
+    /// <summary>When OAuth tokens given directly expire (their <c>expires_at</c>): the refresher's schedule; null for other credentials.</summary>
+    private static DateTimeOffset? TokenExpiry(IReadOnlyDictionary<string, string>? credentials) =>
+        ConnectionRequirements.TokenExpiry(credentials?.GetValueOrDefault("expires_at"));
 
     public static string SecretPrefix(string kind, string tenantId) => $"{kind}-{tenantId}";
 

@@ -1,11 +1,10 @@
-using System.Net.Http.Headers;
-using System.Net.Http.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Configuration;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Integrations.Telegram;
+using Spheres.Core.OAuth;
 
 namespace Spheres.Core.Operations;
 
@@ -17,20 +16,45 @@ public sealed class ProviderUnreachableException(string message) : Exception(mes
 /// <c>channels/stop</c> (when the integration holds a watched channel), Meta <c>DELETE subscribed_apps</c> (when
 /// it holds the page or WhatsApp account and a token). Calling twice is harmless at every provider. A provider that
 /// refuses (token revoked) has nothing left to stop: noted and skipped. One that does not answer is retried.
+/// Gmail's <c>users.watch</c> is stopped with <c>users.stop</c>. Last, the OAuth grant is revoked where the provider
+/// offers it (best effort, <see cref="OAuthRevocation"/>): after the stops, which still need the token.
 /// </summary>
 public sealed class ProviderDisconnect(
-    HttpClient http, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, ILogger<ProviderDisconnect> logger)
+    OAuthHttp http, ProviderPush push, TelegramBotApi telegram, ICredentialVault vault, IConfiguration configuration, OAuthRevocation revocation,
+    ILogger<ProviderDisconnect> logger)
 {
 
-    public async Task DisconnectAsync(Integration integration, CancellationToken cancellationToken)
+    /// <summary>Account erasure: a provider that does not answer throws <see cref="ProviderUnreachableException"/> and the step is retried.</summary>
+    public Task DisconnectAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: true, cancellationToken);
+
+    /// <summary>
+    /// DELETE of one integration, after its row is gone (nothing retries it): a stop that fails is logged and
+    /// the grant is revoked all the same, which ends the provider's deliveries too.
+    /// </summary>
+    public Task DisconnectOnceAsync(Integration integration, CancellationToken cancellationToken) =>
+        DisconnectAsync(integration, retryLater: false, cancellationToken);
+
+    private async Task DisconnectAsync(Integration integration, bool retryLater, CancellationToken cancellationToken)
     {
         var webhooks = ConnectionRequirements.For(integration.TypeSlug).Webhooks;
-        if (webhooks is not (WebhookProvider.Telegram or WebhookProvider.GoogleCalendar or WebhookProvider.Meta) || integration.CredentialsRef is null)
-        {
-            return;
-        }
+        if (integration.CredentialsRef is null) return;
         var credentials = await vault.ReadAsync(integration.CredentialsRef, cancellationToken).ConfigureAwait(false);
         if (credentials is null) return;
+        try
+        {
+            await StopDeliveriesAsync(integration, webhooks, credentials, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ProviderUnreachableException e) when (!retryLater)
+        {
+            logger.LogWarning("Deleted integration {IntegrationId}: provider not told to stop ({Reason})", integration.Id, e.Message);
+        }
+        await revocation.RevokeAsync(integration, credentials, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task StopDeliveriesAsync(Integration integration, WebhookProvider webhooks, IReadOnlyDictionary<string, string> credentials,
+        CancellationToken cancellationToken)
+    {
         switch (webhooks)
         {
             case WebhookProvider.Telegram when credentials.GetValueOrDefault("bot_token") is { } botToken:
@@ -39,17 +63,43 @@ public sealed class ProviderDisconnect(
             case WebhookProvider.GoogleCalendar
                 when (integration.Setting("channel_resource_id") ?? integration.Setting("resource_id")) is { } resourceId
                      && credentials.GetValueOrDefault("access_token") is { } googleToken:
-                await SendAsync(integration, "Google channels.stop", HttpMethod.Post,
-                    $"{configuration.BaseUrl(SettingNames.GoogleApiBaseUrl)}/calendar/v3/channels/stop",
-                    googleToken, JsonContent.Create(new { id = integration.WebhookKey, resourceId }), cancellationToken).ConfigureAwait(false);
+                await StopAsync(integration, "Google channels.stop",
+                    () => push.StopChannelAsync(googleToken, integration.WebhookKey, resourceId, cancellationToken)).ConfigureAwait(false);
                 break;
-            case WebhookProvider.Meta
-                when (integration.Setting("page_id") ?? integration.Setting("waba_id")) is { } accountId
-                     && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
-                await SendAsync(integration, "Meta subscribed_apps removal", HttpMethod.Delete,
-                    $"{configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl)}/{Uri.EscapeDataString(accountId)}/subscribed_apps",
-                    metaToken, null, cancellationToken).ConfigureAwait(false);
+            case WebhookProvider.Gmail when credentials.GetValueOrDefault("access_token") is { } gmailToken:
+                await StopAsync(integration, "Gmail users.stop", () => push.StopGmailWatchAsync(gmailToken, cancellationToken)).ConfigureAwait(false);
                 break;
+            case WebhookProvider.Meta when MetaSubscription(integration) is { } subscription
+                                           && (credentials.GetValueOrDefault("page_access_token") ?? credentials.GetValueOrDefault("access_token")) is { } metaToken:
+                await StopAsync(integration, "Meta subscribed_apps removal", () => http.SendAsync(HttpMethod.Delete,
+                    $"{configuration.BaseUrl(SettingNames.MetaGraphApiBaseUrl)}/{subscription}/subscribed_apps", metaToken, null, cancellationToken))
+                    .ConfigureAwait(false);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Whose subscription to remove: WhatsApp's business account, else the page the token acts for (<c>me</c> is the page for
+    /// a page token, as when the app was subscribed, and covers an Instagram account linked to a page).
+    /// </summary>
+    private static string? MetaSubscription(Integration integration) => integration.TypeSlug == "whatsapp"
+        ? integration.Setting("waba_id") is { } waba ? Uri.EscapeDataString(waba) : null
+        : integration.Setting("page_id") is { } page ? Uri.EscapeDataString(page) : "me";
+
+    /// <summary>A refusal (token revoked) leaves nothing to stop: noted. No answer: <see cref="ProviderUnreachableException"/>, retried.</summary>
+    private async Task StopAsync(Integration integration, string what, Func<Task> stop)
+    {
+        try
+        {
+            await stop().ConfigureAwait(false);
+        }
+        catch (OAuthProviderException e) when (e.Answered)
+        {
+            logger.LogWarning("{What} refused for integration {IntegrationId}: {Reason}", what, integration.Id, e.Message);
+        }
+        catch (OAuthProviderException e)
+        {
+            throw new ProviderUnreachableException($"{what}: {e.Message}");
         }
     }
 
@@ -66,32 +116,6 @@ public sealed class ProviderDisconnect(
         catch (TelegramApiException e)
         {
             throw new ProviderUnreachableException(e.Message);
-        }
-    }
-
-    /// <summary>The token goes in the Authorization header, never in a URL that could be logged.</summary>
-    private async Task SendAsync(Integration integration, string what, HttpMethod method, string url, string token, HttpContent? body,
-        CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(method, url) { Content = body };
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        HttpResponseMessage response;
-        try
-        {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-        {
-            throw new ProviderUnreachableException($"{what} did not answer.");
-        }
-        using (response)
-        {
-            var status = (int)response.StatusCode;
-            if (status >= 500 || status == 429) throw new ProviderUnreachableException($"{what} answered HTTP {status}; retrying later.");
-            if (status >= 400)
-            {
-                logger.LogWarning("Erasure: {What} refused for integration {IntegrationId} (HTTP {Status})", what, integration.Id, status);
-            }
         }
     }
 }

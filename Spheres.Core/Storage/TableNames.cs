@@ -51,7 +51,10 @@ public static class TableNames
     /// Global tables (not partitioned by tenant) whose rows name a tenant in a <c>TenantId</c> column. Account erasure
     /// deletes a tenant's rows in these by that column; a new global table that points at tenants belongs here.
     /// </summary>
-    public static IReadOnlyList<string> TenantIndexTables { get; } = [WebhookRoutes];
+    public static IReadOnlyList<string> TenantIndexTables { get; } = [WebhookRoutes, OAuthStates];
+
+    /// <summary>Global: live OAuth states (keyed by the state's hash, naming tenant and integration), and per tenant one slot row per integration.</summary>
+    public const string OAuthStates = "OAuthStates";
 
     /// <summary>Queue of account erasures to run or resume: <c>{"tenant_id": "…"}</c>.</summary>
     public const string AccountErasureQueue = "account-erasures";

@@ -121,6 +121,12 @@ public sealed class EventWebhooks(
             : null;
         var integration = route is null ? null : await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false);
         var expected = await directory.WebhookSecretAsync(integration, "channel_token", cancellationToken).ConfigureAwait(false);
+        // A channel being renewed (OAuth/GooglePushRenewal) is verified by its own token until the row switches to it.
+        if (integration?.WebhookSecretRef is { } reference && await directory.SecretAsync(reference, cancellationToken).ConfigureAwait(false) is { } secrets
+            && secrets.GetValueOrDefault(OAuth.GooglePushRenewal.PendingChannelId) == channelId)
+        {
+            expected = secrets.GetValueOrDefault(OAuth.GooglePushRenewal.PendingChannelToken);
+        }
         if (expected is null || !Signatures.TextMatches(expected, channelToken))
         {
             throw WebhookRejected.Unauthorized("X-Goog-Channel-ID and X-Goog-Channel-Token do not name a channel of ours.");

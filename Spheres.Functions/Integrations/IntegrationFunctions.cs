@@ -175,7 +175,7 @@ public sealed class IntegrationFunctions(
             return Answer(await activation.DeactivateAsync(caller, id, cancellationToken));
         });
 
-    private static ApiResponse Answer(IntegrationView view, int status = StatusCodes.Status200OK)
+    internal static ApiResponse Answer(IntegrationView view, int status = StatusCodes.Status200OK)
     {
         var response = ApiResponse.Json(IntegrationJson.From(view), status);
         return view.Integration.ETag is { } etag ? response.WithHeader("ETag", EntityTags.ToHttp(etag)) : response;

@@ -7,7 +7,8 @@ namespace Spheres.Tests.Infrastructure;
 
 /// <summary>
 /// A loopback stand-in for a REST provider (Google, Graph API): answers every request with
-/// <see cref="Status"/> and records it (method, path, Authorization header, body).
+/// <see cref="Status"/> and records it (method, path, Authorization header, body). A test that needs real
+/// answers (a token endpoint, a JWKS) sets <see cref="Responder"/>: its answer wins where it gives one.
 /// </summary>
 public sealed class FakeProviderApi : IAsyncDisposable
 {
@@ -24,6 +25,9 @@ public sealed class FakeProviderApi : IAsyncDisposable
 
     public IReadOnlyList<Call> Calls => _calls.ToArray();
 
+    /// <summary>Answers a call itself (status, JSON body), or null to leave it to <see cref="Status"/>.</summary>
+    public Func<Call, (int Status, object Body)?>? Responder { get; set; }
+
     public static async Task<FakeProviderApi> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -33,8 +37,15 @@ public sealed class FakeProviderApi : IAsyncDisposable
         app.Run(async context =>
         {
             using var reader = new StreamReader(context.Request.Body);
-            fake._calls.Enqueue(new Call(context.Request.Method, context.Request.Path.Value ?? "",
-                context.Request.Headers.Authorization.FirstOrDefault(), await reader.ReadToEndAsync()));
+            var call = new Call(context.Request.Method, context.Request.Path.Value ?? "",
+                context.Request.Headers.Authorization.FirstOrDefault(), await reader.ReadToEndAsync());
+            fake._calls.Enqueue(call);
+            if (fake.Responder?.Invoke(call) is var (status, body))
+            {
+                context.Response.StatusCode = status;
+                await context.Response.WriteAsJsonAsync(body);
+                return;
+            }
             context.Response.StatusCode = fake.Status;
             await context.Response.WriteAsJsonAsync(new { success = fake.Status < 400 });
         });

@@ -15,6 +15,7 @@ public static partial class RouteSamples
         ("date", _) => "2026-12-25",
         ("tenant_id", _) => "0f8fad5bd9cb469fa16570867728950e",
         ("integration_key", _) => IntegrationKey,
+        ("provider", _) => "google", // an OAuth provider, so the callback gets past its 404
         _ => "telegram", // a slug
     });
 

@@ -47,6 +47,8 @@ public static class SampleRequests
             foreach (var (name, value) in Signature(operation.OperationId, body ?? "", Now)) request.Headers.TryAddWithoutValidation(name, value);
         }
         foreach (var (name, value) in UnsignedHeaders(operation.OperationId)) request.Headers.TryAddWithoutValidation(name, value);
+        if (operation.OperationId == "GmailWebhook" && credentials is not null)
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", GoogleOidcTokens.Sign(DateTimeOffset.UtcNow));
         if (operation.OperationId == "SearchReviews")
             request.RequestUri = new Uri(request.RequestUri + "?q=" + Uri.EscapeDataString("черга"), UriKind.Relative);
         if (operation.OperationId == "FindTenant")
@@ -88,6 +90,7 @@ public static class SampleRequests
         "CreateWorkingHoursException" => Json(new { date = "2026-12-25", is_closed = true }),
         "SetTenantPlan" => Json(new { plan = "starter" }),
         "EraseAccount" => Json(new { password = Tenants.Password }),
+        "SelectMetaAccount" => Json(new { account_id = "123456789012" }),
         "CreateReview" => Json(new { text = "Чудовий манікюр, дякую!", rating = 5 }),
         "AdminPatchSphere" or "AdminPatchIntegrationType" => Json(new { order = 5 }),
         "TelegramWebhook" => Json(Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 1, "hello", DateTimeOffset.UtcNow)),
@@ -112,6 +115,15 @@ public static class SampleRequests
         {
             merchant_id = "MLOPENAPI000001", type = "booking.created", event_id = Guid.NewGuid().ToString(), created_at = "2026-11-26T10:00:00Z",
             data = new { type = "booking", id = "bk1", @object = new { booking = new { id = "bk1", status = "ACCEPTED" } } },
+        }),
+        "GmailWebhook" => Json(new
+        {
+            message = new
+            {
+                data = Convert.ToBase64String(Encoding.UTF8.GetBytes("{\"emailAddress\":\"openapi@example.com\",\"historyId\":9876543}")),
+                messageId = Random.Shared.NextInt64(1, long.MaxValue).ToString(System.Globalization.CultureInfo.InvariantCulture), publishTime = "2026-11-26T10:00:00Z",
+            },
+            subscription = "projects/spheres-test/subscriptions/gmail-push",
         }),
         _ => null,
     };

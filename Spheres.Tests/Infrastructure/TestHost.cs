@@ -83,6 +83,8 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.ApplyRetention.Disabled"] = "true",
                 ["AzureWebJobs.PurgeExpiredSessionTokens.Disabled"] = "true",
                 ["AzureWebJobs.RefreshEmbeddings.Disabled"] = "true",
+                ["AzureWebJobs.RefreshOAuthTokens.Disabled"] = "true",
+                ["AzureWebJobs.RenewPushChannels.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
             });

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using System.Text.RegularExpressions;
 using Spheres.Tests.Infrastructure;
 
@@ -92,7 +93,12 @@ public sealed class AvailableIntegrationsTests : IAsyncLifetime
         {
             var connect = type.GetProperty("connect");
             var credentials = connect.GetProperty("credential_fields").EnumerateArray()
-                .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.TryGetProperty("pattern", out _) ? SecretSentinel.NewTelegramToken() : SecretSentinel.NewSecret("form"));
+                .ToDictionary(f => f.GetProperty("name").GetString()!, f => f.GetProperty("name").GetString() switch
+                {
+                    "expires_at" => "2026-12-01T10:00:00Z", // the form's pattern: ISO 8601 with offset
+                    _ when f.TryGetProperty("pattern", out var p) && p.ValueKind == JsonValueKind.String => SecretSentinel.NewTelegramToken(),
+                    _ => SecretSentinel.NewSecret("form"),
+                });
             var settings = connect.GetProperty("setting_fields").EnumerateArray().ToDictionary(f => f.GetProperty("name").GetString()!, _ => "value-1");
             var created = await _host.CreateAsync(tenant, new { integration_type_id = type.GetProperty("id").GetInt32().ToString(), settings, credentials });
             Assert.True(created.StatusCode == HttpStatusCode.Created, $"{type.GetProperty("slug")}: {await created.Content.ReadAsStringAsync()}");

@@ -22,6 +22,8 @@ param keyVaultUri string
 @description('Empty: the app\'s own https URL.')
 param publicBaseUrl string
 param frontendBaseUrl string
+param googlePubSubTopic string = ''
+param gmailPushServiceAccount string
 param catalogReseedSchedule string
 
 @allowed(['local', 'azure-openai'])
@@ -122,6 +124,10 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     // Azure's front end appends the caller's address to X-Forwarded-For: the last entry is the real client.
     Spheres__RateLimit__TrustForwardedFor: 'true'
     Spheres__Google__ApiBaseUrl: 'https://www.googleapis.com'
+    // Gmail push (Pub/Sub): the OIDC token's audience is the push endpoint, as Pub/Sub sets it by default.
+    Spheres__Google__PubSubAudience: '${empty(publicBaseUrl) ? appUrl : publicBaseUrl}/api/webhooks/gmail/'
+    Spheres__Google__PubSubServiceAccount: gmailPushServiceAccount
+    Spheres__Google__OidcJwksUrl: 'https://www.googleapis.com/oauth2/v3/certs'
     Spheres__Retention__MessageDays: '400'
     Spheres__Embeddings__Provider: embeddingsProvider
     Spheres__AzureOpenAI__Endpoint: openAIEndpoint
@@ -135,6 +141,20 @@ resource appSettings 'Microsoft.Web/sites/config@2024-04-01' = {
     Spheres__Zoom__WebhookSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-zoom-webhook-secret)'
     Spheres__Square__SignatureKey: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-square-signature-key)'
     Spheres__FrontendBaseUrl: frontendBaseUrl
+    Spheres__Google__PubSubTopic: googlePubSubTopic
+    // OAuth clients (docs/deploy.md lists the redirect URIs to register); until set, connect answers 503 not-configured.
+    Spheres__OAuth__Google__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-google-client-id)'
+    Spheres__OAuth__Google__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-google-client-secret)'
+    Spheres__OAuth__Meta__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-meta-client-id)'
+    Spheres__OAuth__Meta__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-meta-client-secret)'
+    Spheres__OAuth__Zoom__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zoom-client-id)'
+    Spheres__OAuth__Zoom__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zoom-client-secret)'
+    Spheres__OAuth__Calendly__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-calendly-client-id)'
+    Spheres__OAuth__Calendly__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-calendly-client-secret)'
+    Spheres__OAuth__Square__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-square-client-id)'
+    Spheres__OAuth__Square__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-square-client-secret)'
+    Spheres__OAuth__Zocdoc__ClientId: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zocdoc-client-id)'
+    Spheres__OAuth__Zocdoc__ClientSecret: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-oauth-zocdoc-client-secret)'
     // Outgoing mail (password reset): the SMTP account lives in the vault; until it is set, reset answers 503 not-configured.
     Spheres__Smtp__Host: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-host)'
     Spheres__Smtp__Port: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=spheres-smtp-port)'

@@ -27,7 +27,7 @@ public sealed class ProviderAccountException(string message, bool answered) : Ex
 /// </list>
 /// Tokens travel in the Authorization header only, never in a URL, and no request is logged.
 /// </summary>
-public sealed class ProviderAccounts(HttpClient http, IConfiguration configuration)
+public sealed partial class ProviderAccounts(HttpClient http, IConfiguration configuration)
 {
     /// <summary>
     /// The account id the provider says <paramref name="credentials"/> belong to. When the tenant named one in
@@ -57,8 +57,7 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
                 .ConfigureAwait(false)),
             "zoom" => Text(await GetAsync(Url(SettingNames.ZoomApiBaseUrl, "/users/me"), token, cancellationToken).ConfigureAwait(false),
                 "account_id"),
-            "calendly" => Text(await GetAsync(Url(SettingNames.CalendlyApiBaseUrl, "/users/me"), token, cancellationToken)
-                .ConfigureAwait(false), "resource", "uri"),
+            "calendly" => (await CalendlyUserAsync(token, cancellationToken).ConfigureAwait(false)).UserUri,
             "square-appointments" => Text(await GetAsync(Url(SettingNames.SquareApiBaseUrl, "/v2/merchants/me"), token,
                 cancellationToken).ConfigureAwait(false), "merchant", "id"),
             _ => throw new ArgumentException($"No ownership check for {requirement.TypeSlug}."),
@@ -69,6 +68,15 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
                 $"Your token belongs to another account ({owned}), not {claimed}. Leave {routing} empty to connect the token's own account.");
         }
         return owned;
+    }
+
+    /// <summary>Calendly's <c>GET /users/me</c>: the user's URI (the routing id) and its current organization's (for webhook subscriptions).</summary>
+    public async Task<(string UserUri, string? OrganizationUri)> CalendlyUserAsync(string token, CancellationToken cancellationToken)
+    {
+        var me = await GetAsync(Url(SettingNames.CalendlyApiBaseUrl, "/users/me"), token, cancellationToken).ConfigureAwait(false);
+        var organization = me.TryGetProperty("resource", out var resource) && resource.ValueKind == JsonValueKind.Object
+            && resource.TryGetProperty("current_organization", out var org) && org.ValueKind == JsonValueKind.String ? org.GetString() : null;
+        return (Text(me, "resource", "uri"), organization);
     }
 
     private async Task<IReadOnlyList<string>> WhatsAppNumbersAsync(string token, JsonObject settings, CancellationToken cancellationToken)
@@ -88,9 +96,12 @@ public sealed class ProviderAccounts(HttpClient http, IConfiguration configurati
 
     private string Url(string setting, string path) => configuration.BaseUrl(setting) + path;
 
-    private async Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken)
+    private Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken) =>
+        SendAsync(HttpMethod.Get, url, token, cancellationToken);
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string url, string token, CancellationToken cancellationToken)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        using var request = new HttpRequestMessage(method, url);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         request.Headers.TryAddWithoutValidation("Square-Version", "2025-01-23");
         HttpResponseMessage response;

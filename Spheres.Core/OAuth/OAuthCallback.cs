@@ -1,0 +1,112 @@
+using Azure;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Credentials;
+using Spheres.Core.Integrations;
+using Spheres.Core.Integrations.Ownership;
+using Spheres.Core.Problems;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.OAuth;
+
+/// <summary>What the provider sent the browser back with; nothing else of the request is read.</summary>
+public sealed record CallbackParameters(string? Code, string? State, string? Error);
+
+/// <summary>
+/// <c>GET /api/oauth/{provider}/callback/</c>: the browser coming back from consent. Whatever happens, the answer is a
+/// redirect to <c>{FrontendBaseUrl}/integrations</c> with <c>connected={id}</c> or <c>error={code}</c> (plus
+/// <c>integration={id}</c> once the state was valid); no target is ever taken from the request. The state is consumed
+/// before the code is exchanged, so one state exchanges at most once; the integration written is the one the state
+/// was issued for, in the tenant it was issued to. Failures before the tokens are stored (denied consent, bad state,
+/// failed exchange, identity not read) leave the row as it was; later ones (account in use, push refused) leave status
+/// <c>error</c> with a <c>status_detail</c>.
+/// </summary>
+public sealed class OAuthCallback(
+    OAuthStateStore states, IntegrationStore store, OAuthClientCalls calls, ConsentedAccounts accounts, IConfiguration configuration,
+    ILogger<OAuthCallback> logger)
+{
+    /// <summary>Authorization codes are short; anything longer is not one and is never sent on.</summary>
+    public const int MaxCodeLength = 2048;
+
+    /// <summary>The <c>error</c> codes the frontend may see.</summary>
+    public static readonly IReadOnlyList<string> ErrorCodes =
+    [
+        "access_denied", "provider_error", "invalid_state", "expired_state", "invalid_request", "integration_gone", "exchange_failed",
+        "identity_failed", "conflict", "push_failed", "temporarily_unavailable", "internal",
+    ];
+
+    /// <summary>The frontend URL to send the browser to; 503 <c>not-configured</c> (the only non-redirect) without a frontend.</summary>
+    public async Task<string> CompleteAsync(OAuthProvider provider, CallbackParameters parameters, CancellationToken cancellationToken)
+    {
+        var frontend = OAuthUrls.FrontendBaseUrl(configuration) + "/integrations";
+        var (integrationId, error) = await RunAsync(provider, parameters, cancellationToken).ConfigureAwait(false);
+        if (error is null) return $"{frontend}?connected={integrationId}";
+        return integrationId is { } id ? $"{frontend}?error={error}&integration={id}" : $"{frontend}?error={error}";
+    }
+
+    private async Task<(int? IntegrationId, string? Error)> RunAsync(OAuthProvider provider, CallbackParameters parameters,
+        CancellationToken cancellationToken)
+    {
+        int? integrationId = null;
+        try
+        {
+            var (outcome, grant) = await states.TakeAsync(parameters.State, cancellationToken).ConfigureAwait(false);
+            if (outcome == StateOutcome.Expired) return (null, "expired_state");
+            if (grant is null || grant.Provider != provider.Name) return (null, "invalid_state");
+            integrationId = grant.IntegrationId;
+            if (parameters.Error is not null) return (integrationId, parameters.Error == "access_denied" ? "access_denied" : "provider_error");
+            if (parameters.Code is not { Length: > 0 and <= MaxCodeLength } code) return (integrationId, "invalid_request");
+
+            var integration = await store.FindAsync(grant.TenantId, grant.IntegrationId, cancellationToken).ConfigureAwait(false);
+            if (integration is null || OAuthProviders.ForType(integration.TypeSlug)?.Provider != provider) return (integrationId, "integration_gone");
+
+            OAuthTokens tokens;
+            try
+            {
+                tokens = await ExchangeAsync(provider, code, grant.CodeVerifier, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OAuthProviderException e)
+            {
+                logger.LogWarning("OAuth {Provider}: code exchange for integration {IntegrationId} failed: {Reason}", provider.Name, integrationId, e.Message);
+                return (integrationId, "exchange_failed");
+            }
+            return (integrationId, await accounts.ConnectAsync(integration, provider, tokens, cancellationToken).ConfigureAwait(false));
+        }
+        catch (ProviderAccountException e)
+        {
+            logger.LogWarning("OAuth {Provider}: identity of integration {IntegrationId} not read: {Reason}", provider.Name, integrationId, e.Message);
+            return (integrationId, "identity_failed");
+        }
+        catch (ProblemException e) when (e.Status == 409)
+        {
+            return (integrationId, "conflict");
+        }
+        catch (ProblemException e) when (e.Status == 503)
+        {
+            logger.LogWarning("OAuth {Provider}: {Detail}", provider.Name, e.Detail);
+            return (integrationId, "temporarily_unavailable");
+        }
+        catch (Exception e) when (e is CredentialVaultException || StorageFailures.IsUnavailable(e, cancellationToken) || e is RequestFailedException)
+        {
+            logger.LogWarning("OAuth {Provider}: integration {IntegrationId} not connected: {Error}", provider.Name, integrationId, e.GetType().Name);
+            return (integrationId, "temporarily_unavailable");
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogError("OAuth {Provider}: integration {IntegrationId} failed: {Error} in {Site}", provider.Name, integrationId, e.GetType().FullName,
+                e.TargetSite is { } site ? site.DeclaringType?.FullName + "." + site.Name : "unknown");
+            return (integrationId, "internal");
+        }
+    }
+
+    /// <summary>RFC 6749 §4.1.3 with the PKCE verifier (RFC 7636 §4.5) where the connect sent a challenge.</summary>
+    private Task<OAuthTokens> ExchangeAsync(OAuthProvider provider, string code, string? verifier, CancellationToken cancellationToken)
+    {
+        var form = new List<KeyValuePair<string, string>>
+        {
+            new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", OAuthUrls.RedirectUri(configuration, provider)),
+        };
+        if (verifier is not null) form.Add(new("code_verifier", verifier));
+        return calls.ExchangeAsync(provider, form, cancellationToken);
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Microsoft.Extensions.Configuration;
+using Spheres.Core.Configuration;
+using Spheres.Core.Integrations;
+using Spheres.Core.Integrations.Ownership;
+
+namespace Spheres.Core.OAuth;
+
+/// <summary>A push the provider set up: the setting that remembers it, its value, and when it lapses (Google's do).</summary>
+public sealed record PushSetUp(string Setting, string Value, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// The provider calls of a consent besides the token endpoint, each with the tenant's new access token:
+/// Google userinfo, Calendar <c>events.watch</c> / <c>channels.stop</c>, Gmail <c>users.watch</c> / <c>users.stop</c>,
+/// Calendly <c>webhook_subscriptions</c>. Base URLs come from configuration (API.md names).
+/// </summary>
+public sealed class ProviderPush(OAuthHttp http, WebhookUrls urls, IConfiguration configuration)
+{
+    private string Google => configuration.BaseUrl(SettingNames.GoogleApiBaseUrl);
+
+    /// <summary>The Google account's email, as userinfo reports it for this token.</summary>
+    public async Task<string> GoogleEmailAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        JsonElement me;
+        try
+        {
+            me = await http.GetAsync($"{Google}/oauth2/v3/userinfo", accessToken, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OAuthProviderException e)
+        {
+            throw new ProviderAccountException(e.Message, e.Answered);
+        }
+        return OAuthHttp.Text(me, "email") is { Length: <= 320 } email && email.Contains('@', StringComparison.Ordinal)
+            ? email
+            : throw new ProviderAccountException("Google's userinfo named no email.", answered: true);
+    }
+
+    /// <summary>Calendar push to our channel: id = the webhook key, token = the channel token the row's vault entry holds.</summary>
+    public Task<PushSetUp> WatchCalendarAsync(Integration integration, string accessToken, string channelToken, CancellationToken cancellationToken) =>
+        WatchChannelAsync(accessToken, integration.Setting("calendar_id") ?? "primary", integration.WebhookKey, channelToken, urls.For(integration)!,
+            cancellationToken);
+
+    /// <summary>Calendar <c>events.watch</c>: a push channel with our id and token (a renewal starts one under a new id).</summary>
+    public async Task<PushSetUp> WatchChannelAsync(string accessToken, string calendarId, string channelId, string channelToken, string address,
+        CancellationToken cancellationToken)
+    {
+        var answer = await http.PostJsonAsync($"{Google}/calendar/v3/calendars/{Uri.EscapeDataString(calendarId)}/events/watch", accessToken,
+            new { id = channelId, type = "web_hook", address, token = channelToken }, cancellationToken).ConfigureAwait(false);
+        var resourceId = OAuthHttp.Text(answer, "resourceId") ?? throw new OAuthProviderException("Google's watch answer named no resourceId.", true);
+        return new PushSetUp("channel_resource_id", resourceId, FromMilliseconds(answer));
+    }
+
+    /// <summary>Calendar <c>channels.stop</c>; throws <see cref="OAuthProviderException"/> when Google did not confirm.</summary>
+    public Task StopChannelAsync(string accessToken, string channelId, string resourceId, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Post, $"{Google}/calendar/v3/channels/stop", accessToken, new { id = channelId, resourceId }, cancellationToken);
+
+    /// <summary>Best effort: the channel of the integration's webhook key.</summary>
+    public Task StopCalendarAsync(Integration integration, string accessToken, string resourceId, CancellationToken cancellationToken) =>
+        http.TrySendAsync(HttpMethod.Post, $"{Google}/calendar/v3/channels/stop", accessToken, new { id = integration.WebhookKey, resourceId },
+            cancellationToken);
+
+    /// <summary>Gmail publishes the inbox's changes to our Pub/Sub topic; the answer's historyId is where reading starts.</summary>
+    public async Task<PushSetUp> WatchGmailAsync(string accessToken, CancellationToken cancellationToken)
+    {
+        var topic = ConfiguredSecrets.Require(configuration, SettingNames.GooglePubSubTopic);
+        var answer = await http.PostJsonAsync($"{Google}/gmail/v1/users/me/watch", accessToken,
+            new { topicName = topic, labelIds = new[] { "INBOX" }, labelFilterBehavior = "INCLUDE" },
+            cancellationToken).ConfigureAwait(false);
+        var historyId = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("historyId", out var h) && OAuthHttp.Seconds(h) is { } id
+            ? id.ToString(System.Globalization.CultureInfo.InvariantCulture)
+            : throw new OAuthProviderException("Gmail's watch answer named no historyId.", true);
+        return new PushSetUp("history_id", historyId, FromMilliseconds(answer));
+    }
+
+    /// <summary>Gmail <c>users.stop</c>; throws <see cref="OAuthProviderException"/> when Google did not confirm.</summary>
+    public Task StopGmailWatchAsync(string accessToken, CancellationToken cancellationToken) =>
+        http.SendAsync(HttpMethod.Post, $"{Google}/gmail/v1/users/me/stop", accessToken, null, cancellationToken);
+
+    /// <summary>Best effort.</summary>
+    public Task StopGmailAsync(string accessToken, CancellationToken cancellationToken) =>
+        http.TrySendAsync(HttpMethod.Post, $"{Google}/gmail/v1/users/me/stop", accessToken, null, cancellationToken);
+
+    /// <summary>Invitee events of this user, signed with our Calendly signing key (the one <c>/api/webhooks/calendly/</c> verifies).</summary>
+    public async Task<PushSetUp> SubscribeCalendlyAsync(Integration integration, string accessToken, string userUri, string? organizationUri,
+        CancellationToken cancellationToken)
+    {
+        if (organizationUri is null) throw new OAuthProviderException("Calendly named no organization for the user.", true);
+        var signingKey = ConfiguredSecrets.Require(configuration, SettingNames.CalendlySigningKey);
+        var answer = await http.PostJsonAsync($"{configuration.BaseUrl(SettingNames.CalendlyApiBaseUrl)}/webhook_subscriptions", accessToken, new
+        {
+            url = urls.For(integration), events = new[] { "invitee.created", "invitee.canceled" }, organization = organizationUri, user = userUri,
+            scope = "user", signing_key = signingKey,
+        }, cancellationToken).ConfigureAwait(false);
+        var uri = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("resource", out var resource) ? OAuthHttp.Text(resource, "uri") : null;
+        return new PushSetUp("webhook_subscription_uri", uri ?? throw new OAuthProviderException("Calendly's answer named no subscription.", true), null);
+    }
+
+    /// <summary>Only a subscription under Calendly's own API base is ever deleted with the tenant's token.</summary>
+    public Task UnsubscribeCalendlyAsync(string accessToken, string subscriptionUri, CancellationToken cancellationToken) =>
+        subscriptionUri.StartsWith(configuration.BaseUrl(SettingNames.CalendlyApiBaseUrl) + "/", StringComparison.Ordinal)
+            ? http.TrySendAsync(HttpMethod.Delete, subscriptionUri, accessToken, null, cancellationToken)
+            : Task.CompletedTask;
+
+    /// <summary>Google's <c>expiration</c>: milliseconds since the epoch, as a string or a number.</summary>
+    private static DateTimeOffset? FromMilliseconds(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("expiration", out var e) && OAuthHttp.Seconds(e) is { } ms
+            ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+}

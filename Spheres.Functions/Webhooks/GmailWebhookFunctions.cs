@@ -1,0 +1,44 @@
+using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Logging;
+using Spheres.Core.Webhooks;
+using Spheres.Functions.Http;
+using Spheres.Functions.OpenApi;
+
+namespace Spheres.Functions.Webhooks;
+
+/// <summary>
+///   POST webhooks/gmail   Pub/Sub push of Gmail changes; Authorization: Bearer Google-signed OIDC token
+/// </summary>
+public sealed class GmailWebhookFunctions(GmailPushWebhook gmail, ILogger<GmailWebhookFunctions> logger)
+{
+    [Function("GmailWebhook")]
+    [ApiOperation("webhooks", "Gmail mailbox changes pushed by Google Pub/Sub (users.watch), stored once per messageId.", RequestBody = typeof(PubSubPush))]
+    [ApiHeader("Authorization", "Bearer <OIDC token Google signs for the push subscription's service account>", Required = true)]
+    [ApiResponse(200, "Received, a repeat, or ignored (a mailbox nobody connected).", Body = typeof(EventAckJson))]
+    [ApiResponse(400, "Verified, but not a Gmail push.")]
+    [ApiResponse(401, "Missing token, or not Google's for our audience and push service account.")]
+    [ApiResponse(413, "Body over 64 KB.")]
+    [ApiResponse(503, "Not configured (Spheres:Google:PubSubAudience, PubSubServiceAccount), Google's keys unreadable, or storage unavailable: retry.")]
+    public Task<IActionResult> Gmail(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/gmail")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsync(request, logger, async () =>
+        {
+            var body = await RequestBody.ReadBytesAsync(request, GmailPushWebhook.MaxBodyBytes, cancellationToken);
+            var outcome = await gmail.ReceiveAsync(request.Headers.Authorization.FirstOrDefault(), body, cancellationToken);
+            return ApiResponse.Json(new EventAckJson(outcome.ToString().ToLowerInvariant()));
+        });
+}
+
+/// <summary>What Pub/Sub pushes: <c>data</c> is base64 JSON <c>{emailAddress, historyId}</c>.</summary>
+public sealed record PubSubPush([property: Required] PubSubMessage Message, string? Subscription);
+
+/// <summary>Pub/Sub names its fields in camelCase.</summary>
+public sealed record PubSubMessage(
+    [property: Required, Description("base64 of JSON {emailAddress, historyId}")] string Data,
+    [property: Required, JsonPropertyName("messageId"), Description("Deduplicates repeated pushes.")] string MessageId,
+    [property: JsonPropertyName("publishTime")] string? PublishTime);
