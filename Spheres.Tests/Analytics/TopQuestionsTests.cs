@@ -92,7 +92,7 @@ public sealed class TopQuestionsTests(WebhookFixture fixture) : IClassFixture<We
     [Fact]
     public async Task A_request_is_answered_from_the_cache_until_a_new_question_is_embedded_and_never_embeds_itself()
     {
-        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
+        var (tenant, telegramId, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         var at = DateTimeOffset.Parse("2026-11-18T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture);
         await DeliverAsync(Host, url, secret, 801, "Скільки коштує манікюр?", at);
         await DeliverAsync(Host, url, secret, 802, "Яка ціна на манікюр з покриттям?", at.AddMinutes(5));
@@ -102,6 +102,11 @@ public sealed class TopQuestionsTests(WebhookFixture fixture) : IClassFixture<We
         var first = await Host.GetJsonAsync(tenant, $"/api/analytics/top-questions/?{Week}");
         Assert.Equal(2, first.GetProperty("total").GetInt32());
         Assert.Equal(2, first.GetProperty("clusters")[0].GetProperty("count").GetInt32());
+        // ?integration= narrows to that channel's messages (each filter is its own cache entry).
+        var zoom = (await Host.CreateIntegrationAsync(tenant, "zoom")).Id();
+        var ofZoom = await Host.GetJsonAsync(tenant, $"/api/analytics/top-questions/?{Week}&integration={zoom}");
+        Assert.Equal((0, 0), (ofZoom.GetProperty("total").GetInt32(), ofZoom.GetProperty("clusters").GetArrayLength()));
+        Assert.Equal(2, (await Host.GetJsonAsync(tenant, $"/api/analytics/top-questions/?{Week}&integration={telegramId}")).GetProperty("total").GetInt32());
         var cached = await CachedRowAsync(tenant.TenantId);
         var again = await Host.GetJsonAsync(tenant, $"/api/analytics/top-questions/?{Week}");
         Assert.Equal(first.GetRawText(), again.GetRawText());
@@ -148,9 +153,10 @@ public sealed class TopQuestionsTests(WebhookFixture fixture) : IClassFixture<We
         Assert.Equal(["limit"], problem.ErrorFields());
     }
 
+    /// <summary>The cached answer for the whole tenant (not one integration) of the test week.</summary>
     private async Task<TableEntity> CachedRowAsync(string tenantId)
     {
         var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Analytics, CancellationToken.None);
-        return Assert.Single(table.Query<TableEntity>($"PartitionKey eq '{tenantId}' and RowKey ge 'top-questions.v1.2026-11-16' and RowKey lt 'top-questions.v1.2026-11-17'"));
+        return (await table.GetEntityAsync<TableEntity>(tenantId, "top-questions.v1.2026-11-16.2026-11-22.all")).Value;
     }
 }
