@@ -17,7 +17,7 @@ public sealed record TopQuestionsReport(int Total, IReadOnlyList<QuestionCluster
 /// stored one with the <see cref="QuestionTopics"/> block beside it (weight <see cref="TopicWeight"/>), grouped by
 /// <see cref="QuestionClustering"/>. Groups of one are not "recurring" and are left out of the list (they count in the total).
 /// </summary>
-public static class TopQuestions
+public static partial class TopQuestions
 {
     /// <summary>Questions grouped per request: the newest this many of the period (a professional month is 10,000 messages).</summary>
     public const int MaxQuestions = 10_000;
@@ -104,10 +104,16 @@ public static class TopQuestions
         var text = string.Join(' ', QuestionText.WithoutOpening(representative).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
         // "Скільки коштує манікюр? І ще питання про…": the first question is the label.
         if (text.IndexOf('?') is var mark and >= 10 && mark < text.Length - 1) text = text[..(mark + 1)];
+        text = TrailingPlease().Replace(text, "$1");
         if (text.Length <= MaxLabelLength) return text;
         var cut = text.LastIndexOf(' ', MaxLabelLength - 1);
         return text[..(cut > 20 ? cut : MaxLabelLength - 1)].TrimEnd(',', ' ', ';', ':') + "…";
     }
+
+    // "Ціни на брови скиньте, будь ласка?" → "Ціни на брови скиньте?": politeness at the end says nothing about the question.
+    [System.Text.RegularExpressions.GeneratedRegex(@"[,\s]+(?:будь ласка|пожалуйста|please|proszę|prosze)\s*([?!.]*)\s*$",
+        System.Text.RegularExpressions.RegexOptions.IgnoreCase)]
+    private static partial System.Text.RegularExpressions.Regex TrailingPlease();
 
     private static string Shortened(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 }
