@@ -10,6 +10,7 @@ return args.FirstOrDefault() switch
     "replies" => await RepliesThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
     "embeddings" => await Spheres.Benchmarks.Embeddings.EmbeddingsMode.RunAsync(args[1..]),
     "analytics" => await Spheres.Benchmarks.Analytics.AnalyticsMode.RunAsync(args[1..]),
+    "top-questions" => await Spheres.Benchmarks.Analytics.TopQuestionsMode.RunAsync(args[1..]),
     "oauth-due" => await Spheres.Benchmarks.OAuth.OAuthDueMode.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };

@@ -79,6 +79,7 @@ public static class ServiceRegistration
         services.TryAddSingleton<OutOfHoursReplies>();
         services.AddSpheresEmbeddings(configuration);
         services.TryAddSingleton<Spheres.Core.Analytics.AnalyticsService>();
+        services.TryAddSingleton<Spheres.Core.Analytics.AnalyticsCache>();
         // No HttpClient logging for Telegram: the bot token is part of every request URL.
         services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         // Nor for the ownership checks: every request carries a tenant's access token.

@@ -8,16 +8,19 @@ namespace Spheres.Core.Analytics;
 /// <summary>
 /// The query of every analytics request, checked before anything reaches storage: <c>from</c> and
 /// <c>to</c> are local dates (YYYY-MM-DD, both days included) in the profile's zone, and
-/// <c>integration</c> an integration id. Missing dates default to the last 30 days.
+/// <c>integration</c> an integration id. Missing dates default to the last 30 days. <c>limit</c> (top questions) is 1–50, default 10.
 /// </summary>
-public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? IntegrationId)
+public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? IntegrationId, int Limit = AnalyticsQuery.DefaultLimit)
 {
+    public const int DefaultLimit = 10;
+    public const int MaxLimit = Questions.TopQuestions.MaxClusters;
+
     public const int DefaultDays = 30;
 
     /// <summary>A year and a leap day: enough for "this year" and small enough to bound one request's reads.</summary>
     public const int MaxDays = 366;
 
-    public static AnalyticsQuery Parse(string? from, string? to, string? integration)
+    public static AnalyticsQuery Parse(string? from, string? to, string? integration, string? limit = null)
     {
         var errors = new FieldErrors();
         var fromDate = ParseDate(from, "from", errors);
@@ -28,13 +31,19 @@ public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? Integra
             if (integration.Length <= 9 && int.TryParse(integration, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) integrationId = id;
             else errors.Add("integration", "Give the id of one of your integrations (a positive whole number).");
         }
+        var limitValue = DefaultLimit;
+        if (!string.IsNullOrEmpty(limit))
+        {
+            if (limit.Length <= 3 && int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit) limitValue = n;
+            else errors.Add("limit", $"Give a whole number from 1 to {MaxLimit}.");
+        }
         if (fromDate is { } f && toDate is { } t)
         {
             if (f > t) errors.Add("from", "from is after to.");
             else if (Period.DaysBetween(f, t) + 1 > MaxDays) errors.Add("to", $"The period may span at most {MaxDays} days.");
         }
         errors.ThrowIfAny();
-        return new AnalyticsQuery(fromDate, toDate, integrationId);
+        return new AnalyticsQuery(fromDate, toDate, integrationId, limitValue);
     }
 
     /// <summary>

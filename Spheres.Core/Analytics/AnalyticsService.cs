@@ -1,5 +1,7 @@
 using NodaTime;
 using Spheres.Core.Accounts;
+using Spheres.Core.Analytics.Questions;
+using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
 using Spheres.Core.Problems;
@@ -9,13 +11,15 @@ using Spheres.Core.WorkingHours;
 namespace Spheres.Core.Analytics;
 
 /// <summary>
-/// The analytics a professional plan promises, computed on request from the stored messages and reviews
-/// (no cache yet): each request reads the period's rows once, in bounded pages, with only the columns it needs.
+/// The analytics a professional plan promises, from the stored messages and reviews: each computation reads the
+/// period's rows once, in bounded pages, with only the columns it needs. Top questions (the costly one) are cached
+/// per tenant, period and integration in <see cref="AnalyticsCache"/>, and never embed anything: they group the
+/// vectors the embeddings queue stored.
 /// The tenant always comes from the caller; an integration named in the query must be the caller's.
 /// </summary>
 public sealed class AnalyticsService(
     ProfileService profiles, IntegrationStore integrations, MessageStore messages, ReviewStore reviews,
-    IWorkingScheduleSource schedules, TimeProvider time)
+    IWorkingScheduleSource schedules, AnalyticsCache cache, EmbeddingModel model, TimeProvider time)
 {
     public async Task<PeakHoursReport> PeakHoursAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
@@ -29,14 +33,67 @@ public sealed class AnalyticsService(
         return await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>One profile read and plan check; the peak hours (of <c>integration</c> when given) and the reviews of the same period.</summary>
+    /// <summary>The period's recurring questions, largest first, at most <see cref="AnalyticsQuery.Limit"/> of them.</summary>
+    public async Task<TopQuestionsReport> TopQuestionsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
+    {
+        var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        var report = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        return report with { Clusters = [.. report.Clusters.Take(query.Limit)] };
+    }
+
+    /// <summary>One profile read and plan check; the peak hours and top questions (of <c>integration</c> when given) and the reviews of the same period.</summary>
     public async Task<IReadOnlyList<Recommendation>> RecommendationsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
         var peaks = await PeakHoursAsync(profile, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
         var sentiment = await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
-        return Recommendations.For(peaks, sentiment, RecommendationText.For(profile.Country));
+        var questions = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        return Recommendations.For(peaks, sentiment, questions, RecommendationText.For(profile.Country));
     }
+
+    /// <summary>
+    /// Off the request path (after new messages got their vectors): recomputes the default period's top questions
+    /// (the last 30 days, every integration) so the owner's usual request is answered from the cache. While that is
+    /// cheap (fewer than <see cref="CheapQuestions"/> questions, tens of milliseconds) it is done after every batch;
+    /// above, at most once per <see cref="RefreshInterval"/>, so a burst of messages is not grouped once per message:
+    /// what arrives meanwhile leaves the entry stale, and the next refresh or request computes it again.
+    /// </summary>
+    public async Task RefreshAsync(TenantProfile profile, CancellationToken cancellationToken)
+    {
+        var period = new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
+        if (await cache.ComputedAsync(profile.TenantId, TopQuestionsKey(period, null), cancellationToken).ConfigureAwait(false) is { } last
+            && last.Size >= CheapQuestions && time.GetUtcNow() - last.At < RefreshInterval) return;
+        await TopQuestionsAsync(profile.TenantId, period, null, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
+    public const int CheapQuestions = 2_000;
+
+    private async Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
+    {
+        var key = TopQuestionsKey(period, integration);
+        var stamp = await cache.StampAsync(tenantId, cancellationToken).ConfigureAwait(false); // before the data: see AnalyticsCache
+        if (await cache.FindAsync<TopQuestionsReport>(tenantId, key, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
+        var questions = new List<StoredQuestion>();
+        await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(tenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
+                           integration, model.ModelId, cancellationToken).ConfigureAwait(false))
+        {
+            if (!QuestionText.IsQuestion(text)) continue;
+            questions.Add(new StoredQuestion(id, text.Length <= MaxQuestionText ? text : text[..MaxQuestionText], vector));
+            if (questions.Count == TopQuestions.MaxQuestions) break; // newest first: the most recent questions of a longer period
+        }
+        var report = TopQuestions.Build(questions);
+        await cache.SaveAsync(tenantId, key, stamp, report, questions.Count, cancellationToken).ConfigureAwait(false);
+        return report;
+    }
+
+    /// <summary>Characters of a message kept for grouping, labels and examples: a question is in its first lines.</summary>
+    private const int MaxQuestionText = 1_000;
+
+    private static string TopQuestionsKey(AnalyticsPeriod period, int? integration) =>
+        $"top-questions.v1.{period.FromText}.{period.ToText}.{(integration is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}";
+
+    private static DateTimeZone ZoneOf(TenantProfile profile) => DateTimeZoneProviders.Tzdb.GetZoneOrNull(profile.TimeZone) ?? DateTimeZone.Utc;
 
     private async Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
     {
@@ -79,7 +136,6 @@ public sealed class AnalyticsService(
         {
             throw ProblemException.NotFound($"You have no integration {id}.");
         }
-        var zone = DateTimeZoneProviders.Tzdb.GetZoneOrNull(profile.TimeZone) ?? DateTimeZone.Utc;
-        return (profile, query.Resolve(zone, Instant.FromDateTimeOffset(time.GetUtcNow())));
+        return (profile, query.Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow())));
     }
 }

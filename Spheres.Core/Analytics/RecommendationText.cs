@@ -15,6 +15,10 @@ public abstract class RecommendationText
 
     public abstract string FixAspectDetail(string aspect, int negative, int mentions);
 
+    public abstract string AnswerQuestionTitle(string question);
+
+    public abstract string AnswerQuestionDetail(int count, double share, string example);
+
     protected static string Hours(int from, int to) => $"{from:00}:00–{to % 24:00}:00";
 
     protected static string Percent(double share) => Math.Round(share * 100).ToString(CultureInfo.InvariantCulture) + "%";
@@ -40,6 +44,12 @@ public abstract class RecommendationText
         public override string FixAspectDetail(string aspect, int negative, int mentions) =>
             $"{negative} of the {mentions} reviews that mention {Name(aspect)} are negative. This is the most criticised part of your service.";
 
+        public override string AnswerQuestionTitle(string question) => $"Make sure the agent can answer: “{question}”";
+
+        public override string AnswerQuestionDetail(int count, double share, string example) =>
+            $"Customers asked this {count} times ({Percent(share)} of their questions), e.g. “{example}”. "
+            + "Put the answer in the agent's instructions so it replies at once, day and night.";
+
         private static string Name(string aspect) => Aspects.GetValueOrDefault(aspect, aspect.Replace('_', ' '));
     }
 
@@ -64,6 +74,12 @@ public abstract class RecommendationText
 
         public override string FixAspectDetail(string aspect, int negative, int mentions) =>
             $"{negative} з {mentions} відгуків, що згадують {Name(aspect)}, негативні. Це найбільше критикована частина вашого сервісу.";
+
+        public override string AnswerQuestionTitle(string question) => $"Навчіть агента відповідати: «{question}»";
+
+        public override string AnswerQuestionDetail(int count, double share, string example) =>
+            $"Клієнти питали про це {count} разів ({Percent(share)} їхніх запитань), наприклад: «{example}». "
+            + "Додайте відповідь в інструкції агента, щоб він відповідав одразу, вдень і вночі.";
 
         private static string Name(string aspect) => Aspects.GetValueOrDefault(aspect, aspect.Replace('_', ' '));
     }

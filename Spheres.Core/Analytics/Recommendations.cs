@@ -5,11 +5,12 @@ public sealed record HourCount(int Hour, int Count);
 /// <summary>
 /// What a recommendation rests on. <c>extend_hours</c> fills weekday, hours (the closed hours customers wrote in)
 /// and count/share of all messages; <c>fix_aspect</c> fills aspect, count (negative reviews), share (of the reviews
-/// naming it) and examples.
+/// naming it) and examples; <c>answer_top_question</c> fills question (the cluster's label), count and share (of the
+/// period's questions), languages and examples.
 /// </summary>
 public sealed record RecommendationEvidence(
     int Count, double Share, int? Weekday = null, IReadOnlyList<HourCount>? Hours = null, int? Customers = null, string? Aspect = null,
-    IReadOnlyList<string>? Examples = null);
+    IReadOnlyList<string>? Examples = null, string? Question = null, IReadOnlyList<string>? Languages = null);
 
 /// <summary><c>priority</c> is <c>high</c>, <c>medium</c> or <c>low</c>; the list comes most urgent first.</summary>
 public sealed record Recommendation(string Kind, string Priority, string Title, string Detail, RecommendationEvidence Evidence);
@@ -17,16 +18,22 @@ public sealed record Recommendation(string Kind, string Priority, string Title, 
 /// <summary>
 /// Turns the period's peak hours and sentiment into advice the owner can act on, each with its evidence.
 /// Rules, not a model: a weekday whose closed hours drew at least <see cref="MinOutsideMessages"/> messages asks
-/// for longer hours (the three busiest such weekdays), and the aspect with the most negative reviews asks to be fixed.
+/// for longer hours (the three busiest such weekdays), each of the (at most three) largest groups of at least
+/// <see cref="MinRepeatedQuestions"/> questions asks for an answer the agent knows, and the aspect with the most
+/// negative reviews asks to be fixed.
 /// </summary>
 public static class Recommendations
 {
     public const string ExtendHours = "extend_hours";
     public const string FixAspect = "fix_aspect";
+    public const string AnswerTopQuestion = "answer_top_question";
+    public const int MinRepeatedQuestions = 3;
+    public const int MaxAnswerTopQuestion = 3;
     public const int MinOutsideMessages = 3;
     public const int MaxExtendHours = 3;
 
-    public static IReadOnlyList<Recommendation> For(PeakHoursReport peaks, SentimentReport sentiment, RecommendationText text)
+    public static IReadOnlyList<Recommendation> For(
+        PeakHoursReport peaks, SentimentReport sentiment, Questions.TopQuestionsReport questions, RecommendationText text)
     {
         var advice = new List<Recommendation>();
         var closedDays = peaks.OutsideCells.Where(c => c.Count > 0).GroupBy(c => c.Weekday)
@@ -42,6 +49,14 @@ public static class Recommendations
             advice.Add(new Recommendation(ExtendHours, share >= 0.10 ? "high" : share >= 0.03 ? "medium" : "low",
                 text.ExtendHoursTitle(day.Weekday), text.ExtendHoursDetail(day.Weekday, day.Count, customers, busiest.From, busiest.To, share),
                 new RecommendationEvidence(day.Count, share, Weekday: day.Weekday, Hours: day.Hours, Customers: customers)));
+        }
+
+        foreach (var cluster in questions.Clusters.Where(c => c.Count >= MinRepeatedQuestions).Take(MaxAnswerTopQuestion))
+        {
+            advice.Add(new Recommendation(AnswerTopQuestion, cluster.Share >= 0.15 ? "high" : cluster.Share >= 0.05 ? "medium" : "low",
+                text.AnswerQuestionTitle(cluster.Label), text.AnswerQuestionDetail(cluster.Count, cluster.Share, cluster.Representative),
+                new RecommendationEvidence(cluster.Count, cluster.Share, Examples: [cluster.Representative, .. cluster.Examples],
+                    Question: cluster.Label, Languages: cluster.Languages)));
         }
 
         if (sentiment.Aspects.FirstOrDefault(a => a.NegativeShare > 0) is { } worst)

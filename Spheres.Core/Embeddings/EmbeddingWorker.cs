@@ -1,7 +1,10 @@
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Analytics;
 using Spheres.Core.Messaging;
+using Spheres.Core.Plans;
 using Spheres.Core.Reviews;
 using Spheres.Core.Reviews.Sentiment;
+using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Embeddings;
 
@@ -9,9 +12,12 @@ namespace Spheres.Core.Embeddings;
 /// Handles one <see cref="EmbeddingRequest"/>: embeds the texts the current model has not embedded
 /// yet in one batch and stores each vector with the model's id; reviews also get their sentiment and
 /// aspects. Redelivery is harmless: rows already done by this model are skipped, deleted rows ignored.
+/// Messages are embedded for analytics only, so only for tenants whose plan has it; once they have vectors, the
+/// tenant's cached analytics are marked stale and the default period's top questions are recomputed here, off the request path.
 /// </summary>
 public sealed class EmbeddingWorker(
-    ReviewStore reviews, MessageStore messages, EmbeddingModel model, TenantVectorIndex index, ILogger<EmbeddingWorker> logger)
+    ReviewStore reviews, MessageStore messages, EmbeddingModel model, TenantVectorIndex index, IntegrationDirectory directory,
+    AnalyticsCache analyticsCache, AnalyticsService analytics, ILogger<EmbeddingWorker> logger)
 {
     /// <summary>Returns how many texts were embedded.</summary>
     public async Task<int> HandleAsync(EmbeddingRequest request, CancellationToken cancellationToken)
@@ -46,13 +52,22 @@ public sealed class EmbeddingWorker(
 
     private async Task<int> EmbedMessagesAsync(string tenantId, IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
     {
+        var profile = await directory.ProfileAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (profile is null || !PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics)) return 0;
         var pending = new List<(string RowKey, string Text)>();
+        var alreadyEmbedded = false;
         foreach (var rowKey in rowKeys.Distinct())
         {
-            if (await messages.FindTextAsync(tenantId, rowKey, cancellationToken).ConfigureAwait(false) is { } found && found.VectorModel != model.ModelId)
-                pending.Add((rowKey, found.Text));
+            if (await messages.FindTextAsync(tenantId, rowKey, cancellationToken).ConfigureAwait(false) is not { } found) continue;
+            if (found.VectorModel != model.ModelId) pending.Add((rowKey, found.Text));
+            else alreadyEmbedded = true;
         }
-        if (pending.Count == 0) return 0;
+        if (pending.Count == 0)
+        {
+            // A redelivery after the vectors were saved but before the stamp was: touch it now, or the cache would miss them.
+            if (alreadyEmbedded) await RefreshAnalyticsAsync(profile, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         var vectors = await model.EmbedAsync(pending.Select(p => p.Text).ToList(), cancellationToken).ConfigureAwait(false);
         var saved = 0;
         for (var i = 0; i < pending.Count; i++)
@@ -60,6 +75,24 @@ public sealed class EmbeddingWorker(
             if (await messages.SaveVectorAsync(tenantId, pending[i].RowKey, VectorCodec.Encode(vectors[i]), model.ModelId, cancellationToken).ConfigureAwait(false))
                 saved++;
         }
+        if (saved > 0) await RefreshAnalyticsAsync(profile, cancellationToken).ConfigureAwait(false);
         return saved;
+    }
+
+    /// <summary>
+    /// After the vectors are stored (the stamp must change after the data does). A failed touch fails the queue message, whose
+    /// redelivery touches again; a failed recomputation is only logged (the next request computes).
+    /// </summary>
+    private async Task RefreshAnalyticsAsync(Accounts.TenantProfile profile, CancellationToken cancellationToken)
+    {
+        await analyticsCache.TouchAsync(profile.TenantId, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await analytics.RefreshAsync(profile, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Top questions of tenant {TenantId} not refreshed ({Error}); the next request computes them", profile.TenantId, e.GetType().Name);
+        }
     }
 }

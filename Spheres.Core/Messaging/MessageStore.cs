@@ -215,6 +215,27 @@ public sealed class MessageStore(SpheresStorage storage)
         }
     }
 
+    /// <summary>
+    /// The id, text and vector of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>) that has a
+    /// vector of <paramref name="modelId"/>, newest first, in pages of 1,000 with four columns (the key range as in <see cref="SentBetweenAsync"/>).
+    /// </summary>
+    public async IAsyncEnumerable<(string Id, string Text, byte[] Vector)> EmbeddedBetweenAsync(
+        string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId, string modelId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var newest = MessagePrefix + Inverted(end);
+        var oldest = MessagePrefix + Inverted(start - MaxProviderClockSkew) + "~";
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end} and VectorModel eq {modelId}");
+        if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Id", "Text", "Vector", "VectorModel"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (row.GetString("Id") is { } messageId && row.GetBinary("Vector") is { } vector) yield return (messageId, row.GetString("Text") ?? "", vector);
+        }
+    }
+
     private static string Inverted(DateTimeOffset at) =>
         (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19", CultureInfo.InvariantCulture);
 

@@ -64,4 +64,7 @@ public static class TableNames
 
     /// <summary>Queue of texts to embed and analyse off the request path (reviews, inbound messages).</summary>
     public const string EmbeddingsQueue = "embeddings";
+
+    /// <summary>Tenant rows: computed analytics per period (top questions) and a stamp row whose ETag changes whenever their data does.</summary>
+    public const string Analytics = "Analytics";
 }

@@ -39,15 +39,32 @@ public sealed record HourCountJson(int Hour, int Count);
 
 /// <summary>
 /// extend_hours: weekday, hours (closed hours customers wrote in), customers (different senders), count and share of all messages.
+/// answer_top_question: question (the group's label), count and share of the period's questions, languages, examples (the representative first).
 /// fix_aspect: aspect, count of negative reviews, share of the reviews naming it, examples.
 /// </summary>
 public sealed record RecommendationEvidenceJson(
-    int Count, double Share, int? Weekday, IReadOnlyList<HourCountJson>? Hours, int? Customers, string? Aspect, IReadOnlyList<string>? Examples);
+    int Count, double Share, int? Weekday, IReadOnlyList<HourCountJson>? Hours, int? Customers, string? Aspect, IReadOnlyList<string>? Examples,
+    string? Question, IReadOnlyList<string>? Languages);
 
-/// <summary><c>kind</c>: extend_hours or fix_aspect; <c>priority</c>: high, medium or low.</summary>
+/// <summary><c>kind</c>: extend_hours, answer_top_question or fix_aspect; <c>priority</c>: high, medium or low.</summary>
 public sealed record RecommendationJson(string Kind, string Priority, string Title, string Detail, RecommendationEvidenceJson Evidence)
 {
     public static RecommendationJson Of(Recommendation r) => new(r.Kind, r.Priority, r.Title, r.Detail,
         new RecommendationEvidenceJson(r.Evidence.Count, r.Evidence.Share, r.Evidence.Weekday,
-            r.Evidence.Hours?.Select(h => new HourCountJson(h.Hour, h.Count)).ToList(), r.Evidence.Customers, r.Evidence.Aspect, r.Evidence.Examples));
+            r.Evidence.Hours?.Select(h => new HourCountJson(h.Hour, h.Count)).ToList(), r.Evidence.Customers, r.Evidence.Aspect, r.Evidence.Examples,
+            r.Evidence.Question, r.Evidence.Languages));
+}
+
+/// <summary>
+/// A group of questions of one meaning: a short label from its content, how many questions and their share of all the
+/// period's questions, the most typical one, up to three others (other languages first), languages by frequency, every member's id.
+/// </summary>
+public sealed record QuestionClusterJson(
+    string Label, int Count, double Share, string Representative, IReadOnlyList<string> Examples, IReadOnlyList<string> Languages, IReadOnlyList<string> MessageIds);
+
+/// <summary><c>total</c>: the period's customer questions grouped (greetings and thanks left out); clusters of two or more, largest first.</summary>
+public sealed record TopQuestionsJson(int Total, IReadOnlyList<QuestionClusterJson> Clusters)
+{
+    public static TopQuestionsJson Of(Spheres.Core.Analytics.Questions.TopQuestionsReport r) => new(r.Total,
+        r.Clusters.Select(c => new QuestionClusterJson(c.Label, c.Count, c.Share, c.Representative, c.Examples, c.Languages, c.MessageIds)).ToList());
 }

@@ -11,8 +11,9 @@ namespace Spheres.Functions.Analytics;
 
 /// <summary>
 ///   GET analytics/peak-hours        7×24 heatmap in the profile's zone, top slots, demand while closed
+///   GET analytics/top-questions     customers' questions grouped by meaning, largest first
 ///   GET analytics/sentiment         review counts, average rating, weekly trend, aspects behind negative reviews
-///   GET analytics/recommendations   advice with its evidence (extend_hours, fix_aspect)
+///   GET analytics/recommendations   advice with its evidence (extend_hours, answer_top_question, fix_aspect)
 /// All take ?from=&amp;to= (local dates, default the last 30 days) and ?integration=. Plan professional only (403 plan-required).
 /// </summary>
 public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens tokens, ILogger<AnalyticsFunctions> logger)
@@ -38,14 +39,33 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
             ApiResponse.Json(PeakHoursJson.Of(await analytics.PeakHoursAsync(caller, Query(request), cancellationToken))));
 
+    [Function("TopQuestions")]
+    [ApiOperation(Tag, "What customers ask: the period's inbound messages grouped by meaning across languages (greetings and thanks left out), largest group first, each with a short label, the most typical question, examples, languages and every member's message id. Answered from a cache that new messages make stale; a message counts within a minute of arrival.",
+        RequiresBearer = true)]
+    [ApiQuery("from", typeof(string), FromHelp)]
+    [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiQuery("integration", typeof(int), IntegrationHelp)]
+    [ApiQuery("limit", typeof(int), "How many groups, 1–50 (default 10).", MinimumValue = 1, MaximumValue = AnalyticsQuery.MaxLimit)]
+    [ApiResponse(200, "The total of questions and the groups of two or more, largest first.", Body = typeof(TopQuestionsJson))]
+    [ApiResponse(400, "A bad date, range, integration id or limit (errors names the field).")]
+    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    [ApiResponse(404, "No such integration of yours.")]
+    public Task<IActionResult> TopQuestions(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/top-questions")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(TopQuestionsJson.Of(await analytics.TopQuestionsAsync(caller, Query(request), cancellationToken))));
+
     [Function("SentimentAnalytics")]
     [ApiOperation(Tag, "How the period's reviews feel: counts by sentiment, average rating, a weekly trend and the aspects behind negative reviews, worst first.",
         RequiresBearer = true)]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
+    [ApiQuery("integration", typeof(int), "Checked (404 when not yours) but it does not narrow the summary: reviews belong to the business, not to a channel.")]
     [ApiResponse(200, "The summary; weeks start on Monday in the profile's zone.", Body = typeof(SentimentAnalyticsJson))]
-    [ApiResponse(400, "A bad date or range (errors names the field).")]
+    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
     [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
+    [ApiResponse(404, "No such integration of yours.")]
     public Task<IActionResult> Sentiment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/sentiment")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -53,7 +73,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
             ApiResponse.Json(SentimentAnalyticsJson.Of(await analytics.SentimentAsync(caller, Query(request), cancellationToken))));
 
     [Function("Recommendations")]
-    [ApiOperation(Tag, "What to change, most urgent first, each with its evidence: extend_hours (a weekday whose closed hours drew customers), fix_aspect (what negative reviews are about). In Ukrainian for a profile in UA, otherwise English.",
+    [ApiOperation(Tag, "What to change, most urgent first, each with its evidence: extend_hours (a weekday whose closed hours drew customers), answer_top_question (a question customers keep asking), fix_aspect (what negative reviews are about). In Ukrainian for a profile in UA, otherwise English.",
         RequiresBearer = true)]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
@@ -69,5 +89,6 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
             ApiResponse.Json((await analytics.RecommendationsAsync(caller, Query(request), cancellationToken)).Select(RecommendationJson.Of).ToList()));
 
     private static AnalyticsQuery Query(HttpRequest request) =>
-        AnalyticsQuery.Parse(request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), request.Query["integration"].FirstOrDefault());
+        AnalyticsQuery.Parse(request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), request.Query["integration"].FirstOrDefault(),
+            request.Query["limit"].FirstOrDefault());
 }

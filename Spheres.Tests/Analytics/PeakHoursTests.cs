@@ -135,7 +135,7 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     public async Task A_bad_query_is_a_400_naming_the_field(string query, string field)
     {
         var (tenant, _, _, _) = await fixture.ActiveTelegramAsync(plan: "professional");
-        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/recommendations/" })
+        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/recommendations/", "/api/analytics/top-questions/" })
         {
             var problem = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, path + query))).ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Equal([field], problem.ErrorFields());
@@ -146,12 +146,15 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     public async Task An_integration_the_tenant_does_not_have_is_not_found_and_a_plan_without_analytics_is_refused()
     {
         var (owner, integrationId, _, _) = await fixture.ActiveTelegramAsync(plan: "professional");
-        await (await Host.Client.SendAsync(owner.Request(HttpMethod.Get, $"/api/analytics/peak-hours/?integration={integrationId + 100}")))
-            .ProblemAsync(HttpStatusCode.NotFound);
+        foreach (var path in new[] { "peak-hours", "top-questions", "sentiment", "recommendations" })
+        {
+            await (await Host.Client.SendAsync(owner.Request(HttpMethod.Get, $"/api/analytics/{path}/?integration={integrationId + 100}")))
+                .ProblemAsync(HttpStatusCode.NotFound);
+        }
         await Host.GetJsonAsync(owner, $"/api/analytics/peak-hours/?integration={integrationId}");
 
         var starter = await Host.RegisterAsync(plan: "starter");
-        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/sentiment/", "/api/analytics/recommendations/" })
+        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/sentiment/", "/api/analytics/recommendations/", "/api/analytics/top-questions/" })
         {
             var problem = await (await Host.Client.SendAsync(starter.Request(HttpMethod.Get, path))).ProblemAsync(HttpStatusCode.Forbidden);
             Assert.EndsWith("/plan-required", problem.GetProperty("type").GetString());

@@ -3,7 +3,7 @@ using Spheres.Core.Analytics;
 
 namespace Spheres.Tests.Analytics;
 
-/// <summary>The rules that turn peak hours and sentiment into advice, without storage.</summary>
+/// <summary>The rules that turn peak hours, top questions and sentiment into advice, without storage.</summary>
 public sealed class RecommendationRuleTests
 {
     private static readonly DateTimeZone Kyiv = DateTimeZoneProviders.Tzdb["Europe/Kyiv"];
@@ -21,13 +21,14 @@ public sealed class RecommendationRuleTests
     }
 
     private static readonly SentimentReport NoReviews = new(0, 0, 0, 0, null, [], []);
+    private static readonly Spheres.Core.Analytics.Questions.TopQuestionsReport NoQuestions = new(0, []);
 
     [Fact]
     public void Closed_demand_on_a_weekday_asks_for_longer_hours_there_in_English_outside_UA()
     {
         var peaks = Peaks((3, 19, true, "a"), (3, 19, true, "b"), (3, 20, true, "a"), (3, 22, true, "c"), (3, 12, false, "d"), (6, 10, true, "e"));
 
-        var advice = Recommendations.For(peaks, NoReviews, RecommendationText.For("PL"));
+        var advice = Recommendations.For(peaks, NoReviews, NoQuestions, RecommendationText.For("PL"));
 
         var extend = Assert.Single(advice);
         Assert.Equal("extend_hours", extend.Kind);
@@ -42,10 +43,10 @@ public sealed class RecommendationRuleTests
     [Fact]
     public void Too_little_closed_demand_gives_no_advice_and_the_busiest_three_weekdays_come_first()
     {
-        Assert.Empty(Recommendations.For(Peaks((1, 20, true, "a"), (1, 21, true, "b"), (1, 12, false, "c")), NoReviews, RecommendationText.For("UA")));
+        Assert.Empty(Recommendations.For(Peaks((1, 20, true, "a"), (1, 21, true, "b"), (1, 12, false, "c")), NoReviews, NoQuestions, RecommendationText.For("UA")));
 
         var many = Enumerable.Range(0, 7).SelectMany(day => Enumerable.Range(0, 3 + day).Select(i => (day, 21, true, $"{day}-{i}"))).ToArray();
-        var advice = Recommendations.For(Peaks(many), NoReviews, RecommendationText.For("UA"));
+        var advice = Recommendations.For(Peaks(many), NoReviews, NoQuestions, RecommendationText.For("UA"));
         Assert.Equal([6, 5, 4], advice.Select(a => a.Evidence.Weekday!.Value));
         Assert.Equal("Подовжте години роботи у неділю", advice[0].Title);
     }
@@ -59,10 +60,38 @@ public sealed class RecommendationRuleTests
             new AspectSummary("staff", 3, 0.3333, ["Грубий адміністратор"]),
         ]);
 
-        var fix = Assert.Single(Recommendations.For(Peaks(), sentiment, RecommendationText.For("US")));
+        var fix = Assert.Single(Recommendations.For(Peaks(), sentiment, NoQuestions, RecommendationText.For("US")));
 
         Assert.Equal(("fix_aspect", "high", "Customers complain about prices"), (fix.Kind, fix.Priority, fix.Title));
         Assert.Equal(("price", 3, 0.75), (fix.Evidence.Aspect, fix.Evidence.Count, fix.Evidence.Share));
         Assert.Equal(3, fix.Evidence.Examples!.Count);
+    }
+
+    private static Spheres.Core.Analytics.Questions.QuestionCluster Cluster(string label, int count, double share) =>
+        new(label, count, share, label + " (representative)", ["example"], ["uk", "en"], [.. Enumerable.Range(0, count).Select(i => $"{i:x24}")]);
+
+    [Fact]
+    public void The_largest_recurring_questions_ask_for_an_answer_the_agent_knows_at_most_three_and_not_below_three_questions()
+    {
+        var questions = new Spheres.Core.Analytics.Questions.TopQuestionsReport(100,
+        [
+            Cluster("Скільки коштує манікюр?", 30, 0.30), Cluster("Можна записатися на завтра?", 10, 0.10), Cluster("Де ви знаходитесь?", 4, 0.04),
+            Cluster("Чи є парковка?", 3, 0.03), Cluster("Чи приймаєте картку?", 2, 0.02),
+        ]);
+
+        var advice = Recommendations.For(Peaks(), NoReviews, questions, RecommendationText.For("UA"));
+
+        Assert.Equal(["answer_top_question"], advice.Select(a => a.Kind).Distinct());
+        Assert.Equal(["high", "medium", "low"], advice.Select(a => a.Priority));
+        Assert.Equal("Навчіть агента відповідати: «Скільки коштує манікюр?»", advice[0].Title);
+        Assert.Equal("Клієнти питали про це 30 разів (30% їхніх запитань), наприклад: «Скільки коштує манікюр? (representative)». "
+                     + "Додайте відповідь в інструкції агента, щоб він відповідав одразу, вдень і вночі.", advice[0].Detail);
+        Assert.Equal(("Скільки коштує манікюр?", 30, 0.30), (advice[0].Evidence.Question, advice[0].Evidence.Count, advice[0].Evidence.Share));
+        Assert.Equal(["Скільки коштує манікюр? (representative)", "example"], advice[0].Evidence.Examples);
+        Assert.Equal(["uk", "en"], advice[0].Evidence.Languages);
+
+        var english = Recommendations.For(Peaks(), NoReviews, questions, RecommendationText.For("DE"));
+        Assert.Equal("Make sure the agent can answer: “Скільки коштує манікюр?”", english[0].Title);
+        Assert.Empty(Recommendations.For(Peaks(), NoReviews, new(4, [Cluster("Чи є парковка?", 2, 0.5)]), RecommendationText.For("UA")));
     }
 }

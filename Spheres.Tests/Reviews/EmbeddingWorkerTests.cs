@@ -86,23 +86,37 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
     }
 
     [Fact]
-    public async Task Inbound_messages_are_queued_for_embedding_and_get_a_vector()
+    public async Task Inbound_messages_of_a_professional_tenant_are_queued_for_embedding_and_get_a_vector_others_are_not()
     {
-        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync();
+        var (starter, _, starterUrl, starterSecret) = await fixture.ActiveTelegramAsync(plan: "starter");
+        await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(starterUrl, starterSecret,
+            Deliveries.TelegramUpdate(990_002, 2, "Скільки коштує педикюр?", fixture.Clock.GetUtcNow()))));
+        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret,
             Deliveries.TelegramUpdate(990_001, 1, "Скільки коштує манікюр?", fixture.Clock.GetUtcNow()))));
 
-        var messages = (await ReceiveEmbeddingMessagesAsync()).Select(m => EmbeddingRequest.TryParse(BinaryData.FromString(m))!)
-            .Where(r => r.TenantId == tenant.TenantId).ToList();
+        var queued = (await ReceiveEmbeddingMessagesAsync()).Select(m => EmbeddingRequest.TryParse(BinaryData.FromString(m))!).ToList();
+        Assert.DoesNotContain(queued, r => r.TenantId == starter.TenantId); // analytics (and so message vectors) is professional only
+        var worker = Host.Services.GetRequiredService<EmbeddingWorker>();
+        Assert.Equal(0, await worker.HandleAsync(new EmbeddingRequest(EmbeddingRequest.Message, starter.TenantId, [await MessageRowKeyAsync(starter.TenantId)]),
+            CancellationToken.None)); // nor embedded if a queue message names it anyway
+        var messages = queued.Where(r => r.TenantId == tenant.TenantId).ToList();
         var request = Assert.Single(messages);
         Assert.Equal(EmbeddingRequest.Message, request.Kind);
-        Assert.Equal(1, await Host.Services.GetRequiredService<EmbeddingWorker>().HandleAsync(request, CancellationToken.None));
+        Assert.Equal(1, await worker.HandleAsync(request, CancellationToken.None));
 
         var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Messages, CancellationToken.None);
         var row = (await table.GetEntityAsync<TableEntity>(tenant.TenantId, request.Ids[0])).Value;
         Assert.Equal("Скільки коштує манікюр?", row.GetString("Text"));
         Assert.Equal("local:" + LocalEmbeddingGenerator.ModelId, row.GetString("VectorModel"));
         Assert.Equal(LocalEmbeddingGenerator.Dimensions * 2, row.GetBinary("Vector").Length);
+
+        // New vectors make the tenant's cached analytics stale; so does a redelivery (the first touch may have failed).
+        var cache = Host.Services.GetRequiredService<Spheres.Core.Analytics.AnalyticsCache>();
+        var stamp = await cache.StampAsync(tenant.TenantId, CancellationToken.None);
+        Assert.NotEqual("none", stamp);
+        Assert.Equal(0, await worker.HandleAsync(request, CancellationToken.None));
+        Assert.NotEqual(stamp, await cache.StampAsync(tenant.TenantId, CancellationToken.None));
     }
 
     private async Task<List<string>> ReceiveEmbeddingMessagesAsync()

@@ -172,17 +172,20 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
         Assert.Empty((await fixture.MessagesAsync(tenant)).GetProperty("results").EnumerateArray());
     }
 
-    [Fact]
-    public async Task A_warm_delivery_costs_four_storage_round_trips()
+    /// <summary>Only a plan with analytics queues messages for embedding: one more send.</summary>
+    [Theory]
+    [InlineData("free", 3)]
+    [InlineData("professional", 4)]
+    public async Task A_warm_delivery_costs_three_storage_round_trips_and_a_fourth_with_analytics(string plan, int expected)
     {
-        var (_, _, url, secret) = await fixture.ActiveTelegramAsync();
+        var (_, _, url, secret) = await fixture.ActiveTelegramAsync(plan: plan);
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "warm-up", fixture.Clock.GetUtcNow()))));
         Host.StorageRequests.Reset();
 
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "measured", fixture.Clock.GetUtcNow()))));
 
-        // Message + counter in one transaction (the counter this instance wrote last is known), embeddings queue send,
-        // agent queue send, mark enqueued.
-        Assert.Equal(4, Host.StorageRequests.Count);
+        // Message + counter in one transaction (the counter this instance wrote last is known), embeddings queue send
+        // (professional only), agent queue send, mark enqueued.
+        Assert.Equal(expected, Host.StorageRequests.Count);
     }
 }
