@@ -1,19 +1,21 @@
 using System.IO.Compression;
 using System.Text.Json;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Analytics;
 
 /// <summary>
 /// Computed analytics per tenant and period in the <c>Analytics</c> table, with the freshness rule in one place:
-/// the tenant's <c>stamp</c> row is rewritten whenever new data is ready (a message got its vector), so its ETag
+/// the tenant's <c>stamp</c> row is rewritten whenever its data changes (a message got its vector, a review its analysis,
+/// a review was deleted, working hours were edited), so its ETag
 /// names "the data as of now". A result is stored with the stamp ETag read <em>before</em> its data was read, and is
 /// fresh while the stamp still has that ETag (and it is younger than <see cref="MaxAge"/>, for deletions by
 /// retention): data arriving during a computation changes the stamp, so that result is never taken for current.
 /// Results are gzip'd JSON in binary columns of 60 KB (a property holds 64 KB, a row 1 MB).
 /// </summary>
-public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time)
+public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, ILogger<AnalyticsCache> logger)
 {
     private const string StampRow = "stamp";
     private const int ChunkBytes = 60_000;
@@ -28,6 +30,22 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time)
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         await table.UpsertEntityAsync(new TableEntity(tenantId, StampRow) { ["ChangedAt"] = time.GetUtcNow() }, TableUpdateMode.Replace, cancellationToken)
             .ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// For changes the caller has already committed: a touch that fails is logged, not thrown (the edit stands; the
+    /// results go stale after <see cref="MaxAge"/> at the latest).
+    /// </summary>
+    public async Task TouchQuietlyAsync(string tenantId)
+    {
+        try
+        {
+            await TouchAsync(tenantId, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Azure.RequestFailedException || StorageFailures.IsUnavailable(e, CancellationToken.None))
+        {
+            logger.LogWarning("Analytics of tenant {TenantId} not marked stale ({Error})", tenantId, e.GetType().Name);
+        }
     }
 
     /// <summary>The tenant's data version: read it before reading the data a result is computed from.</summary>

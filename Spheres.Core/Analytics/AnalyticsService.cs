@@ -12,9 +12,10 @@ namespace Spheres.Core.Analytics;
 
 /// <summary>
 /// The analytics a professional plan promises, from the stored messages and reviews: each computation reads the
-/// period's rows once, in bounded pages, with only the columns it needs. Top questions (the costly one) are cached
-/// per tenant, period and integration in <see cref="AnalyticsCache"/>, and never embed anything: they group the
-/// vectors the embeddings queue stored.
+/// period's rows once, in bounded pages, with only the columns it needs. Every report is cached per tenant, zone,
+/// period and integration in <see cref="AnalyticsCache"/> until the tenant's data changes, and the default period is
+/// recomputed off the request path when it does (<see cref="RefreshAsync"/>). Nothing here embeds: top questions
+/// group the vectors the embeddings queue stored.
 /// The tenant always comes from the caller; an integration named in the query must be the caller's.
 /// </summary>
 public sealed class AnalyticsService(
@@ -52,80 +53,100 @@ public sealed class AnalyticsService(
     }
 
     /// <summary>
-    /// Off the request path (after new messages got their vectors): recomputes the default period's top questions
-    /// (the last 30 days, every integration) so the owner's usual request is answered from the cache. While that is
-    /// cheap (fewer than <see cref="CheapQuestions"/> questions, tens of milliseconds) it is done after every batch;
-    /// above, at most once per <see cref="RefreshInterval"/>, so a burst of messages is not grouped once per message:
-    /// what arrives meanwhile leaves the entry stale, and the next refresh or request computes it again.
+    /// Off the request path (after new messages got their vectors, a review its analysis, or working hours changed):
+    /// recomputes the default period (the last 30 days, every integration) of every report, so the owner's usual requests
+    /// are answered from the cache. While that is cheap (fewer than <see cref="CheapQuestions"/> questions, tens of
+    /// milliseconds) it is done after every change; above, at most once per <see cref="RefreshInterval"/>, so a burst of
+    /// messages is not grouped once per message: what arrives meanwhile leaves the entries stale, and the next refresh or
+    /// request computes them again.
     /// </summary>
     public async Task RefreshAsync(TenantProfile profile, CancellationToken cancellationToken)
     {
         var period = new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
-        if (await cache.ComputedAsync(profile.TenantId, TopQuestionsKey(period, null), cancellationToken).ConfigureAwait(false) is { } last
+        if (await cache.ComputedAsync(profile.TenantId, Key("top-questions", period, null), cancellationToken).ConfigureAwait(false) is { } last
             && last.Size >= CheapQuestions && time.GetUtcNow() - last.At < RefreshInterval) return;
         await TopQuestionsAsync(profile.TenantId, period, null, cancellationToken).ConfigureAwait(false);
+        await PeakHoursAsync(profile, period, null, cancellationToken).ConfigureAwait(false);
+        await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
     }
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
     public const int CheapQuestions = 2_000;
 
-    private async Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
-    {
-        var key = TopQuestionsKey(period, integration);
-        var stamp = await cache.StampAsync(tenantId, cancellationToken).ConfigureAwait(false); // before the data: see AnalyticsCache
-        if (await cache.FindAsync<TopQuestionsReport>(tenantId, key, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
-        var questions = new List<StoredQuestion>();
-        await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(tenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
-                           integration, model.ModelId, cancellationToken).ConfigureAwait(false))
+    private Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken) =>
+        CachedAsync(tenantId, Key("top-questions", period, integration), async () =>
         {
-            if (!QuestionText.IsQuestion(text)) continue;
-            questions.Add(new StoredQuestion(id, text.Length <= MaxQuestionText ? text : text[..MaxQuestionText], vector));
-            if (questions.Count == TopQuestions.MaxQuestions) break; // newest first: the most recent questions of a longer period
-        }
-        var report = TopQuestions.Build(questions);
-        await cache.SaveAsync(tenantId, key, stamp, report, questions.Count, cancellationToken).ConfigureAwait(false);
+            var questions = new List<StoredQuestion>();
+            await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(tenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
+                               integration, model.ModelId, cancellationToken).ConfigureAwait(false))
+            {
+                if (!QuestionText.IsQuestion(text)) continue;
+                questions.Add(new StoredQuestion(id, text.Length <= MaxQuestionText ? text : text[..MaxQuestionText], vector));
+                if (questions.Count == TopQuestions.MaxQuestions) break; // newest first: the most recent questions of a longer period
+            }
+            return (TopQuestions.Build(questions), questions.Count);
+        }, cancellationToken);
+
+    /// <summary>
+    /// The result stored under <paramref name="key"/> while the tenant's data is as it was when it was computed, else
+    /// computed now and stored. The stamp is read before the data: see <see cref="AnalyticsCache"/>.
+    /// </summary>
+    private async Task<T> CachedAsync<T>(string tenantId, string key, Func<Task<(T Report, int Size)>> compute, CancellationToken cancellationToken)
+        where T : class
+    {
+        var stamp = await cache.StampAsync(tenantId, cancellationToken).ConfigureAwait(false);
+        if (await cache.FindAsync<T>(tenantId, key, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
+        var (report, size) = await compute().ConfigureAwait(false);
+        await cache.SaveAsync(tenantId, key, stamp, report, size, cancellationToken).ConfigureAwait(false);
         return report;
     }
 
     /// <summary>Characters of a message kept for grouping, labels and examples: a question is in its first lines.</summary>
     private const int MaxQuestionText = 1_000;
 
-    private static string TopQuestionsKey(AnalyticsPeriod period, int? integration) =>
-        $"top-questions.v1.{period.FromText}.{period.ToText}.{(integration is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all")}";
+    /// <summary>One entry per report, zone (a profile's zone change reads the same dates as other instants), period and integration filter.</summary>
+    private static string Key(string report, AnalyticsPeriod period, int? integration) =>
+        $"{report}.v2.{period.Zone.Id.Replace('/', '~')}.{period.FromText}.{period.ToText}." +
+        (integration is { } id ? id.ToString(System.Globalization.CultureInfo.InvariantCulture) : "all");
 
     private static DateTimeZone ZoneOf(TenantProfile profile) => DateTimeZoneProviders.Tzdb.GetZoneOrNull(profile.TimeZone) ?? DateTimeZone.Utc;
 
-    private async Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken)
-    {
-        var grid = new PeakHoursGrid(period.Zone);
-        var scheduleOf = new Dictionary<int, WorkingSchedule>();
-        await foreach (var (integrationId, sender, sentAt) in messages.SentBetweenAsync(profile.TenantId, period.Start.ToDateTimeOffset(),
-                           period.End.ToDateTimeOffset(), integration, cancellationToken).ConfigureAwait(false))
+    private Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken) =>
+        CachedAsync(profile.TenantId, Key("peak-hours", period, integration), async () =>
         {
-            if (!scheduleOf.TryGetValue(integrationId, out var schedule))
+            var grid = new PeakHoursGrid(period.Zone);
+            var scheduleOf = new Dictionary<int, WorkingSchedule>();
+            await foreach (var (integrationId, sender, sentAt) in messages.SentBetweenAsync(profile.TenantId, period.Start.ToDateTimeOffset(),
+                               period.End.ToDateTimeOffset(), integration, cancellationToken).ConfigureAwait(false))
             {
-                schedule = await schedules.GetAsync(profile.TenantId, integrationId, profile.TimeZone, cancellationToken).ConfigureAwait(false);
-                scheduleOf[integrationId] = schedule;
+                if (!scheduleOf.TryGetValue(integrationId, out var schedule))
+                {
+                    schedule = await schedules.GetAsync(profile.TenantId, integrationId, profile.TimeZone, cancellationToken).ConfigureAwait(false);
+                    scheduleOf[integrationId] = schedule;
+                }
+                var instant = Instant.FromDateTimeOffset(sentAt);
+                grid.Add(instant, !schedule.IsOpenAt(instant), sender);
             }
-            var instant = Instant.FromDateTimeOffset(sentAt);
-            grid.Add(instant, !schedule.IsOpenAt(instant), sender);
-        }
-        return grid.Report(period);
-    }
+            return (grid.Report(period), grid.Total);
+        }, cancellationToken);
 
-    private async Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, CancellationToken cancellationToken)
-    {
-        var summary = new SentimentSummary(period);
-        var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
-        string? after = null;
-        do
+    /// <summary>Reviews belong to the tenant, not to a channel: one entry per period whatever <c>?integration=</c> says.</summary>
+    private Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, CancellationToken cancellationToken) =>
+        CachedAsync(profile.TenantId, Key("sentiment", period, null), async () =>
         {
-            (var page, after) = await reviews.ListAsync(profile.TenantId, filter, 1000, after, cancellationToken).ConfigureAwait(false);
-            foreach (var review in page) summary.Add(review);
-        }
-        while (after is not null);
-        return summary.Report();
-    }
+            var summary = new SentimentSummary(period);
+            var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
+            string? after = null;
+            var read = 0;
+            do
+            {
+                (var page, after) = await reviews.ListAsync(profile.TenantId, filter, 1000, after, cancellationToken).ConfigureAwait(false);
+                foreach (var review in page) summary.Add(review);
+                read += page.Count;
+            }
+            while (after is not null);
+            return (summary.Report(), read);
+        }, cancellationToken);
 
     /// <summary>The plan check, the profile's zone and the period; 404 when <c>integration</c> is not the caller's.</summary>
     private async Task<(TenantProfile Profile, AnalyticsPeriod Period)> ContextAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)

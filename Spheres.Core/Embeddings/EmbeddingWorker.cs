@@ -32,12 +32,19 @@ public sealed class EmbeddingWorker(
     private async Task<int> EmbedReviewsAsync(string tenantId, IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
         var pending = new List<Review>();
+        var alreadyAnalysed = false;
         foreach (var id in ids.Where(ReviewStore.IsValidId).Distinct())
         {
-            if (await reviews.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is { } review && review.VectorModel != model.ModelId)
-                pending.Add(review);
+            if (await reviews.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is not { } review) continue;
+            if (review.VectorModel != model.ModelId) pending.Add(review);
+            else alreadyAnalysed = true;
         }
-        if (pending.Count == 0) return 0;
+        if (pending.Count == 0)
+        {
+            // As for messages: a redelivery after the analysis was saved but before the stamp was.
+            if (alreadyAnalysed) await RefreshAnalyticsOfAsync(tenantId, cancellationToken).ConfigureAwait(false);
+            return 0;
+        }
         var vectors = await model.EmbedAsync(pending.Select(r => r.Text).ToList(), cancellationToken).ConfigureAwait(false);
         var saved = 0;
         for (var i = 0; i < pending.Count; i++)
@@ -47,7 +54,14 @@ public sealed class EmbeddingWorker(
                     .ConfigureAwait(false)) saved++;
         }
         index.Invalidate(tenantId);
+        if (saved > 0) await RefreshAnalyticsOfAsync(tenantId, cancellationToken).ConfigureAwait(false);
         return saved;
+    }
+
+    private async Task RefreshAnalyticsOfAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        if (await directory.ProfileAsync(tenantId, cancellationToken).ConfigureAwait(false) is { } profile)
+            await RefreshAnalyticsAsync(profile, cancellationToken).ConfigureAwait(false);
     }
 
     private async Task<int> EmbedMessagesAsync(string tenantId, IReadOnlyList<string> rowKeys, CancellationToken cancellationToken)
@@ -80,7 +94,7 @@ public sealed class EmbeddingWorker(
     }
 
     /// <summary>
-    /// After the vectors are stored (the stamp must change after the data does). A failed touch fails the queue message, whose
+    /// After the vectors (or a review's analysis) are stored (the stamp must change after the data does). A failed touch fails the queue message, whose
     /// redelivery touches again; a failed recomputation is only logged (the next request computes).
     /// </summary>
     private async Task RefreshAnalyticsAsync(Accounts.TenantProfile profile, CancellationToken cancellationToken)
@@ -92,7 +106,7 @@ public sealed class EmbeddingWorker(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            logger.LogWarning("Top questions of tenant {TenantId} not refreshed ({Error}); the next request computes them", profile.TenantId, e.GetType().Name);
+            logger.LogWarning("Analytics of tenant {TenantId} not refreshed ({Error}); the next request computes them", profile.TenantId, e.GetType().Name);
         }
     }
 }

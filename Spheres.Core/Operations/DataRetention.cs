@@ -9,12 +9,13 @@ using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;
 
-public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted);
+public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0);
 
 /// <summary>
 /// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
 /// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
-/// exception's early hours are never cut short). Tenant by tenant; deletes go in entity-group transactions of
+/// exception's early hours are never cut short), and cached analytics too old to be answered any more
+/// (<see cref="Analytics.AnalyticsCache.MaxAge"/>). Tenant by tenant; deletes go in entity-group transactions of
 /// at most 100 rows of the tenant's partition.
 /// </summary>
 public sealed class DataRetention(SpheresStorage storage, IConfiguration configuration, TimeProvider time, ILogger<DataRetention> logger)
@@ -43,7 +44,9 @@ public sealed class DataRetention(SpheresStorage storage, IConfiguration configu
         var tenants = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
         var messages = await storage.TableAsync(TableNames.Messages, cancellationToken).ConfigureAwait(false);
         var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
-        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0;
+        var analytics = await storage.TableAsync(TableNames.Analytics, cancellationToken).ConfigureAwait(false);
+        var analyticsCutoff = now - Analytics.AnalyticsCache.MaxAge;
+        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0;
         await foreach (var profile in tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"profile"}"),
                            select: ["PartitionKey", "TimeZone"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -59,10 +62,14 @@ public sealed class DataRetention(SpheresStorage storage, IConfiguration configu
             exceptionsDeleted += await BatchDeletes.DeleteMatchingAsync(workingHours, TableClient.CreateQueryFilter(
                     $"PartitionKey eq {tenantId} and Kind eq {"exception"} and RecurringAnnually eq {false} and Date lt {lastKept}"),
                 cancellationToken).ConfigureAwait(false);
+            // The stamp row has no ComputedAt and stays.
+            analyticsDeleted += await BatchDeletes.DeleteMatchingAsync(analytics,
+                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ComputedAt lt {analyticsCutoff}"), cancellationToken).ConfigureAwait(false);
         }
-        logger.LogInformation("Retention: {Tenants} tenants, {Messages} messages older than {Days} days and {Exceptions} past exceptions deleted",
-            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted);
-        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted);
+        logger.LogInformation(
+            "Retention: {Tenants} tenants, {Messages} messages older than {Days} days, {Exceptions} past exceptions and {Analytics} expired analytics deleted",
+            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted);
+        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted);
     }
 
     private static LocalDate LocalToday(string? timeZone, DateTimeOffset now)

@@ -11,7 +11,8 @@ namespace Spheres.Core.Reviews;
 /// so the answer never waits for the model.
 /// </summary>
 public sealed class ReviewService(
-    ReviewStore store, ProfileService profiles, EmbeddingQueue queue, EmbeddingModel model, TenantVectorIndex index, TimeProvider time)
+    ReviewStore store, ProfileService profiles, EmbeddingQueue queue, EmbeddingModel model, TenantVectorIndex index, Analytics.AnalyticsCache analytics,
+    TimeProvider time)
 {
     public const int MaxSearchLength = 500;
 
@@ -71,6 +72,7 @@ public sealed class ReviewService(
         if (!await store.DeleteAsync(caller.TenantId, id, cancellationToken).ConfigureAwait(false))
             throw ProblemException.NotFound($"You have no review {id}.");
         index.Invalidate(caller.TenantId);
+        await analytics.TouchQuietlyAsync(caller.TenantId).ConfigureAwait(false);
     }
 
     public async Task<(IReadOnlyList<Review> Page, string? NextAfterId)> ListAsync(

@@ -14,7 +14,8 @@ namespace Spheres.Core.WorkingHours;
 /// <see cref="EditAsync"/>, which retries on concurrent edits and keeps the schedule cache honest.
 /// </summary>
 public sealed class WorkingHoursAccess(
-    IntegrationStore integrations, ProfileService profiles, CatalogService catalog, WorkingHoursStore store, CachedWorkingScheduleSource schedules)
+    IntegrationStore integrations, ProfileService profiles, CatalogService catalog, WorkingHoursStore store, CachedWorkingScheduleSource schedules,
+    Analytics.AnalyticsCache analytics)
 {
     public const string UnsupportedType = "working-hours-unsupported";
 
@@ -41,8 +42,9 @@ public sealed class WorkingHoursAccess(
         }
         finally
         {
-            // Also after a failure: a commit whose answer was lost may have happened.
+            // Also after a failure: a commit whose answer was lost may have happened. Peak hours count what found the channel closed.
             schedules.Invalidate(integration.TenantId, integration.Id);
+            await analytics.TouchQuietlyAsync(integration.TenantId).ConfigureAwait(false);
         }
     }
 

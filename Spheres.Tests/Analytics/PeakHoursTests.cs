@@ -110,6 +110,25 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     }
 
     [Fact]
+    public async Task Peak_hours_are_answered_from_the_cache_until_working_hours_change()
+    {
+        var (tenant, integrationId, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");
+        await Host.SetWeekAsync(tenant, integrationId, WorkingHoursApi.Weekdays("09:00", "18:00"));
+        await DeliverAsync(Host, url, secret, 611, Utc("2026-11-10T08:00:00"), Utc("2026-11-10T18:00:00")); // Tue 10:00 open, 20:00 closed
+        const string path = "/api/analytics/peak-hours/?from=2026-11-09&to=2026-11-15";
+
+        var first = await Host.GetJsonAsync(tenant, path);
+        Assert.Equal(1, first.GetProperty("outside_hours").GetProperty("count").GetInt32());
+        var cached = Assert.Single(await AnalyticsCacheRows.OfAsync(Host, tenant.TenantId, "peak-hours", "2026-11-09.2026-11-15"));
+        Assert.Equal(first.GetRawText(), (await Host.GetJsonAsync(tenant, path)).GetRawText());
+        Assert.Equal(cached.ETag, Assert.Single(await AnalyticsCacheRows.OfAsync(Host, tenant.TenantId, "peak-hours", "2026-11-09.2026-11-15")).ETag); // not computed again
+
+        // Open until 22:00 now: the message at 20:00 found the channel open, and the next answer says so at once.
+        await Host.SetWeekAsync(tenant, integrationId, WorkingHoursApi.Weekdays("09:00", "22:00"));
+        Assert.Equal(0, (await Host.GetJsonAsync(tenant, path)).GetProperty("outside_hours").GetProperty("count").GetInt32());
+    }
+
+    [Fact]
     public async Task Without_dates_the_period_is_the_last_30_days_in_the_profiles_zone()
     {
         var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync(plan: "professional");

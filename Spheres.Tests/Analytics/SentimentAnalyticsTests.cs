@@ -50,6 +50,32 @@ public sealed class SentimentAnalyticsTests(ReviewFixture fixture)
     }
 
     [Fact]
+    public async Task Sentiment_is_answered_from_the_cache_until_a_review_is_deleted_or_analysed()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        await fixture.CreateAsync(tenant, new { text = "Чудовий манікюр, все сподобалось", rating = 5, created_at = "2026-09-08T10:00:00Z" });
+        var deleted = await fixture.CreateAsync(tenant, new { text = WaitedLong, rating = 2, created_at = "2026-09-09T10:00:00Z" });
+        await fixture.WaitAnalysedAsync(tenant);
+        const string path = "/api/analytics/sentiment/?from=2026-09-07&to=2026-09-20";
+
+        var first = await Host.GetJsonAsync(tenant, path);
+        Assert.Equal((2, 1), (first.GetProperty("total").GetInt32(), first.GetProperty("negative").GetInt32()));
+        var cached = Assert.Single(await AnalyticsCacheRows.OfAsync(Host, tenant.TenantId, "sentiment", "2026-09-07.2026-09-20"));
+        Assert.Equal(first.GetRawText(), (await Host.GetJsonAsync(tenant, path)).GetRawText());
+        Assert.Equal(cached.ETag, Assert.Single(await AnalyticsCacheRows.OfAsync(Host, tenant.TenantId, "sentiment", "2026-09-07.2026-09-20")).ETag);
+
+        var delete = await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"/api/reviews/{deleted.GetProperty("id").GetString()}/"));
+        Assert.Equal(System.Net.HttpStatusCode.NoContent, delete.StatusCode);
+        var afterDelete = await Host.GetJsonAsync(tenant, path);
+        Assert.Equal((1, 0), (afterDelete.GetProperty("total").GetInt32(), afterDelete.GetProperty("negative").GetInt32()));
+
+        await fixture.CreateAsync(tenant, new { text = Waited, rating = 1, created_at = "2026-09-10T10:00:00Z" });
+        await fixture.WaitAnalysedAsync(tenant);
+        var afterNew = await Host.GetJsonAsync(tenant, path);
+        Assert.Equal((2, 1), (afterNew.GetProperty("total").GetInt32(), afterNew.GetProperty("negative").GetInt32()));
+    }
+
+    [Fact]
     public async Task A_period_without_reviews_lists_its_weeks_empty_and_no_average()
     {
         var tenant = await SeptemberAsync();
