@@ -74,12 +74,14 @@ public sealed class IntegrationActivation(
 
     /// <summary>
     /// What DELETE does at the providers once the row is gone: stop Telegram's deliveries (with the current and
-    /// any retired token) and free the routes. OAuth types (not Meta's) also stop Google's channels and revoke the
-    /// grant, as account erasure does. Best effort: a route left behind is stale and taken over.
+    /// any retired token) and free the routes. OAuth types also stop Google's channels and revoke the grant, and Meta
+    /// channels remove our app's subscription (activation made it), as account erasure does. Best effort: a route
+    /// left behind is stale and taken over.
     /// </summary>
     public async Task DisconnectAsync(Integration deleted, CancellationToken cancellationToken)
     {
-        if (OAuth.TokenRefresher.Refreshable(deleted.TypeSlug) is not null)
+        if (OAuth.TokenRefresher.Refreshable(deleted.TypeSlug) is not null
+            || ConnectionRequirements.For(deleted.TypeSlug).Webhooks == WebhookProvider.Meta)
         {
             await providers.DisconnectOnceAsync(deleted, cancellationToken).ConfigureAwait(false);
         }

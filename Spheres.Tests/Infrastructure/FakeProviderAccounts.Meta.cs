@@ -25,7 +25,7 @@ public sealed partial class FakeProviderAccounts
     private readonly ConcurrentDictionary<string, FakePage> _pageTokens = new();
     private readonly ConcurrentDictionary<string, string> _tokenOfPage = new();
 
-    /// <summary>Every <c>subscribed_apps</c> call: <c>page:{id}</c>, <c>instagram:{id}</c> or <c>waba:{id}</c>.</summary>
+    /// <summary>Every <c>subscribed_apps</c> call: <c>page:{id}</c>, <c>instagram:{id}</c> or <c>waba:{id}</c>; <c>removed:{id}</c> for a DELETE.</summary>
     public ConcurrentQueue<string> Subscriptions { get; } = new();
 
     /// <summary>A long-lived user token (watched by SecretSentinel) of an owner who manages these pages and WhatsApp accounts.</summary>
@@ -93,6 +93,14 @@ public sealed partial class FakeProviderAccounts
             if (subscribed is null) return Refused();
             if (_subscriptionRefused.ContainsKey(subscribed[(subscribed.IndexOf(':') + 1)..])) return Forbidden();
             Subscriptions.Enqueue(subscribed);
+            return Results.Json(new { success = true });
+        });
+        // "me" is the page a page token acts for; otherwise the page or WhatsApp account named, with a token Graph knows.
+        app.MapDelete(prefix + "/{account}/subscribed_apps", (HttpRequest r, string account) =>
+        {
+            var known = PageOf(r)?.Id ?? Owner(r)?.AccountId ?? (UserOf(r) is null ? null : account);
+            if (known is null) return Refused();
+            Subscriptions.Enqueue("removed:" + (account == "me" ? known : account));
             return Results.Json(new { success = true });
         });
         app.MapPost(prefix + "/{waba}/subscribed_apps", (HttpRequest r, string waba) =>

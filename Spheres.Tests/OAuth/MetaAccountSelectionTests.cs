@@ -181,7 +181,7 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
     }
 
     [Fact]
-    public async Task Activating_a_pasted_page_token_subscribes_the_app_too()
+    public async Task Activating_a_pasted_page_token_subscribes_the_app_and_deleting_unsubscribes_it()
     {
         var meta = await MetaAsync();
         var pageId = NewId();
@@ -190,5 +190,10 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
             new { page_access_token = meta.TokenFor("facebook-messenger", pageId) })).Id();
         Assert.Equal("active", (await (await Host.PostActionAsync(tenant, id, "activate")).JsonAsync()).Status());
         Assert.Contains("page:" + pageId, meta.Subscriptions);
+
+        // Deleting the integration takes the subscription back: Meta stops sending that page's messages.
+        var deleted = await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{id}/"));
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        Assert.Contains("removed:" + pageId, meta.Subscriptions);
     }
 }
