@@ -85,6 +85,24 @@ public sealed class IntegrationStore(SpheresStorage storage)
             : null;
     }
 
+    /// <summary>
+    /// Applies <paramref name="change"/> with an ETag-checked replace. When something else changed the row meanwhile
+    /// (a settings edit), the change is applied to the fresh row again, while <paramref name="stillValid"/> says it is
+    /// still the row the change was made for; at most three tries. Null when it is not, or the row is gone.
+    /// </summary>
+    public async Task<Integration?> TryChangeAsync(Integration integration, Func<Integration, Integration> change, Func<Integration, bool> stillValid,
+        CancellationToken cancellationToken)
+    {
+        var current = integration;
+        for (var attempt = 0; attempt < 3; attempt++)
+        {
+            if (await TryReplaceAsync(change(current), cancellationToken).ConfigureAwait(false) is { } saved) return saved;
+            current = await FindAsync(integration.TenantId, integration.Id, cancellationToken).ConfigureAwait(false);
+            if (current is null || !stillValid(current)) return null;
+        }
+        return null;
+    }
+
     /// <summary>Deletes the row and its type marker together; false when the row changed or is gone.</summary>
     public async Task<bool> TryDeleteAsync(Integration integration, CancellationToken cancellationToken)
     {

@@ -21,7 +21,7 @@ public enum RenewalOutcome { Renewed, NotDue, Busy, RetryLater, NotRenewable }
 /// (it may exist at Google) before starting another. Gmail's <c>users.watch</c> is simply called again.
 /// </summary>
 public sealed class GooglePushRenewal(
-    IntegrationStore store, ICredentialVault vault, IntegrationLeases leases, OAuthSchedule schedule, FreshAccessTokens tokens, ProviderPush push,
+    IntegrationStore store, IntegrationService integrations, ICredentialVault vault, IntegrationLeases leases, OAuthSchedule schedule, FreshAccessTokens tokens, ProviderPush push,
     WebhookRoutes routes, WebhookUrls urls, IntegrationDirectory directory,
     TimeProvider time, ILogger<GooglePushRenewal> logger)
 {
@@ -157,27 +157,19 @@ public sealed class GooglePushRenewal(
         }
         finally
         {
-            await DeleteQuietlyAsync(saved is null ? newRef : oldRef).ConfigureAwait(false);
+            await integrations.DeleteSecretQuietlyAsync(saved is null ? newRef : oldRef).ConfigureAwait(false);
         }
         return saved;
     }
 
-    /// <summary>ETag-checked replace; re-applied once to a row changed meanwhile if it is still the one the change was made for.</summary>
+    /// <summary>The change, re-applied to a row changed meanwhile while it is still active (and, if given, still the one it was made for).</summary>
     private async Task<Integration?> SaveAsync(Integration integration, Func<Integration, Integration> change, CancellationToken cancellationToken,
         Func<Integration, bool>? stillValid = null)
     {
-        var current = integration;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (await store.TryReplaceAsync(change(current), cancellationToken).ConfigureAwait(false) is { } saved)
-            {
-                directory.Forget(saved.TenantId, saved.Id);
-                return saved;
-            }
-            current = await store.FindAsync(integration.TenantId, integration.Id, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.Status != IntegrationStatus.Active || !(stillValid?.Invoke(current) ?? true)) return null;
-        }
-        return null;
+        var saved = await store.TryChangeAsync(integration, change,
+            current => current.Status == IntegrationStatus.Active && (stillValid?.Invoke(current) ?? true), cancellationToken).ConfigureAwait(false);
+        if (saved is not null) directory.Forget(saved.TenantId, saved.Id);
+        return saved;
     }
 
     private async Task StopQuietlyAsync(Integration integration, string accessToken, string channelId, string resourceId, CancellationToken cancellationToken)
@@ -190,18 +182,6 @@ public sealed class GooglePushRenewal(
         {
             // It lapses by itself within a day; its pushes fail verification meanwhile.
             logger.LogWarning("Integration {IntegrationId}: an old Calendar channel was not stopped ({Reason})", integration.Id, e.Message);
-        }
-    }
-
-    private async Task DeleteQuietlyAsync(string reference)
-    {
-        try
-        {
-            await vault.DeleteAsync(reference, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("Could not delete secret {Reference}: {Error}", reference, e.GetType().Name);
         }
     }
 

@@ -18,7 +18,7 @@ public enum RefreshOutcome { Refreshed, NotDue, Busy, RelinkRequired, RetryLater
 /// Meta issues no refresh tokens (long-lived tokens): never refreshed here.
 /// </summary>
 public sealed class TokenRefresher(
-    IntegrationStore store, ICredentialVault vault, IntegrationLeases leases, OAuthClientCalls calls, OAuthSchedule schedule,
+    IntegrationStore store, IntegrationService integrations, ICredentialVault vault, IntegrationLeases leases, OAuthClientCalls calls, OAuthSchedule schedule,
     IntegrationDirectory directory, TimeProvider time, ILogger<TokenRefresher> logger)
 {
     /// <summary>How long before expiry a token is refreshed: two timer runs of slack.</summary>
@@ -119,16 +119,16 @@ public sealed class TokenRefresher(
         }
         catch
         {
-            await DeleteQuietlyAsync(newRef).ConfigureAwait(false);
+            await integrations.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
             throw;
         }
         if (saved is null)
         {
             // Credentials replaced or the integration deleted meanwhile: theirs win, ours go.
-            await DeleteQuietlyAsync(newRef).ConfigureAwait(false);
+            await integrations.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
             return RefreshOutcome.NotRefreshable;
         }
-        await DeleteQuietlyAsync(integration.CredentialsRef!).ConfigureAwait(false);
+        await integrations.DeleteSecretQuietlyAsync(integration.CredentialsRef!).ConfigureAwait(false);
         logger.LogInformation("Integration {IntegrationId} of tenant {TenantId}: access token refreshed{Rotated}, expires {ExpiresAt:O}",
             integration.Id, integration.TenantId, tokens.RefreshToken is null ? "" : " (refresh token rotated)", tokens.ExpiresAt);
         return RefreshOutcome.Refreshed;
@@ -144,36 +144,13 @@ public sealed class TokenRefresher(
             integration.Id, integration.TenantId, provider.Name);
     }
 
-    /// <summary>
-    /// ETag-checked replace; when something else changed the row (a settings edit) but it still holds the
-    /// credentials we refreshed, the change is applied to the fresh row once more. Null when they are gone.
-    /// </summary>
+    /// <summary>The change, re-applied to a row changed meanwhile while it still holds the credentials we refreshed.</summary>
     private async Task<Integration?> ReplaceKeepingCredentialsAsync(Integration integration, Func<Integration, Integration> change,
         CancellationToken cancellationToken)
     {
-        var current = integration;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            if (await store.TryReplaceAsync(change(current), cancellationToken).ConfigureAwait(false) is { } saved)
-            {
-                directory.Forget(saved.TenantId, saved.Id);
-                return saved;
-            }
-            current = await store.FindAsync(integration.TenantId, integration.Id, cancellationToken).ConfigureAwait(false);
-            if (current is null || current.CredentialsRef != integration.CredentialsRef) return null;
-        }
-        return null;
-    }
-
-    private async Task DeleteQuietlyAsync(string reference)
-    {
-        try
-        {
-            await vault.DeleteAsync(reference, CancellationToken.None).ConfigureAwait(false);
-        }
-        catch (Exception e)
-        {
-            logger.LogWarning("Could not delete secret {Reference}: {Error}", reference, e.GetType().Name);
-        }
+        var saved = await store.TryChangeAsync(integration, change, current => current.CredentialsRef == integration.CredentialsRef, cancellationToken)
+            .ConfigureAwait(false);
+        if (saved is not null) directory.Forget(saved.TenantId, saved.Id);
+        return saved;
     }
 }
