@@ -25,20 +25,23 @@ public sealed class AnalyticsService(
     public async Task<PeakHoursReport> PeakHoursAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        return await PeakHoursAsync(profile, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        return await PeakHoursAsync(profile, period, query.IntegrationId, await StampAsync(profile, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
     }
 
     public async Task<SentimentReport> SentimentAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        return await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
+        return await SentimentAsync(profile, period, await StampAsync(profile, cancellationToken).ConfigureAwait(false), cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>The period's recurring questions, largest first, at most <see cref="AnalyticsQuery.Limit"/> of them.</summary>
     public async Task<TopQuestionsReport> TopQuestionsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        var report = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        var report = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, await StampAsync(profile, cancellationToken).ConfigureAwait(false),
+            cancellationToken).ConfigureAwait(false);
         return report with { Clusters = [.. report.Clusters.Take(query.Limit)] };
     }
 
@@ -46,9 +49,10 @@ public sealed class AnalyticsService(
     public async Task<IReadOnlyList<Recommendation>> RecommendationsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        var peaks = await PeakHoursAsync(profile, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
-        var sentiment = await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
-        var questions = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, cancellationToken).ConfigureAwait(false);
+        var stamp = await StampAsync(profile, cancellationToken).ConfigureAwait(false); // one read before all three reports' data
+        var peaks = await PeakHoursAsync(profile, period, query.IntegrationId, stamp, cancellationToken).ConfigureAwait(false);
+        var sentiment = await SentimentAsync(profile, period, stamp, cancellationToken).ConfigureAwait(false);
+        var questions = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, stamp, cancellationToken).ConfigureAwait(false);
         return Recommendations.For(peaks, sentiment, questions, RecommendationText.For(profile.Country));
     }
 
@@ -65,16 +69,18 @@ public sealed class AnalyticsService(
         var period = new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
         if (await cache.ComputedAsync(profile.TenantId, Key("top-questions", period, null), cancellationToken).ConfigureAwait(false) is { } last
             && last.Size >= CheapQuestions && time.GetUtcNow() - last.At < RefreshInterval) return;
-        await TopQuestionsAsync(profile.TenantId, period, null, cancellationToken).ConfigureAwait(false);
-        await PeakHoursAsync(profile, period, null, cancellationToken).ConfigureAwait(false);
-        await SentimentAsync(profile, period, cancellationToken).ConfigureAwait(false);
+        var stamp = await StampAsync(profile, cancellationToken).ConfigureAwait(false);
+        await TopQuestionsAsync(profile.TenantId, period, null, stamp, cancellationToken).ConfigureAwait(false);
+        await PeakHoursAsync(profile, period, null, stamp, cancellationToken).ConfigureAwait(false);
+        await SentimentAsync(profile, period, stamp, cancellationToken).ConfigureAwait(false);
     }
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
     public const int CheapQuestions = 2_000;
 
-    private Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken) =>
-        CachedAsync(tenantId, Key("top-questions", period, integration), async () =>
+    private Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, string stamp,
+        CancellationToken cancellationToken) =>
+        CachedAsync(tenantId, Key("top-questions", period, integration), stamp, async () =>
         {
             var questions = new List<StoredQuestion>();
             await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(tenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
@@ -88,18 +94,20 @@ public sealed class AnalyticsService(
         }, cancellationToken);
 
     /// <summary>
-    /// The result stored under <paramref name="key"/> while the tenant's data is as it was when it was computed, else
-    /// computed now and stored. The stamp is read before the data: see <see cref="AnalyticsCache"/>.
+    /// The result stored under <paramref name="key"/> if it was computed from the data <paramref name="stamp"/> names,
+    /// else computed now and stored under that stamp. The stamp is read before the data: see <see cref="AnalyticsCache"/>.
     /// </summary>
-    private async Task<T> CachedAsync<T>(string tenantId, string key, Func<Task<(T Report, int Size)>> compute, CancellationToken cancellationToken)
-        where T : class
+    private async Task<T> CachedAsync<T>(string tenantId, string key, string stamp, Func<Task<(T Report, int Size)>> compute,
+        CancellationToken cancellationToken) where T : class
     {
-        var stamp = await cache.StampAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (await cache.FindAsync<T>(tenantId, key, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
         var (report, size) = await compute().ConfigureAwait(false);
         await cache.SaveAsync(tenantId, key, stamp, report, size, cancellationToken).ConfigureAwait(false);
         return report;
     }
+
+    /// <summary>The tenant's data version, read before any report's rows.</summary>
+    private Task<string> StampAsync(TenantProfile profile, CancellationToken cancellationToken) => cache.StampAsync(profile.TenantId, cancellationToken);
 
     /// <summary>Characters of a message kept for grouping, labels and examples: a question is in its first lines.</summary>
     private const int MaxQuestionText = 1_000;
@@ -111,8 +119,9 @@ public sealed class AnalyticsService(
 
     private static DateTimeZone ZoneOf(TenantProfile profile) => DateTimeZoneProviders.Tzdb.GetZoneOrNull(profile.TimeZone) ?? DateTimeZone.Utc;
 
-    private Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, CancellationToken cancellationToken) =>
-        CachedAsync(profile.TenantId, Key("peak-hours", period, integration), async () =>
+    private Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, string stamp,
+        CancellationToken cancellationToken) =>
+        CachedAsync(profile.TenantId, Key("peak-hours", period, integration), stamp, async () =>
         {
             var grid = new PeakHoursGrid(period.Zone);
             var scheduleOf = new Dictionary<int, WorkingSchedule>();
@@ -131,8 +140,8 @@ public sealed class AnalyticsService(
         }, cancellationToken);
 
     /// <summary>Reviews belong to the tenant, not to a channel: one entry per period whatever <c>?integration=</c> says.</summary>
-    private Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, CancellationToken cancellationToken) =>
-        CachedAsync(profile.TenantId, Key("sentiment", period, null), async () =>
+    private Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, string stamp, CancellationToken cancellationToken) =>
+        CachedAsync(profile.TenantId, Key("sentiment", period, null), stamp, async () =>
         {
             var summary = new SentimentSummary(period);
             var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
