@@ -1,116 +1,97 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spheres.Core.Accounts;
+using Spheres.Core.Analytics;
 using Spheres.Core.Catalog;
 using Spheres.Core.Configuration;
+using Spheres.Core.Connections;
 using Spheres.Core.Credentials;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Integrations;
-using Spheres.Core.Integrations.Telegram;
 using Spheres.Core.Messaging;
+using Spheres.Core.Notifications;
 using Spheres.Core.OAuth;
+using Spheres.Core.Operations;
 using Spheres.Core.Outbound;
+using Spheres.Core.Providers;
+using Spheres.Core.Providers.BookingPlatforms;
+using Spheres.Core.Providers.Calendly;
+using Spheres.Core.Providers.Google;
+using Spheres.Core.Providers.Meta;
+using Spheres.Core.Providers.Square;
+using Spheres.Core.Providers.Telegram;
+using Spheres.Core.Providers.Zocdoc;
+using Spheres.Core.Providers.Zoom;
+using Spheres.Core.Reviews;
+using Spheres.Core.Storage;
 using Spheres.Core.Webhooks;
 using Spheres.Core.WorkingHours;
-using Azure.Security.KeyVault.Secrets;
-using Spheres.Core.Plans;
-using Spheres.Core.Storage;
 
 namespace Spheres.Core;
 
+/// <summary>
+/// The composition root of Core: every feature registers itself, and the one list of provider modules is here. Adding a
+/// provider is a folder under <c>Providers/</c> and one line in <see cref="AddProviderModules"/>.
+/// </summary>
 public static class ServiceRegistration
 {
-    /// <summary>Registers every Core service. Hosts call this once; tests may replace TimeProvider first.</summary>
-    public static IServiceCollection AddSpheresCore(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Registers every Core service. Hosts call this once; tests may replace TimeProvider first. Settings are bound from the host's configuration.</summary>
+    public static IServiceCollection AddSpheresCore(this IServiceCollection services)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<StorageClientSettings>();
-        services.TryAddSingleton(sp => new SpheresStorage(configuration, sp.GetRequiredService<StorageClientSettings>()));
-        services.TryAddSingleton<CatalogStore>();
-        services.TryAddSingleton<CatalogService>();
-        services.TryAddSingleton<CatalogAdministration>();
-        services.TryAddSingleton<Spheres.Core.Operations.SupportLookup>();
-        services.TryAddSingleton<Spheres.Core.Operations.ErasureJobs>();
-        services.TryAddSingleton<Spheres.Core.Operations.QueuePurge>();
-        services.TryAddSingleton<Spheres.Core.Operations.ErasureSteps>();
-        services.TryAddSingleton<Spheres.Core.Operations.AccountErasure>();
-        services.TryAddSingleton<Spheres.Core.Operations.ExportOptions>();
-        services.TryAddSingleton<Spheres.Core.Operations.AccountExport>();
-        services.TryAddSingleton<Spheres.Core.Operations.DataRetention>();
-        services.TryAddSingleton<AccountStore>();
-        services.TryAddSingleton<Passwords>();
-        services.TryAddSingleton<AccessTokens>();
-        services.TryAddSingleton<LoginThrottle>();
-        services.TryAddSingleton<Security.ClientRateLimiter>();
-        services.TryAddSingleton<AccountService>();
-        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionStore>();
-        services.TryAddSingleton<Spheres.Core.Accounts.Sessions.SessionService>();
-        services.TryAddSingleton<PasswordService>();
-        services.TryAddSingleton<Spheres.Core.Mail.IMailSender, Spheres.Core.Mail.SmtpMailSender>();
-        services.TryAddSingleton<PasswordResetMailer>();
-        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMailer>());
-        services.TryAddSingleton<UsageMeter>();
-        services.TryAddSingleton<ProfileService>();
-        services.TryAddSingleton<IntegrationStore>();
-        services.TryAddSingleton<WebhookRoutes>();
-        services.TryAddSingleton<WebhookUrls>();
-        services.TryAddSingleton<IntegrationService>();
-        services.TryAddSingleton<IntegrationActivation>();
-        services.TryAddSingleton<OAuth.MetaAccountSelection>();
-        services.TryAddSingleton<TelegramWebhooks>();
-        services.TryAddSingleton(CreateVault);
-        services.TryAddSingleton<IntegrationDirectory>();
-        services.TryAddSingleton<MessageStore>();
-        services.TryAddSingleton<MessageQueues>();
-        services.TryAddSingleton<TenantUsageGate>();
-        services.TryAddSingleton<MessagePipeline>();
-        services.TryAddSingleton<TelegramWebhook>();
-        services.TryAddSingleton<MetaWebhook>();
-        services.TryAddSingleton<IntegrationEventStore>();
-        services.TryAddSingleton<EventWebhooks>();
-        services.TryAddSingleton<WorkingHoursStore>();
-        services.TryAddSingleton<CachedWorkingScheduleSource>();
-        // The message pipeline asks this on every inbound message: one shared cache per instance.
-        services.TryAddSingleton<IWorkingScheduleSource>(sp => sp.GetRequiredService<CachedWorkingScheduleSource>());
-        services.TryAddSingleton<WorkingHoursAccess>();
-        services.TryAddSingleton<WorkingHoursService>();
-        services.TryAddSingleton<ScheduleExceptionService>();
-        services.TryAddSingleton<OutOfHoursReplies>();
-        services.AddSpheresEmbeddings(configuration);
-        services.TryAddSingleton<Spheres.Core.Analytics.AnalyticsService>();
-        services.TryAddSingleton<Spheres.Core.Analytics.AnalyticsCache>();
-        // No HttpClient logging for Telegram: the bot token is part of every request URL.
-        services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        // Nor for the ownership checks: every request carries a tenant's access token.
-        services.AddHttpClient<Integrations.Ownership.ProviderAccounts>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddOptions<PublicUrlOptions>().BindConfiguration(PublicUrlOptions.Section);
+        services.AddSpheresStorage();
+        services.AddSpheresCredentials();
+        services.AddSpheresCatalog();
+        services.AddSpheresAccounts();
+        services.AddSpheresIntegrations();
+        services.AddSpheresProviders();
+        services.AddProviderModules();
+        services.AddSpheresConnections();
+        services.AddSpheresWorkingHours();
+        services.AddSpheresReviews();
+        services.AddSpheresMessaging();
+        services.AddSpheresEmbeddings();
+        services.AddSpheresAnalytics();
+        services.TryAddSingleton<ITenantDataChanged, NoTenantDataListeners>();
+        services.AddSpheresWebhooks();
         services.AddSpheresOutbound();
-        services.TryAddSingleton<Spheres.Core.Operations.ProviderDisconnect>();
-        services.TryAddSingleton<OAuth.OAuthStateStore>();
-        services.TryAddSingleton<OAuth.OAuthConnect>();
-        services.TryAddSingleton<OAuth.ProviderPush>();
-        services.TryAddSingleton<OAuth.ConsentedAccounts>();
-        services.TryAddSingleton<OAuth.OAuthCallback>();
-        // No HttpClient logging: token requests carry codes, verifiers, tokens and our client secret.
-        services.AddHttpClient<OAuth.OAuthHttp>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddSpheresOAuthMaintenance();
+        services.AddSpheresOAuth();
+        services.AddSpheresOperations();
         return services;
     }
 
-    /// <summary>Key Vault when <c>Spheres:KeyVault:Uri</c> is set, else the local AES-GCM store under <c>Spheres:Credentials:LocalKey</c>.</summary>
-    private static ICredentialVault CreateVault(IServiceProvider services)
-    {
-        var configuration = services.GetRequiredService<IConfiguration>();
-        if (configuration[SettingNames.KeyVaultUri] is { Length: > 0 } vaultUri)
-        {
-            return new KeyVaultCredentialVault(new SecretClient(new Uri(vaultUri), AzureIdentity.Credential(configuration)));
-        }
-        var key = configuration[SettingNames.LocalCredentialKey];
-        if (string.IsNullOrEmpty(key))
-        {
-            throw new InvalidOperationException(
-                $"Set {SettingNames.KeyVaultUri} (Azure) or {SettingNames.LocalCredentialKey} (a base64 32-byte key, local runs only).");
-        }
-        return new LocalCredentialVault(services.GetRequiredService<SpheresStorage>(), Convert.FromBase64String(key));
-    }
+    /// <summary>Every provider the app talks to, one line each.</summary>
+    internal static IServiceCollection AddProviderModules(this IServiceCollection services) => services
+        .AddTelegram()
+        .AddMeta()
+        .AddGoogle()
+        .AddZoom()
+        .AddCalendly()
+        .AddSquare()
+        .AddZocdoc()
+        .AddBookingPlatforms();
+}
+
+/// <summary>Every setting a deployment provides, and which of them are secrets (Bicep, the local sample and the startup check read these).</summary>
+public static class AppSettings
+{
+    /// <summary>The OAuth providers the modules declare (read from their registrations, so the module list stays the only list).</summary>
+    private static readonly OAuthProvider[] OAuthProviders = new ServiceCollection().AddProviderModules()
+        .Where(d => d.ServiceType == typeof(OAuthProvider)).Select(d => (OAuthProvider)d.ImplementationInstance!).ToArray();
+
+    /// <summary>Our OAuth client at each provider (<c>Spheres:OAuth:{Provider}:ClientId</c> and <c>…:ClientSecret</c>), secrets from Key Vault.</summary>
+    public static IReadOnlyList<string> OAuthClientIds { get; } = OAuthProviders.Select(p => p.ClientIdSetting).ToList();
+
+    public static IReadOnlyList<string> OAuthClientSecrets { get; } = OAuthProviders.Select(p => p.ClientSecretSetting).ToList();
+
+    /// <summary>All keys a deployment must provide (DevHost's key is local only).</summary>
+    public static IReadOnlyList<string> Deployed { get; } = [.. SettingNames.DeployedKeys, .. OAuthClientIds, .. OAuthClientSecrets];
+
+    /// <summary>Every setting that holds a secret the app verifies or signs with.</summary>
+    public static IReadOnlyList<string> Secrets { get; } =
+    [
+        SettingNames.AuthSigningKey, SettingNames.MetaAppSecret, SettingNames.MetaVerifyToken, SettingNames.CalendlySigningKey,
+        SettingNames.ZoomWebhookSecret, SettingNames.SquareSignatureKey, .. OAuthClientSecrets,
+    ];
 }

@@ -23,7 +23,7 @@ public static class DevHostApplication
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
-        builder.Services.AddSpheres(builder.Configuration);
+        builder.Services.AddSpheres();
         builder.Services.AddHostedService<FunctionTimers>();
         builder.Services.AddSingleton<FunctionQueues>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FunctionQueues>());

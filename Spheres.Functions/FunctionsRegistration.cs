@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core;
 using Spheres.Functions.Catalog;
@@ -9,11 +8,11 @@ public static class FunctionsRegistration
 {
     /// <summary>
     /// The app's whole DI setup. Program.cs (the Functions worker) and DevHost both call this,
-    /// so the two hosts run the same services.
+    /// so the two hosts run the same services; settings are bound from the host's configuration.
     /// </summary>
-    public static IServiceCollection AddSpheres(this IServiceCollection services, IConfiguration configuration)
+    public static IServiceCollection AddSpheres(this IServiceCollection services)
     {
-        services.AddSpheresCore(configuration);
+        services.AddSpheresCore();
         services.AddSingleton<CatalogResponses>();
         services.AddHostedService<StartupChecks>();
         services.AddSingleton<Http.SignInRateLimit>();

@@ -4,5 +4,5 @@ using Spheres.Functions;
 
 var builder = FunctionsApplication.CreateBuilder(args);
 builder.ConfigureFunctionsWebApplication();
-builder.Services.AddSpheres(builder.Configuration);
+builder.Services.AddSpheres();
 builder.Build().Run();

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Spheres.Core;
 using Spheres.Core.Configuration;
 
 namespace Spheres.Functions;
@@ -14,7 +15,7 @@ public sealed class StartupChecks(IConfiguration configuration, ILogger<StartupC
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var setting in ConfiguredSecrets.Names.Where(name => !ConfiguredSecrets.IsUsable(configuration[name])))
+        foreach (var setting in AppSettings.Secrets.Where(name => !ConfiguredSecrets.IsUsable(configuration[name])))
         {
             logger.LogError("{Setting} is missing or an unresolved Key Vault reference: what depends on it answers 503 not-configured", setting);
         }

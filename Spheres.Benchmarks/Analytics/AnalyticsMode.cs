@@ -7,7 +7,6 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Messaging;
 using Spheres.Core.Storage;
 using Spheres.Core.WorkingHours;
-using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Benchmarks.Analytics;
 
@@ -26,8 +25,7 @@ public static class AnalyticsMode
         var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(5);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; {count} messages in the period + {count} before it, {rounds} rounds");
         await using var azurite = await AzuriteServer.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = azurite.ConnectionString }).Build();
-        var storage = new SpheresStorage(configuration, new StorageClientSettings());
+        var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
         var store = new MessageStore(storage);
         var zone = DateTimeZoneProviders.Tzdb["Europe/Kyiv"];
         var period = new AnalyticsQuery(new LocalDate(2026, 10, 1), new LocalDate(2026, 10, 30), null).Resolve(zone, Instant.FromUtc(2026, 11, 27, 0, 0));

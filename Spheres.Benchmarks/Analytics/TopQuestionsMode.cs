@@ -6,9 +6,8 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Messaging;
 using Spheres.Core.Reviews;
-using Spheres.Core.Reviews.Sentiment;
+using Spheres.Core.Sentiment;
 using Spheres.Core.Storage;
-using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Benchmarks.Analytics;
 
@@ -61,8 +60,7 @@ public static class TopQuestionsMode
         }
 
         await using var azurite = await AzuriteServer.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = azurite.ConnectionString }).Build();
-        var store = new MessageStore(new SpheresStorage(configuration, new StorageClientSettings()));
+        var store = new MessageStore(SpheresStorage.FromConnectionString(azurite.ConnectionString));
         var stored = Synthetic(10_000, texts, bases, unique, new Random(7));
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         await Parallel.ForEachAsync(Enumerable.Range(0, stored.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
@@ -86,7 +84,7 @@ public static class TopQuestionsMode
             var report = TopQuestions.Build(read);
             Console.WriteLine($"read 10,000 stored vectors from Azurite: {readMs:F0} ms ({read.Count} rows, {readMb:F0} MB allocated); grouping them: {watch.Elapsed.TotalMilliseconds:F0} ms; working set {Environment.WorkingSet / 1048576} MB");
         }
-        await SentimentAsync(new SpheresStorage(configuration, new StorageClientSettings()), bases[0], rounds);
+        await SentimentAsync(SpheresStorage.FromConnectionString(azurite.ConnectionString), bases[0], rounds);
         return 0;
     }
 

@@ -5,7 +5,6 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Reviews;
 using Spheres.Core.Storage;
-using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Benchmarks.Embeddings;
 
@@ -46,8 +45,7 @@ public static class EmbeddingsMode
     private static async Task SearchAsync(int count, int searches)
     {
         await using var azurite = await AzuriteServer.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = azurite.ConnectionString }).Build();
-        var storage = new SpheresStorage(configuration, new StorageClientSettings());
+        var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
         var store = new ReviewStore(storage);
         var model = new EmbeddingModel(new LocalEmbeddingGenerator());
         var index = new TenantVectorIndex(store, model, TimeProvider.System);

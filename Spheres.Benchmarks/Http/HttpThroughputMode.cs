@@ -1,4 +1,3 @@
-using Spheres.Tests.Infrastructure;
 using System.Globalization;
 using System.Runtime;
 using System.Runtime.InteropServices;

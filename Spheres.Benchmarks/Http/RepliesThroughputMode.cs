@@ -12,7 +12,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Configuration;
 using Spheres.Core.Storage;
 using Spheres.DevHost;
-using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Benchmarks.Http;
 

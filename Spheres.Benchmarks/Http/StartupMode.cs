@@ -1,4 +1,3 @@
-using Spheres.Tests.Infrastructure;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;

@@ -5,7 +5,6 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
 using Spheres.Core.Storage;
-using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Benchmarks.OAuth;
 
@@ -24,8 +23,7 @@ public static class OAuthDueMode
         var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(5);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; {tenants} tenants x 3 integrations, {rounds} rounds");
         await using var azurite = await AzuriteServer.StartAsync();
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [SettingNames.Storage] = azurite.ConnectionString }).Build();
-        var storage = new SpheresStorage(configuration, new StorageClientSettings());
+        var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
         var store = new IntegrationStore(storage);
         var now = DateTimeOffset.UtcNow;
         var ids = Enumerable.Range(0, tenants).Select(i => $"bench{i:D6}").ToArray();

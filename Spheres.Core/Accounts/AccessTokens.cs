@@ -1,12 +1,20 @@
 using System.Security.Claims;
 using System.Text;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
 using Spheres.Core.Configuration;
 using Spheres.Core.Problems;
 
 namespace Spheres.Core.Accounts;
+
+/// <summary>How access tokens are signed (section <c>Spheres:Auth</c>); the key comes from Key Vault in Azure.</summary>
+public sealed class AuthOptions
+{
+    public const string Section = "Spheres:Auth";
+
+    public string? SigningKey { get; set; }
+}
 
 /// <summary>
 /// Signed JWT access tokens (HS256) carrying the tenant and the user. Issuer, audience, lifetime
@@ -28,9 +36,9 @@ public sealed class AccessTokens
     private readonly SymmetricSecurityKey? _signingKey;
     private readonly TimeProvider _time;
 
-    public AccessTokens(IConfiguration configuration, TimeProvider time)
+    public AccessTokens(IOptions<AuthOptions> options, TimeProvider time)
     {
-        var key = configuration[SettingNames.AuthSigningKey];
+        var key = options.Value.SigningKey;
         _signingKey = ConfiguredSecrets.IsUsable(key) && Encoding.UTF8.GetByteCount(key!) >= MinKeyBytes
             ? new SymmetricSecurityKey(Encoding.UTF8.GetBytes(key!))
             : null;

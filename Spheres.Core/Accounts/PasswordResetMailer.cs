@@ -1,7 +1,7 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Spheres.Core.Configuration;
 using Spheres.Core.Mail;
 using Spheres.Core.Problems;
@@ -14,7 +14,7 @@ namespace Spheres.Core.Accounts;
 /// have accounts. The queue is bounded; when it is full, requests are dropped (the owner asks again).
 /// </summary>
 public sealed class PasswordResetMailer(
-    PasswordService passwords, IMailSender mail, IConfiguration configuration, ILogger<PasswordResetMailer> logger) : BackgroundService
+    PasswordService passwords, IMailSender mail, IOptions<PublicUrlOptions> urls, ILogger<PasswordResetMailer> logger) : BackgroundService
 {
     public const int QueueCapacity = 1000;
 
@@ -63,6 +63,5 @@ public sealed class PasswordResetMailer(
         }
     }
 
-    private string? FrontendBaseUrl() =>
-        configuration[SettingNames.FrontendBaseUrl] is { Length: > 0 } url && Uri.IsWellFormedUriString(url, UriKind.Absolute) ? url.TrimEnd('/') : null;
+    private string? FrontendBaseUrl() => urls.Value.FrontendOrNull;
 }

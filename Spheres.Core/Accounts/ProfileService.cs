@@ -1,14 +1,13 @@
 using Spheres.Core.Catalog;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
-using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Accounts;
 
 public sealed record Usage(Plan Plan, UsagePeriod Period, int MessagesUsed);
 
 /// <summary>The tenant's profile, plan and usage. The tenant always comes from the caller's token.</summary>
-public sealed class ProfileService(AccountStore store, CatalogService catalog, UsageMeter usage, IntegrationDirectory directory, TimeProvider time)
+public sealed class ProfileService(AccountStore store, CatalogService catalog, UsageMeter usage, ProfileCache cache, TimeProvider time)
 {
     private const int MaxUpdateAttempts = 5;
 
@@ -55,7 +54,7 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
             var saved = await store.TryReplaceProfileAsync(updated, cancellationToken).ConfigureAwait(false);
             if (saved is not null)
             {
-                directory.ForgetProfile(caller.TenantId);
+                cache.Forget(caller.TenantId);
                 return saved;
             }
             if (ifMatch is not null || attempt == MaxUpdateAttempts)
@@ -90,7 +89,7 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
                 .ConfigureAwait(false);
             if (saved is not null)
             {
-                directory.ForgetProfile(tenantId);
+                cache.Forget(tenantId);
                 return saved;
             }
             if (attempt == MaxUpdateAttempts) throw ProblemException.Conflict("The profile kept changing; try again.");

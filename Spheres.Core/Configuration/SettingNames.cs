@@ -42,10 +42,6 @@ public static class SettingNames
     /// <summary>The Pub/Sub topic Gmail's <c>users.watch</c> publishes to (<c>projects/{project}/topics/{topic}</c>).</summary>
     public const string GooglePubSubTopic = "Spheres:Google:PubSubTopic";
 
-    /// <summary>Our OAuth client at each provider (<c>Spheres:OAuth:{Provider}:ClientId</c> and <c>…:ClientSecret</c>), secrets from Key Vault.</summary>
-    public static IReadOnlyList<string> OAuthClientIds { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientIdSetting).ToList();
-
-    public static IReadOnlyList<string> OAuthClientSecrets { get; } = OAuth.OAuthProviders.All.Select(p => p.ClientSecretSetting).ToList();
     public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
     public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
     public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
@@ -67,7 +63,10 @@ public static class SettingNames
     /// <summary>Read by DevHost only: the key that non-anonymous functions require.</summary>
     public const string DevHostFunctionKey = "Spheres:DevHost:FunctionKey";
 
-    /// <summary>All keys a deployment must provide (DevHost's key is local only).</summary>
+    /// <summary>
+    /// The keys every deployment provides besides each OAuth provider's client (<c>Spheres:OAuth:{Provider}:*</c>, declared by
+    /// its provider module); <see cref="Spheres.Core.AppSettings"/> has the whole list. DevHost's key is local only.
+    /// </summary>
     public static IReadOnlyList<string> DeployedKeys { get; } =
     [
         PublicBaseUrl, TelegramApiBaseUrl, MetaAppSecret, MetaVerifyToken, CalendlySigningKey, ZoomWebhookSecret, SquareSignatureKey, AuthSigningKey,
@@ -76,7 +75,7 @@ public static class SettingNames
         FrontendBaseUrl, SmtpHost, SmtpPort, SmtpUser, SmtpPassword, SmtpFrom,
         GoogleApiBaseUrl, RetentionMessageDays,
         EmbeddingsProvider, AzureOpenAIEndpoint, AzureOpenAIEmbeddingDeployment,
-        GooglePubSubTopic, .. OAuthClientIds, .. OAuthClientSecrets,
+        GooglePubSubTopic,
         GooglePubSubAudience, GooglePubSubServiceAccount, GoogleOidcJwksUrl,
     ];
 }

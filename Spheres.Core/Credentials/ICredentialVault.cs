@@ -31,6 +31,12 @@ public static class SecretNames
     /// <summary>Whether a secret name was made for this tenant: names are <c>{kind}-{tenant id}-{random}</c>.</summary>
     public static bool BelongsTo(string name, string tenantId) => name.Contains("-" + tenantId + "-", StringComparison.Ordinal);
 
+    /// <summary>The prefix of an integration's credentials (tokens, keys) of <paramref name="tenantId"/>.</summary>
+    public static string CredentialsOf(string tenantId) => $"c-{tenantId}";
+
+    /// <summary>The prefix of the secrets we mint for a provider to sign or name its deliveries with (webhook secret, channel token).</summary>
+    public static string WebhookSecretsOf(string tenantId) => $"w-{tenantId}";
+
     public static string New(string prefix) =>
         $"{prefix}-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(6))}";
 }

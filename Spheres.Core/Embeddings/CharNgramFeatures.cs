@@ -1,5 +1,5 @@
 using System.Numerics.Tensors;
-using Spheres.Core.Reviews.Sentiment;
+using Spheres.Core.Sentiment;
 
 namespace Spheres.Core.Embeddings;
 

@@ -1,4 +1,4 @@
-using Spheres.Core.Reviews.Sentiment;
+using Spheres.Core.Sentiment;
 
 namespace Spheres.Core.Embeddings;
 
@@ -17,7 +17,7 @@ public static class ConceptFeatures
     public static float[] Compute(string text)
     {
         var vector = new float[Dimensions];
-        var (score, evidence, _, aspects, _) = ReviewSentimentAnalyzer.ReadText(text);
+        var (score, evidence, _, aspects, _) = TextSentiment.ReadText(text);
         foreach (var (label, _) in aspects) vector[Array.IndexOf(AspectLabels, label)] = 1f;
         if (evidence > 0)
         {

@@ -1,6 +1,6 @@
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using MimeKit;
 using Spheres.Core.Configuration;
 using Spheres.Core.Problems;
@@ -18,29 +18,43 @@ public interface IMailSender
     Task SendAsync(MailMessage message, CancellationToken cancellationToken);
 }
 
+/// <summary>The SMTP server outgoing mail goes through (section <c>Spheres:Smtp</c>); the password comes from Key Vault in Azure.</summary>
+public sealed class SmtpOptions
+{
+    public const string Section = "Spheres:Smtp";
+
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string? From { get; set; }
+}
+
 /// <summary>
 /// Sends through the SMTP server of <c>Spheres:Smtp:*</c> with MailKit: MailDev on 127.0.0.1:1025
 /// locally, the provider's server in Azure (password from Key Vault). STARTTLS is used whenever the
 /// server offers it; the user and password only when both are set.
 /// </summary>
-public sealed class SmtpMailSender(IConfiguration configuration) : IMailSender
+public sealed class SmtpMailSender(IOptions<SmtpOptions> options) : IMailSender
 {
-    public bool IsConfigured => Setting(SettingNames.SmtpHost) is not null && Setting(SettingNames.SmtpFrom) is not null
-        && (Setting(SettingNames.SmtpPassword) is not null || configuration[SettingNames.SmtpPassword] is not { Length: > 0 });
+    private SmtpOptions Smtp => options.Value;
+
+    /// <summary>Host and sender usable, and the password usable or not given at all (a server without authentication).</summary>
+    public bool IsConfigured => ConfiguredSecrets.IsUsable(Smtp.Host) && ConfiguredSecrets.IsUsable(Smtp.From)
+        && (ConfiguredSecrets.IsUsable(Smtp.Password) || Smtp.Password is not { Length: > 0 });
 
     public async Task SendAsync(MailMessage message, CancellationToken cancellationToken)
     {
         if (!IsConfigured) throw NotConfigured();
         var mime = new MimeMessage();
-        mime.From.Add(MailboxAddress.Parse(Setting(SettingNames.SmtpFrom)!));
+        mime.From.Add(MailboxAddress.Parse(Smtp.From!));
         mime.To.Add(MailboxAddress.Parse(message.To));
         mime.Subject = message.Subject;
         mime.Body = new TextPart("plain") { Text = message.Text };
 
         using var client = new SmtpClient { Timeout = 15_000 };
-        var port = int.TryParse(Setting(SettingNames.SmtpPort), out var p) ? p : 587;
-        await client.ConnectAsync(Setting(SettingNames.SmtpHost)!, port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken).ConfigureAwait(false);
-        if (Setting(SettingNames.SmtpUser) is { } user && Setting(SettingNames.SmtpPassword) is { } password)
+        await client.ConnectAsync(Smtp.Host!, Smtp.Port, SecureSocketOptions.StartTlsWhenAvailable, cancellationToken).ConfigureAwait(false);
+        if (ConfiguredSecrets.UsableOrNull(Smtp.User) is { } user && ConfiguredSecrets.UsableOrNull(Smtp.Password) is { } password)
         {
             await client.AuthenticateAsync(user, password, cancellationToken).ConfigureAwait(false);
         }
@@ -49,9 +63,5 @@ public sealed class SmtpMailSender(IConfiguration configuration) : IMailSender
     }
 
     public static ProblemException NotConfigured() =>
-        Configuration.ConfiguredSecrets.NotConfigured("outgoing mail (Spheres:Smtp:*, Spheres:FrontendBaseUrl)");
-
-    /// <summary>A setting's value; an unresolved Key Vault reference counts as missing, never as a value.</summary>
-    private string? Setting(string key) =>
-        configuration[key] is { Length: > 0 } value && !value.StartsWith("@Microsoft.KeyVault(", StringComparison.Ordinal) ? value : null;
+        ConfiguredSecrets.NotConfigured("outgoing mail (Spheres:Smtp:*, Spheres:FrontendBaseUrl)");
 }

@@ -1,26 +1,9 @@
-using System.Security.Cryptography;
-using System.Text;
+using Spheres.Core.Providers;
 
 namespace Spheres.Core.Messaging;
 
 /// <summary>What happened to an inbound message (API.md): handed to the agent, or answered automatically.</summary>
 public enum MessageDecision { Agent, OutOfHours, QuotaExceeded, Inactive }
-
-/// <summary>A customer's message as a provider delivered it, before any decision; <c>SentAt</c> is the provider's own timestamp.</summary>
-public sealed record IncomingMessage(
-    string Provider,
-    string ExternalId,
-    string Sender,
-    string Text,
-    DateTimeOffset SentAt)
-{
-    /// <summary>
-    /// The message's id, derived from the provider's own event id: a retried delivery of the same
-    /// event has the same id, which is what makes storing it an insert-if-absent.
-    /// </summary>
-    public string MessageId(int integrationId) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{integrationId}|{Provider}|{ExternalId}")))[..24];
-}
 
 /// <summary>A stored inbound message: <c>SentAt</c> is the provider's timestamp, <c>ReceivedAt</c> when we first stored it.</summary>
 public sealed record InboundMessage(

@@ -5,7 +5,7 @@ using Spheres.Core.Catalog;
 using Spheres.Core.Integrations;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
-using Spheres.Core.Webhooks;
+using Spheres.Core.Providers;
 using Spheres.Core.WorkingHours;
 
 namespace Spheres.Core.Messaging;
@@ -20,7 +20,7 @@ namespace Spheres.Core.Messaging;
 /// enqueuing waits for it briefly, then asks the provider to retry (503) rather than enqueue twice.</para>
 /// </summary>
 public sealed class MessagePipeline(
-    MessageStore store, MessageQueues queues, IntegrationDirectory directory, CatalogService catalog,
+    MessageStore store, MessageQueues queues, IntegrationCache integrations, ProfileCache profiles, CatalogService catalog,
     IWorkingScheduleSource schedules, TenantUsageGate usageGate, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
@@ -30,9 +30,9 @@ public sealed class MessagePipeline(
     public async Task<InboundMessage> ProcessAsync(RoutedMessage routed, CancellationToken cancellationToken)
     {
         var route = new WebhookRoute(routed.TenantId, routed.IntegrationId);
-        var integration = await directory.IntegrationAsync(route, cancellationToken).ConfigureAwait(false)
+        var integration = await integrations.IntegrationAsync(route, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The integration of this delivery no longer exists.");
-        var profile = await directory.ProfileAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
+        var profile = await profiles.FindAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
         var now = time.GetUtcNow();
         MessageStore.StoreOutcome outcome;

@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spheres.Core.Accounts;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Plans;
 using Spheres.Core.Storage;
-using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Messaging;
 
@@ -23,7 +23,7 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt,
     [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt);
 
-public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddings, IntegrationDirectory directory)
+public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddings, ProfileCache profiles)
 {
     public static string QueueFor(MessageDecision decision) =>
         decision == MessageDecision.Agent ? TableNames.AgentRequestsQueue : TableNames.AutoRepliesQueue;
@@ -38,13 +38,13 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
 
     /// <summary>
     /// Queues the message for embedding when the tenant's plan has analytics (which groups every customer message; the
-    /// profile comes from the directory's cache the pipeline just filled), then sends it to
+    /// profile comes from the cache the pipeline just filled), then sends it to
     /// its queue; <c>inactive</c> messages go nowhere else. Embedding first: if that send fails, nothing
     /// has reached the agent yet and the provider's retry does both; embedding a message twice changes nothing.
     /// </summary>
     public async Task EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var profile = await directory.ProfileAsync(message.TenantId, cancellationToken).ConfigureAwait(false);
+        var profile = await profiles.FindAsync(message.TenantId, cancellationToken).ConfigureAwait(false);
         if (profile is not null && PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics))
         {
             await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);

@@ -1,10 +1,11 @@
 using Azure;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spheres.Core.Configuration;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
-using Spheres.Core.Integrations.Ownership;
 using Spheres.Core.Problems;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.OAuth;
@@ -22,7 +23,7 @@ public sealed record CallbackParameters(string? Code, string? State, string? Err
 /// <c>error</c> with a <c>status_detail</c>.
 /// </summary>
 public sealed class OAuthCallback(
-    OAuthStateStore states, IntegrationStore store, OAuthClientCalls calls, ConsentedAccounts accounts, IConfiguration configuration,
+    OAuthStateStore states, IntegrationStore store, ProviderRegistry providers, OAuthTokenClient tokenClient, IOptions<PublicUrlOptions> urls,
     ILogger<OAuthCallback> logger)
 {
     /// <summary>Authorization codes are short; anything longer is not one and is never sent on.</summary>
@@ -35,10 +36,14 @@ public sealed class OAuthCallback(
         "identity_failed", "conflict", "push_failed", "temporarily_unavailable", "internal",
     ];
 
-    /// <summary>The frontend URL to send the browser to; 503 <c>not-configured</c> (the only non-redirect) without a frontend.</summary>
-    public async Task<string> CompleteAsync(OAuthProvider provider, CallbackParameters parameters, CancellationToken cancellationToken)
+    /// <summary>
+    /// The frontend URL to send the browser to; 404 for a provider name no module declares, 503 <c>not-configured</c> (the
+    /// only other non-redirect) without a frontend.
+    /// </summary>
+    public async Task<string> CompleteAsync(string providerName, CallbackParameters parameters, CancellationToken cancellationToken)
     {
-        var frontend = OAuthUrls.FrontendBaseUrl(configuration) + "/integrations";
+        var provider = providers.OAuthProvider(providerName) ?? throw ProblemException.NotFound("No such OAuth provider.");
+        var frontend = urls.Value.RequireFrontend() + "/integrations";
         var (integrationId, error) = await RunAsync(provider, parameters, cancellationToken).ConfigureAwait(false);
         if (error is null) return $"{frontend}?connected={integrationId}";
         return integrationId is { } id ? $"{frontend}?error={error}&integration={id}" : $"{frontend}?error={error}";
@@ -58,19 +63,20 @@ public sealed class OAuthCallback(
             if (parameters.Code is not { Length: > 0 and <= MaxCodeLength } code) return (integrationId, "invalid_request");
 
             var integration = await store.FindAsync(grant.TenantId, grant.IntegrationId, cancellationToken).ConfigureAwait(false);
-            if (integration is null || OAuthProviders.ForType(integration.TypeSlug)?.Provider != provider) return (integrationId, "integration_gone");
+            var consent = integration is null ? null : providers.Find<IOAuthConsent>(integration.TypeSlug);
+            if (consent is null || consent.Provider != provider) return (integrationId, "integration_gone");
 
             OAuthTokens tokens;
             try
             {
                 tokens = await ExchangeAsync(provider, code, grant.CodeVerifier, cancellationToken).ConfigureAwait(false);
             }
-            catch (OAuthProviderException e)
+            catch (ProviderCallException e)
             {
                 logger.LogWarning("OAuth {Provider}: code exchange for integration {IntegrationId} failed: {Reason}", provider.Name, integrationId, e.Message);
                 return (integrationId, "exchange_failed");
             }
-            return (integrationId, await accounts.ConnectAsync(integration, provider, tokens, cancellationToken).ConfigureAwait(false));
+            return (integrationId, ErrorOf(await consent.CompleteAsync(integration!, tokens, cancellationToken).ConfigureAwait(false)));
         }
         catch (ProviderAccountException e)
         {
@@ -99,14 +105,22 @@ public sealed class OAuthCallback(
         }
     }
 
+    private static string? ErrorOf(ConsentOutcome outcome) => outcome switch
+    {
+        ConsentOutcome.Connected => null,
+        ConsentOutcome.ExchangeFailed => "exchange_failed",
+        ConsentOutcome.Conflict => "conflict",
+        _ => "push_failed",
+    };
+
     /// <summary>RFC 6749 §4.1.3 with the PKCE verifier (RFC 7636 §4.5) where the connect sent a challenge.</summary>
     private Task<OAuthTokens> ExchangeAsync(OAuthProvider provider, string code, string? verifier, CancellationToken cancellationToken)
     {
         var form = new List<KeyValuePair<string, string>>
         {
-            new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", OAuthUrls.RedirectUri(configuration, provider)),
+            new("grant_type", "authorization_code"), new("code", code), new("redirect_uri", OAuthConnect.RedirectUri(urls.Value, provider)),
         };
         if (verifier is not null) form.Add(new("code_verifier", verifier));
-        return calls.ExchangeAsync(provider, form, cancellationToken);
+        return tokenClient.ExchangeAsync(provider, form, cancellationToken);
     }
 }

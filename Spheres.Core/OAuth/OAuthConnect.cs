@@ -1,9 +1,10 @@
 using System.Text;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Spheres.Core.Accounts;
 using Spheres.Core.Configuration;
 using Spheres.Core.Integrations;
 using Spheres.Core.Problems;
+using Spheres.Core.Providers;
 
 namespace Spheres.Core.OAuth;
 
@@ -16,7 +17,8 @@ public sealed record AuthorizationStart(string AuthorizationUrl, DateTimeOffset 
 /// takes it, a PKCE S256 challenge. Everything the callback will need is checked here first, so a misconfigured
 /// deployment answers 503 <c>not-configured</c> before the owner is sent anywhere.
 /// </summary>
-public sealed class OAuthConnect(IntegrationService integrations, OAuthStateStore states, IConfiguration configuration)
+public sealed class OAuthConnect(
+    TenantIntegrations integrations, ProviderRegistry providers, OAuthStateStore states, OAuthTokenClient tokens, IOptions<PublicUrlOptions> urls)
 {
     public const string NotOAuthType = "not-oauth";
 
@@ -24,35 +26,31 @@ public sealed class OAuthConnect(IntegrationService integrations, OAuthStateStor
     {
         var (profile, snapshot) = await integrations.ContextAsync(caller, cancellationToken).ConfigureAwait(false);
         var integration = await integrations.FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
-        var (provider, scopes) = OAuthProviders.ForType(integration.TypeSlug)
+        var consent = providers.Find<IOAuthConsent>(integration.TypeSlug)
             ?? throw new ProblemException(400, NotOAuthType, "Not connected by OAuth.",
                 $"{integration.TypeSlug} is connected with its credentials (PUT them, then activate), not by consent.");
         if (IntegrationAvailability.WhyUnavailable(snapshot.FindType(integration.TypeId), profile, snapshot) is { } reason) throw reason;
 
-        var (clientId, _) = provider.Client(configuration);
-        OAuthUrls.FrontendBaseUrl(configuration);
-        RequirePushConfiguration(integration.TypeSlug);
+        var provider = consent.Provider;
+        var client = tokens.ClientOf(provider);
+        var (clientId, _) = provider.Client(client);
+        urls.Value.RequireFrontend();
+        consent.EnsureConfigured(integration.TypeSlug);
         var verifier = provider.SupportsPkce ? OAuthStateStore.NewRandomToken() : null;
         var (state, expiresAt) = await states.IssueAsync(caller.TenantId, integration.Id, provider.Name, verifier, cancellationToken).ConfigureAwait(false);
 
         var query = new List<(string, string)>
         {
-            ("response_type", "code"), ("client_id", clientId), ("redirect_uri", OAuthUrls.RedirectUri(configuration, provider)),
-            // Meta's dialog takes a comma-separated list; the others the RFC 6749 space-separated one.
-            ("scope", string.Join(provider == OAuthProviders.Meta ? "," : " ", scopes)), ("state", state),
+            ("response_type", "code"), ("client_id", clientId), ("redirect_uri", RedirectUri(urls.Value, provider)),
+            ("scope", string.Join(provider.ScopeSeparator, consent.ScopesFor(integration.TypeSlug))), ("state", state),
         };
         if (verifier is not null) query.AddRange([("code_challenge", OAuthStateStore.ChallengeOf(verifier)), ("code_challenge_method", "S256")]);
-        // Google gives a refresh token only for offline access, and again on re-consent only when asked to prompt.
-        if (provider == OAuthProviders.Google) query.AddRange([("access_type", "offline"), ("prompt", "consent")]);
-        return new AuthorizationStart(WithQuery(provider.AuthorizeEndpoint(configuration), query), expiresAt);
+        query.AddRange(provider.AuthorizeParameters);
+        return new AuthorizationStart(WithQuery(provider.AuthorizeEndpoint(client), query), expiresAt);
     }
 
-    /// <summary>Gmail's watch needs the Pub/Sub topic, Calendly's subscription our signing key: both before consent.</summary>
-    private void RequirePushConfiguration(string typeSlug)
-    {
-        if (typeSlug == "gmail") ConfiguredSecrets.Require(configuration, SettingNames.GooglePubSubTopic);
-        if (typeSlug == "calendly") ConfiguredSecrets.Require(configuration, SettingNames.CalendlySigningKey);
-    }
+    /// <summary><c>{PublicBaseUrl}/api/oauth/{provider}/callback/</c>, exactly as registered at the provider.</summary>
+    public static string RedirectUri(PublicUrlOptions urls, OAuthProvider provider) => urls.RequirePublicBase() + $"/api/oauth/{provider.Name}/callback/";
 
     private static string WithQuery(string endpoint, IEnumerable<(string Name, string Value)> query)
     {
@@ -60,20 +58,4 @@ public sealed class OAuthConnect(IntegrationService integrations, OAuthStateStor
         url.AppendJoin('&', query.Select(p => Uri.EscapeDataString(p.Name) + "=" + Uri.EscapeDataString(p.Value)));
         return url.ToString();
     }
-}
-
-/// <summary>The two fixed URLs of the flow: our callback (registered at each provider) and the frontend page the owner returns to.</summary>
-public static class OAuthUrls
-{
-    /// <summary><c>{PublicBaseUrl}/api/oauth/{provider}/callback/</c>, exactly as registered at the provider.</summary>
-    public static string RedirectUri(IConfiguration configuration, OAuthProvider provider) =>
-        (configuration[SettingNames.PublicBaseUrl] is { Length: > 0 } url && Uri.IsWellFormedUriString(url, UriKind.Absolute)
-            ? url.TrimEnd('/')
-            : throw ConfiguredSecrets.NotConfigured(SettingNames.PublicBaseUrl)) + $"/api/oauth/{provider.Name}/callback/";
-
-    /// <summary>The only place a callback ever redirects to; 503 <c>not-configured</c> without it.</summary>
-    public static string FrontendBaseUrl(IConfiguration configuration) =>
-        configuration[SettingNames.FrontendBaseUrl] is { Length: > 0 } url && Uri.IsWellFormedUriString(url, UriKind.Absolute)
-            ? url.TrimEnd('/')
-            : throw ConfiguredSecrets.NotConfigured(SettingNames.FrontendBaseUrl);
 }

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.Problems;
-using Spheres.Core.Webhooks;
+using Spheres.Core.Providers;
 
 namespace Spheres.Core.OAuth;
 
@@ -18,8 +18,8 @@ public enum RefreshOutcome { Refreshed, NotDue, Busy, RelinkRequired, RetryLater
 /// Meta issues no refresh tokens (long-lived tokens): never refreshed here.
 /// </summary>
 public sealed class TokenRefresher(
-    IntegrationStore store, IntegrationService integrations, ICredentialVault vault, IntegrationLeases leases, OAuthClientCalls calls, OAuthSchedule schedule,
-    IntegrationDirectory directory, TimeProvider time, ILogger<TokenRefresher> logger)
+    IntegrationStore store, IntegrationRows rows, ICredentialVault vault, IntegrationLeases leases, OAuthTokenClient calls, OAuthSchedule schedule,
+    ProviderRegistry providers, TimeProvider time, ILogger<TokenRefresher> logger)
 {
     /// <summary>How long before expiry a token is refreshed: two timer runs of slack.</summary>
     public static readonly TimeSpan Margin = TimeSpan.FromMinutes(10);
@@ -64,8 +64,8 @@ public sealed class TokenRefresher(
     }
 
     /// <summary>The provider that refreshes tokens of this type; null for types without refresh tokens (Meta, API keys).</summary>
-    public static OAuthProvider? Refreshable(string typeSlug) =>
-        OAuthProviders.ForType(typeSlug) is { Provider: var provider } && provider != OAuthProviders.Meta ? provider : null;
+    public OAuthProvider? Refreshable(string typeSlug) =>
+        providers.Find<IOAuthConsent>(typeSlug)?.Provider is { IssuesRefreshTokens: true } provider ? provider : null;
 
     private async Task<RefreshOutcome> RefreshLeasedAsync(string tenantId, int integrationId, CancellationToken cancellationToken)
     {
@@ -110,7 +110,7 @@ public sealed class TokenRefresher(
         if (tokens.RefreshToken is { } rotated) values["refresh_token"] = rotated; // else the provider keeps the old one valid
         if (tokens.ExpiresAt is { } at) values["expires_at"] = at.ToString("O", CultureInfo.InvariantCulture);
         else values.Remove("expires_at");
-        var newRef = await vault.StoreAsync(IntegrationService.SecretPrefix("c", integration.TenantId), values, cancellationToken).ConfigureAwait(false);
+        var newRef = await vault.StoreAsync(SecretNames.CredentialsOf(integration.TenantId), values, cancellationToken).ConfigureAwait(false);
         Integration? saved;
         try
         {
@@ -119,16 +119,16 @@ public sealed class TokenRefresher(
         }
         catch
         {
-            await integrations.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
+            await rows.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
             throw;
         }
         if (saved is null)
         {
             // Credentials replaced or the integration deleted meanwhile: theirs win, ours go.
-            await integrations.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
+            await rows.DeleteSecretQuietlyAsync(newRef).ConfigureAwait(false);
             return RefreshOutcome.NotRefreshable;
         }
-        await integrations.DeleteSecretQuietlyAsync(integration.CredentialsRef!).ConfigureAwait(false);
+        await rows.DeleteSecretQuietlyAsync(integration.CredentialsRef!).ConfigureAwait(false);
         logger.LogInformation("Integration {IntegrationId} of tenant {TenantId}: access token refreshed{Rotated}, expires {ExpiresAt:O}",
             integration.Id, integration.TenantId, tokens.RefreshToken is null ? "" : " (refresh token rotated)", tokens.ExpiresAt);
         return RefreshOutcome.Refreshed;
@@ -148,9 +148,7 @@ public sealed class TokenRefresher(
     private async Task<Integration?> ReplaceKeepingCredentialsAsync(Integration integration, Func<Integration, Integration> change,
         CancellationToken cancellationToken)
     {
-        var saved = await store.TryChangeAsync(integration, change, current => current.CredentialsRef == integration.CredentialsRef, cancellationToken)
+        return await rows.TryChangeAsync(integration, change, current => current.CredentialsRef == integration.CredentialsRef, cancellationToken)
             .ConfigureAwait(false);
-        if (saved is not null) directory.Forget(saved.TenantId, saved.Id);
-        return saved;
     }
 }

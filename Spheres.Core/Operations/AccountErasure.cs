@@ -2,6 +2,7 @@ using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Problems;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;

@@ -1,13 +1,22 @@
+using System.ComponentModel.DataAnnotations;
 using System.Globalization;
 using Azure.Data.Tables;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using NodaTime;
-using Spheres.Core.Configuration;
 using Spheres.Core.Messaging;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;
+
+/// <summary>How long data is kept (section <c>Spheres:Retention</c>). A value out of range stops the app: a typo must not delete more than intended.</summary>
+public sealed class RetentionOptions
+{
+    public const string Section = "Spheres:Retention";
+
+    [Range(1, DataRetention.MaxMessageDays, ErrorMessage = "Spheres:Retention:MessageDays must be a number of days from 1 to 36500.")]
+    public int MessageDays { get; set; } = DataRetention.DefaultMessageDays;
+}
 
 public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0);
 
@@ -18,24 +27,12 @@ public sealed record RetentionResult(int Tenants, int MessagesDeleted, int Excep
 /// (<see cref="Analytics.AnalyticsCache.MaxAge"/>). Tenant by tenant; deletes go in entity-group transactions of
 /// at most 100 rows of the tenant's partition.
 /// </summary>
-public sealed class DataRetention(SpheresStorage storage, IConfiguration configuration, TimeProvider time, ILogger<DataRetention> logger)
+public sealed class DataRetention(SpheresStorage storage, IOptions<RetentionOptions> options, TimeProvider time, ILogger<DataRetention> logger)
 {
     public const int DefaultMessageDays = 400;
     public const int MaxMessageDays = 36_500;
 
-    public int MessageDays
-    {
-        get
-        {
-            var raw = configuration[SettingNames.RetentionMessageDays];
-            if (string.IsNullOrWhiteSpace(raw)) return DefaultMessageDays;
-            if (int.TryParse(raw, NumberStyles.None, CultureInfo.InvariantCulture, out var days) && days is >= 1 and <= MaxMessageDays) return days;
-            // A typo must not delete more than intended: keep the default and say so.
-            logger.LogWarning("{Setting} is '{Value}', not a number of days from 1 to {Max}; using {Default}",
-                SettingNames.RetentionMessageDays, raw, MaxMessageDays, DefaultMessageDays);
-            return DefaultMessageDays;
-        }
-    }
+    public int MessageDays => options.Value.MessageDays;
 
     public async Task<RetentionResult> RunAsync(CancellationToken cancellationToken)
     {

@@ -3,8 +3,8 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
-using Spheres.Core.Webhooks;
 
 namespace Spheres.Core.Operations;
 
@@ -37,12 +37,14 @@ public sealed class ErasureSteps(
         new("sign-in", (job, ct) => accounts.MarkEmailErasingAsync(job.Email, job.TenantId, ct)),
         new("providers", DisconnectProvidersAsync),
         new("secrets", DeleteSecretsAsync),
-        new("routes", DeleteRoutesAsync, SettleAfter: IntegrationDirectory.Lifetime + TimeSpan.FromSeconds(5)),
+        new("routes", DeleteRoutesAsync, SettleAfter: Max(IntegrationCache.Lifetime, ProfileCache.Lifetime) + TimeSpan.FromSeconds(5)),
         new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
         new("rows", DeleteRowsAsync),
         new("secrets-sweep", (job, ct) => vault.DeleteAllOfTenantAsync(job.TenantId, ct)),
         new("email", (job, ct) => accounts.FreeErasedEmailAsync(job.Email, job.TenantId, ct)),
     ];
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task DisconnectProvidersAsync(ErasureJob job, CancellationToken cancellationToken)
     {

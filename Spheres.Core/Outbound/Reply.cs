@@ -47,22 +47,3 @@ public sealed record Reply(
         _ => "pending",
     };
 }
-
-/// <summary>What a provider said to one send.</summary>
-public abstract record SendOutcome
-{
-    /// <summary>Accepted; the provider's id of the message it sent.</summary>
-    public sealed record Sent(string ProviderMessageId) : SendOutcome;
-
-    /// <summary>Not sent, and worth asking again: after <paramref name="After"/> when the provider said, else after our backoff.</summary>
-    public sealed record RetryLater(TimeSpan? After, string Reason) : SendOutcome;
-
-    /// <summary>Not sent, and never will be (blocked bot, closed 24-hour window, unknown recipient, revoked token).</summary>
-    public sealed record Refused(string Reason) : SendOutcome;
-
-    /// <summary>The provider may or may not have sent it (no answer in time): not asked again, so not sent twice.</summary>
-    public sealed record Unknown(string Reason) : SendOutcome;
-}
-
-/// <summary>Where a reply goes: the provider's account to send from and the customer to send to.</summary>
-public sealed record ReplyAddress(string Channel, string Account, string Recipient, IReadOnlyDictionary<string, string> Credentials);

@@ -1,5 +1,6 @@
 using Spheres.Core.Accounts;
 using Spheres.Core.Embeddings;
+using Spheres.Core.Notifications;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
 
@@ -11,7 +12,7 @@ namespace Spheres.Core.Reviews;
 /// so the answer never waits for the model.
 /// </summary>
 public sealed class ReviewService(
-    ReviewStore store, ProfileService profiles, EmbeddingQueue queue, EmbeddingModel model, TenantVectorIndex index, Analytics.AnalyticsCache analytics,
+    ReviewStore store, ProfileService profiles, EmbeddingQueue queue, EmbeddingModel model, TenantVectorIndex index, ITenantDataChanged changes,
     TimeProvider time)
 {
     public const int MaxSearchLength = 500;
@@ -72,7 +73,7 @@ public sealed class ReviewService(
         if (!await store.DeleteAsync(caller.TenantId, id, cancellationToken).ConfigureAwait(false))
             throw ProblemException.NotFound($"You have no review {id}.");
         index.Invalidate(caller.TenantId);
-        await analytics.TouchQuietlyAsync(caller.TenantId).ConfigureAwait(false);
+        await changes.OnChangedAsync(caller.TenantId, TenantDataChange.ReviewDeleted, CancellationToken.None).ConfigureAwait(false);
     }
 
     public async Task<(IReadOnlyList<Review> Page, string? NextAfterId)> ListAsync(

@@ -1,9 +1,25 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Configuration;
-using Spheres.Core.Configuration;
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 using Spheres.Core.Problems;
 
 namespace Spheres.Core.Security;
+
+/// <summary>The sign-in endpoints' per-address limit (section <c>Spheres:RateLimit</c>).</summary>
+public sealed class RateLimitOptions
+{
+    public const string Section = "Spheres:RateLimit";
+
+    /// <summary>Requests per minute per client address to the sign-in endpoints together.</summary>
+    [Range(1, int.MaxValue)]
+    public int AuthPerMinute { get; set; } = ClientRateLimiter.DefaultPerMinute;
+
+    /// <summary>
+    /// True behind Azure's front end, which appends the caller's address to X-Forwarded-For; false where clients reach us
+    /// directly (DevHost), so a client cannot choose its own address.
+    /// </summary>
+    public bool TrustForwardedFor { get; set; }
+}
 
 /// <summary>
 /// Requests per minute per client address to the sign-in endpoints together (login, registration,
@@ -15,14 +31,14 @@ namespace Spheres.Core.Security;
 /// bounded: when it is full, expired windows are dropped, and if none has expired every newcomer
 /// shares one window until they do.</para>
 /// </summary>
-public sealed class ClientRateLimiter(IConfiguration configuration, TimeProvider time)
+public sealed class ClientRateLimiter(IOptions<RateLimitOptions> options, TimeProvider time)
 {
     public const int DefaultPerMinute = 30;
     public const int MaxTrackedClients = 10_000;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private const string OverflowKey = "(overflow)";
 
-    private readonly int _limit = configuration.GetValue(SettingNames.RateLimitAuthPerMinute, DefaultPerMinute) is var n && n > 0 ? n : DefaultPerMinute;
+    private readonly int _limit = options.Value.AuthPerMinute;
     private readonly ConcurrentDictionary<string, ClientWindow> _windows = new();
 
     /// <summary>Counts one request of <paramref name="clientKey"/>; 429 with the seconds left in the window once it is over the limit.</summary>

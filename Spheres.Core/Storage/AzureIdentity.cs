@@ -1,7 +1,5 @@
 using Azure.Core;
 using Azure.Identity;
-using Microsoft.Extensions.Configuration;
-using Spheres.Core.Configuration;
 
 namespace Spheres.Core.Storage;
 
@@ -11,8 +9,8 @@ namespace Spheres.Core.Storage;
 /// </summary>
 public static class AzureIdentity
 {
-    public static TokenCredential Credential(IConfiguration configuration) =>
-        configuration.GetSection(SettingNames.Storage)["clientId"] is { Length: > 0 } clientId
+    public static TokenCredential Credential(string? clientId) =>
+        clientId is { Length: > 0 }
             ? new ManagedIdentityCredential(ManagedIdentityId.FromUserAssignedClientId(clientId))
             : new DefaultAzureCredential();
 }

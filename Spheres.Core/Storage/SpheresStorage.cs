@@ -3,7 +3,7 @@ using Azure.Core;
 using Azure.Core.Pipeline;
 using Azure.Data.Tables;
 using Azure.Storage.Queues;
-using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Options;
 using Spheres.Core.Configuration;
 
 namespace Spheres.Core.Storage;
@@ -20,6 +20,19 @@ public sealed class StorageClientSettings
 }
 
 /// <summary>
+/// Where storage is (<c>AzureWebJobsStorage</c>, the setting the Functions host itself reads): a connection string locally
+/// (Azurite), or, in Azure, the identity-based <c>AzureWebJobsStorage__tableServiceUri</c> / <c>__queueServiceUri</c> /
+/// <c>__clientId</c> (the user-assigned identity the host uses too).
+/// </summary>
+public sealed class StorageOptions
+{
+    public string? ConnectionString { get; set; }
+    public string? TableServiceUri { get; set; }
+    public string? QueueServiceUri { get; set; }
+    public string? ClientId { get; set; }
+}
+
+/// <summary>
 /// The app's Table and Queue clients, built from the same settings the Functions host uses:
 /// a connection string locally (Azurite), identity-based service URIs in Azure.
 /// Tables and queues are created on first use, once per instance.
@@ -31,25 +44,28 @@ public sealed class SpheresStorage
     private readonly ConcurrentDictionary<string, Lazy<Task<TableClient>>> _tableClients = new();
     private readonly ConcurrentDictionary<string, Lazy<Task<QueueClient>>> _queueClients = new();
 
-    public SpheresStorage(IConfiguration configuration, StorageClientSettings settings)
+    public SpheresStorage(IOptions<StorageOptions> options, StorageClientSettings settings)
     {
         var tableOptions = Configure(new TableClientOptions(), settings);
         var queueOptions = Configure(new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 }, settings);
-        var connectionString = configuration[SettingNames.Storage];
-        if (!string.IsNullOrWhiteSpace(connectionString))
+        var storage = options.Value;
+        if (!string.IsNullOrWhiteSpace(storage.ConnectionString))
         {
-            _tables = new TableServiceClient(connectionString, tableOptions);
-            _queues = new QueueServiceClient(connectionString, queueOptions);
+            _tables = new TableServiceClient(storage.ConnectionString, tableOptions);
+            _queues = new QueueServiceClient(storage.ConnectionString, queueOptions);
             return;
         }
 
-        var section = configuration.GetSection(SettingNames.Storage);
-        var tableUri = section["tableServiceUri"] ?? throw MissingSetting("tableServiceUri");
-        var queueUri = section["queueServiceUri"] ?? throw MissingSetting("queueServiceUri");
-        var credential = AzureIdentity.Credential(configuration);
+        var tableUri = storage.TableServiceUri ?? throw MissingSetting("tableServiceUri");
+        var queueUri = storage.QueueServiceUri ?? throw MissingSetting("queueServiceUri");
+        var credential = AzureIdentity.Credential(storage.ClientId);
         _tables = new TableServiceClient(new Uri(tableUri), credential, tableOptions);
         _queues = new QueueServiceClient(new Uri(queueUri), credential, queueOptions);
     }
+
+    /// <summary>Clients for one storage account by connection string (benchmarks and tools outside a host).</summary>
+    public static SpheresStorage FromConnectionString(string connectionString) =>
+        new(Options.Create(new StorageOptions { ConnectionString = connectionString }), new StorageClientSettings());
 
     public Task<TableClient> TableAsync(string name, CancellationToken cancellationToken) =>
         GetOrCreate(_tableClients, name, async () =>

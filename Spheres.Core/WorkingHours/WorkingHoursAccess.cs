@@ -1,6 +1,7 @@
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
 using Spheres.Core.Integrations;
+using Spheres.Core.Notifications;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
 
@@ -15,7 +16,7 @@ namespace Spheres.Core.WorkingHours;
 /// </summary>
 public sealed class WorkingHoursAccess(
     IntegrationStore integrations, ProfileService profiles, CatalogService catalog, WorkingHoursStore store, CachedWorkingScheduleSource schedules,
-    Analytics.AnalyticsCache analytics)
+    ITenantDataChanged changes)
 {
     public const string UnsupportedType = "working-hours-unsupported";
 
@@ -44,7 +45,7 @@ public sealed class WorkingHoursAccess(
         {
             // Also after a failure: a commit whose answer was lost may have happened. Peak hours count what found the channel closed.
             schedules.Invalidate(integration.TenantId, integration.Id);
-            await analytics.TouchQuietlyAsync(integration.TenantId).ConfigureAwait(false);
+            await changes.OnChangedAsync(integration.TenantId, TenantDataChange.WorkingHoursChanged, CancellationToken.None).ConfigureAwait(false);
         }
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Catalog;
+using Spheres.Core.Integrations;
 using Spheres.Core.Problems;
 using Spheres.Functions.Catalog;
 using Spheres.Functions.Http;
@@ -30,7 +31,7 @@ public sealed record CatalogAuditPageJson(IReadOnlyList<CatalogAuditJson> Result
 ///   DELETE admin/catalog/integration-types/{slug}/override
 ///   GET    admin/catalog/audit                                 who changed what when, newest first, paged
 /// </summary>
-public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILogger<CatalogOperationsFunctions> logger)
+public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ConnectionRequirements requirements, ILogger<CatalogOperationsFunctions> logger)
 {
     private const string Tag = "admin";
     private const int DefaultPageSize = 50, MaxPageSize = 200;
@@ -143,7 +144,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
     private static JsonArray SpheresJson(CatalogSnapshot snapshot) =>
         new(snapshot.Spheres.Select(s => (JsonNode)WithOverridden(SphereJson.From(s), snapshot.OverriddenFields(CatalogItemKind.Sphere, s.Id))).ToArray());
 
-    private static JsonArray TypesJson(CatalogSnapshot snapshot) =>
+    private JsonArray TypesJson(CatalogSnapshot snapshot) =>
         new(snapshot.IntegrationTypes.Select(t => (JsonNode)TypeJson(snapshot, t)).ToArray());
 
     private static JsonObject OneSphere(CatalogSnapshot snapshot, string slug)
@@ -152,11 +153,11 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ILog
         return WithOverridden(SphereJson.From(sphere), snapshot.OverriddenFields(CatalogItemKind.Sphere, sphere.Id));
     }
 
-    private static JsonObject OneType(CatalogSnapshot snapshot, string slug) =>
+    private JsonObject OneType(CatalogSnapshot snapshot, string slug) =>
         TypeJson(snapshot, snapshot.FindType(slug)!);
 
-    private static JsonObject TypeJson(CatalogSnapshot snapshot, IntegrationType type) =>
-        WithOverridden(IntegrationTypeJson.From(type, snapshot), snapshot.OverriddenFields(CatalogItemKind.IntegrationType, type.Id));
+    private JsonObject TypeJson(CatalogSnapshot snapshot, IntegrationType type) =>
+        WithOverridden(IntegrationTypeJson.From(type, snapshot, requirements), snapshot.OverriddenFields(CatalogItemKind.IntegrationType, type.Id));
 
     /// <summary>The public JSON of an item plus the fields an override sets.</summary>
     private static JsonObject WithOverridden<T>(T item, IReadOnlyList<string> overridden)

@@ -29,11 +29,11 @@ public sealed record IntegrationTypeJson(
     int Order,
     ConnectJson Connect)
 {
-    public static IntegrationTypeJson From(IntegrationType t, CatalogSnapshot catalog) => new(
+    public static IntegrationTypeJson From(IntegrationType t, CatalogSnapshot catalog, ConnectionRequirements requirements) => new(
         t.Id, t.Slug, t.Name, t.IntegrationKind, t.Description, t.Icon, t.Spheres,
         t.Spheres.Select(slug => catalog.Spheres.FirstOrDefault(s => s.Slug == slug)?.Id).OfType<int>().ToList(),
         t.RequiresOauth, t.OauthProvider, t.SupportsWebhooks, t.SupportsWorkingHours, t.AvailableCountries, t.IsActive, t.Order,
-        ConnectJson.From(ConnectionRequirements.For(t.Slug)));
+        ConnectJson.From(requirements.For(t.Slug)));
 }
 
 /// <summary>How to draw a type's connect form without knowing the type.</summary>

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Catalog;
+using Spheres.Core.Integrations;
 using Spheres.Core.Problems;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -16,7 +17,7 @@ namespace Spheres.Functions.Catalog;
 ///   GET accounts/integration-types            active types, filters combine with AND
 ///   GET accounts/integration-types/{slug}     one active type
 /// </summary>
-public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses responses, ILogger<CatalogFunctions> logger)
+public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses responses, ConnectionRequirements requirements, ILogger<CatalogFunctions> logger)
 {
     private const string Tag = "catalog";
 
@@ -69,7 +70,7 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
                 Query(request, "sphere_id"), Query(request, "sphere_slug"), Query(request, "country"), Query(request, "integration_type")));
             // Keyed by the validated filter, never the raw query: spelling variants share one answer.
             return responses.Answer(request, snapshot, "types:" + filter.Key,
-                () => CatalogService.FilterTypes(snapshot, filter).Select(t => IntegrationTypeJson.From(t, snapshot)).ToList());
+                () => CatalogService.FilterTypes(snapshot, filter).Select(t => IntegrationTypeJson.From(t, snapshot, requirements)).ToList());
         });
 
     [Function("GetIntegrationType")]
@@ -85,7 +86,7 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
         {
             var snapshot = await catalog.GetAsync(cancellationToken);
             var type = snapshot.FindActiveType(slug) ?? throw ProblemException.NotFound($"No active integration type has the slug '{slug}'.");
-            return responses.Answer(request, snapshot, "type:" + type.Slug, () => IntegrationTypeJson.From(type, snapshot));
+            return responses.Answer(request, snapshot, "type:" + type.Slug, () => IntegrationTypeJson.From(type, snapshot, requirements));
         });
 
     /// <summary>A query value, or null when absent; an empty value counts as given (and is then invalid).</summary>

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.Configuration;
-using Spheres.Core.Configuration;
+using Microsoft.Extensions.Options;
+using Spheres.Core.Security;
 
 namespace Spheres.Functions.Http;
 
@@ -14,10 +14,10 @@ namespace Spheres.Functions.Http;
 /// </summary>
 public static class ClientAddress
 {
-    public static string Of(HttpRequest request, IConfiguration configuration)
+    public static string Of(HttpRequest request, bool trustForwardedFor)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
-        if (configuration.GetValue<bool>(SettingNames.RateLimitTrustForwardedFor)
+        if (trustForwardedFor
             && request.Headers["X-Forwarded-For"].LastOrDefault()?.Split(',').LastOrDefault() is { } forwarded
             && Parse(forwarded.Trim()) is { } client)
         {
@@ -40,8 +40,8 @@ public static class ClientAddress
 }
 
 /// <summary>The per-address limit of the sign-in endpoints (login, registration, refresh, password reset), counted together.</summary>
-public sealed class SignInRateLimit(Spheres.Core.Security.ClientRateLimiter limiter, IConfiguration configuration)
+public sealed class SignInRateLimit(ClientRateLimiter limiter, IOptions<RateLimitOptions> options)
 {
     /// <summary>429 with Retry-After once the caller's address has used its minute.</summary>
-    public void Check(HttpRequest request) => limiter.Acquire(ClientAddress.Of(request, configuration));
+    public void Check(HttpRequest request) => limiter.Acquire(ClientAddress.Of(request, options.Value.TrustForwardedFor));
 }

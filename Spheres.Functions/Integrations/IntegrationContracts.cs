@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using Spheres.Core.Connections;
 using Spheres.Core.Integrations;
 using Spheres.Functions.Catalog;
 
@@ -56,9 +57,9 @@ public sealed record AvailableIntegrationJson(
     [property: AllowedValues("free", "starter", "professional")] string RequiredPlan,
     int? IntegrationId)
 {
-    public static AvailableIntegrationJson From(AvailableType available, Core.Catalog.CatalogSnapshot catalog)
+    public static AvailableIntegrationJson From(AvailableType available, Core.Catalog.CatalogSnapshot catalog, ConnectionRequirements requirements)
     {
-        var t = IntegrationTypeJson.From(available.Type, catalog);
+        var t = IntegrationTypeJson.From(available.Type, catalog, requirements);
         return new(t.Id, t.Slug, t.Name, t.IntegrationType, t.Description, t.Icon, t.Spheres, t.SphereIds, t.RequiresOauth, t.OauthProvider,
             t.SupportsWebhooks, t.SupportsWorkingHours, t.AvailableCountries, t.IsActive, t.Order, t.Connect, available.IsAvailable,
             available.Reason switch

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
 using Spheres.Core.Problems;
+using Spheres.Core.Connections;
 using Spheres.Core.Integrations;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -24,7 +25,8 @@ namespace Spheres.Functions.Integrations;
 ///   POST   integrations/api/{id}/deactivate      -> inactive
 /// </summary>
 public sealed class IntegrationFunctions(
-    IntegrationService integrations, IntegrationActivation activation, CatalogService catalog, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
+    IntegrationViews views, CreateIntegration creation, ChangeIntegration change, DeleteIntegration deletion, ActivateIntegration activation,
+    DeactivateIntegration deactivation, CatalogService catalog, ConnectionRequirements requirements, AccessTokens tokens, ILogger<IntegrationFunctions> logger)
 {
     private const string Tag = "integrations";
 
@@ -44,7 +46,7 @@ public sealed class IntegrationFunctions(
                 status = IntegrationStatusNames.TryParse(raw.ToString(), out var parsed) ? parsed
                     : throw ProblemException.Validation("status", $"Give one of: {string.Join(", ", IntegrationStatusNames.All)}.");
             }
-            var list = await integrations.ListAsync(caller, cancellationToken, status);
+            var list = await views.ListAsync(caller, cancellationToken, status);
             return ApiResponse.Json(list.Select(IntegrationJson.From).ToList());
         });
 
@@ -58,9 +60,9 @@ public sealed class IntegrationFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var available = await integrations.AvailableAsync(caller, cancellationToken);
+            var available = await views.AvailableAsync(caller, cancellationToken);
             var snapshot = await catalog.GetAsync(cancellationToken);
-            return ApiResponse.Json(available.Select(a => AvailableIntegrationJson.From(a, snapshot)).ToList());
+            return ApiResponse.Json(available.Select(a => AvailableIntegrationJson.From(a, snapshot, requirements)).ToList());
         });
 
     [Function("CreateIntegration")]
@@ -78,7 +80,7 @@ public sealed class IntegrationFunctions(
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
-            var view = await integrations.CreateAsync(caller, body.ToInput(), cancellationToken);
+            var view = await creation.CreateAsync(caller, body.ToInput(), cancellationToken);
             return Answer(view, StatusCodes.Status201Created).WithHeader("Location", $"/api/integrations/api/{view.Integration.Id}/");
         });
 
@@ -92,7 +94,7 @@ public sealed class IntegrationFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            return Answer(await integrations.GetAsync(caller, id, cancellationToken));
+            return Answer(await views.GetAsync(caller, id, cancellationToken));
         });
 
     [Function("ReplaceIntegration")]
@@ -110,7 +112,7 @@ public sealed class IntegrationFunctions(
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
-            return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken));
+            return Answer(await change.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken));
         });
 
     [Function("PatchIntegration")]
@@ -128,7 +130,7 @@ public sealed class IntegrationFunctions(
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
             var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
-            return Answer(await integrations.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken, mergeSettings: true));
+            return Answer(await change.ReplaceAsync(caller, id, body.ToInput(), EntityTags.IfMatch(request), cancellationToken, mergeSettings: true));
         });
 
     [Function("DeleteIntegration")]
@@ -141,7 +143,7 @@ public sealed class IntegrationFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            await integrations.DeleteAsync(caller, id, activation.DisconnectAsync, cancellationToken);
+            await deletion.DeleteAsync(caller, id, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status204NoContent);
         });
 
@@ -172,7 +174,7 @@ public sealed class IntegrationFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            return Answer(await activation.DeactivateAsync(caller, id, cancellationToken));
+            return Answer(await deactivation.DeactivateAsync(caller, id, cancellationToken));
         });
 
     internal static ApiResponse Answer(IntegrationView view, int status = StatusCodes.Status200OK)

@@ -21,7 +21,7 @@ public sealed record SelectAccountRequest([property: Required, MaxLength(32)] st
 ///   GET  integrations/api/{id}/connect/accounts   what the owner's login may connect
 ///   POST integrations/api/{id}/connect/select     route one of them (only one Graph listed)
 /// </summary>
-public sealed class MetaAccountFunctions(MetaAccountSelection selection, AccessTokens tokens, ILogger<MetaAccountFunctions> logger)
+public sealed class MetaAccountFunctions(AccountSelection selection, AccessTokens tokens, ILogger<MetaAccountFunctions> logger)
 {
     private const string Tag = "integrations";
 

@@ -8,7 +8,7 @@ namespace Spheres.Functions.Integrations;
 ///   timer hourly (:17)       renew Google Calendar channels a day before they lapse, Gmail watches daily
 /// Each can be switched off with the app setting <c>AzureWebJobs.{Name}.Disabled</c>.
 /// </summary>
-public sealed class OAuthMaintenanceFunctions(TokenRefresher refresher, GooglePushRenewal renewal)
+public sealed class OAuthMaintenanceFunctions(TokenRefresher refresher, PushRenewal renewal)
 {
     public const string RefreshSchedule = "0 */5 * * * *";
     public const string RenewSchedule = "0 17 * * * *";

@@ -40,7 +40,7 @@ public sealed record MessagePageJson(IReadOnlyList<MessageJson> Results, string?
 ///   GET messages/{id} one message with its reply
 /// </summary>
 public sealed class MessageFunctions(
-    MessageStore messages, MessageReplies replies, IntegrationService integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
+    MessageStore messages, MessageReplies replies, TenantIntegrations integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 200;

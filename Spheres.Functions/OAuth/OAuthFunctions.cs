@@ -56,9 +56,8 @@ public sealed class OAuthFunctions(OAuthConnect connect, OAuthCallback callback,
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
-            var named = OAuthProviders.Named(provider) ?? throw ProblemException.NotFound("No such OAuth provider.");
             var parameters = new CallbackParameters(Single(request, "code"), Single(request, "state"), Single(request, "error"));
-            var location = await callback.CompleteAsync(named, parameters, cancellationToken);
+            var location = await callback.CompleteAsync(provider, parameters, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status302Found).WithHeader("Location", location).WithHeader("Cache-Control", "no-store")
                 .WithHeader("Referrer-Policy", "no-referrer");
         });

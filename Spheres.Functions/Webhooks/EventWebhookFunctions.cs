@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Providers;
 using Spheres.Core.Webhooks;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -17,7 +18,7 @@ public sealed record EventAckJson(string Outcome);
 ///   POST webhooks/square            x-square-hmacsha256-signature over URL + body
 ///   POST webhooks/google-calendar   X-Goog-Channel-ID / X-Goog-Channel-Token
 /// </summary>
-public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWebhookFunctions> logger)
+public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWebhookFunctions> logger)
 {
     private const string Tag = "webhooks";
 
@@ -35,7 +36,7 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
-            return Ack(await events.CalendlyAsync(request.Headers["Calendly-Webhook-Signature"].FirstOrDefault(), body, cancellationToken));
+            return Ack(await intake.ReceiveAsync("calendly", Deliveries.Of(request, body), cancellationToken));
         });
 
     [Function("ZoomWebhook")]
@@ -53,9 +54,8 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
-            var (validation, outcome) = await events.ZoomAsync(request.Headers["x-zm-signature"].FirstOrDefault(),
-                request.Headers["x-zm-request-timestamp"].FirstOrDefault(), body, cancellationToken);
-            return validation is null ? Ack(outcome) : ApiResponse.Json(validation);
+            var result = await intake.ReceiveAsync("zoom", Deliveries.Of(request, body), cancellationToken);
+            return result.Answer is { } validation ? ApiResponse.Json(validation) : Ack(result);
         });
 
     [Function("SquareWebhook")]
@@ -72,7 +72,7 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
-            return Ack(await events.SquareAsync(request.Headers["x-square-hmacsha256-signature"].FirstOrDefault(), body, cancellationToken));
+            return Ack(await intake.ReceiveAsync("square", Deliveries.Of(request, body), cancellationToken));
         });
 
     [Function("GoogleCalendarWebhook")]
@@ -87,9 +87,8 @@ public sealed class EventWebhookFunctions(EventWebhooks events, ILogger<EventWeb
     public Task<IActionResult> GoogleCalendar(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/google-calendar")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        Api.RunAsync(request, logger, async () => Ack(await events.GoogleCalendarAsync(
-            request.Headers["X-Goog-Channel-ID"].FirstOrDefault(), request.Headers["X-Goog-Channel-Token"].FirstOrDefault(),
-            request.Headers["X-Goog-Resource-State"].FirstOrDefault(), request.Headers["X-Goog-Message-Number"].FirstOrDefault(), cancellationToken)));
+        Api.RunAsync(request, logger, async () =>
+            Ack(await intake.ReceiveAsync("google-calendar", Deliveries.Of(request, WebhookDelivery.NoBody), cancellationToken)));
 
-    private static ApiResponse Ack(EventOutcome outcome) => ApiResponse.Json(new EventAckJson(outcome.ToString().ToLowerInvariant()));
+    internal static ApiResponse Ack(WebhookResult result) => ApiResponse.Json(new EventAckJson(result.Events.ToString().ToLowerInvariant()));
 }

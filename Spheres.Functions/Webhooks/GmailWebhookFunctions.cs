@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Providers.Google;
 using Spheres.Core.Webhooks;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -13,7 +14,7 @@ namespace Spheres.Functions.Webhooks;
 /// <summary>
 ///   POST webhooks/gmail   Pub/Sub push of Gmail changes; Authorization: Bearer Google-signed OIDC token
 /// </summary>
-public sealed class GmailWebhookFunctions(GmailPushWebhook gmail, ILogger<GmailWebhookFunctions> logger)
+public sealed class GmailWebhookFunctions(WebhookIntake intake, ILogger<GmailWebhookFunctions> logger)
 {
     [Function("GmailWebhook")]
     [ApiOperation("webhooks", "Gmail mailbox changes pushed by Google Pub/Sub (users.watch), stored once per messageId.", RequestBody = typeof(PubSubPush))]
@@ -28,9 +29,8 @@ public sealed class GmailWebhookFunctions(GmailPushWebhook gmail, ILogger<GmailW
         CancellationToken cancellationToken) =>
         Api.RunAsync(request, logger, async () =>
         {
-            var body = await RequestBody.ReadBytesAsync(request, GmailPushWebhook.MaxBodyBytes, cancellationToken);
-            var outcome = await gmail.ReceiveAsync(request.Headers.Authorization.FirstOrDefault(), body, cancellationToken);
-            return ApiResponse.Json(new EventAckJson(outcome.ToString().ToLowerInvariant()));
+            var body = await RequestBody.ReadBytesAsync(request, GmailPushReceiver.MaxBodyBytes, cancellationToken);
+            return EventWebhookFunctions.Ack(await intake.ReceiveAsync("gmail", Deliveries.Of(request, body), cancellationToken));
         });
 }
 

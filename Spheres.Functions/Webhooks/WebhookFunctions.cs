@@ -2,6 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
+using Spheres.Core.Providers;
+using Spheres.Core.Providers.Meta;
+using Spheres.Core.Providers.Telegram;
 using Spheres.Core.Webhooks;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
@@ -10,6 +13,13 @@ namespace Spheres.Functions.Webhooks;
 
 public sealed record WebhookAckJson(int Received, int Stored);
 
+/// <summary>A request as its provider module reads it: the key in its URL, its headers, its raw body.</summary>
+internal static class Deliveries
+{
+    public static WebhookDelivery Of(HttpRequest request, byte[] body, string? key = null) =>
+        new(key, name => request.Headers[name].FirstOrDefault(), body);
+}
+
 /// <summary>
 /// Provider deliveries. Anonymous at the Functions level: trust comes from verifying each delivery
 /// on its raw body bytes before anything is parsed.
@@ -17,14 +27,14 @@ public sealed record WebhookAckJson(int Received, int Stored);
 ///   GET  webhooks/meta                          Meta's subscription handshake
 ///   POST webhooks/meta                          WhatsApp, Instagram, Messenger
 /// </summary>
-public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta, ILogger<WebhookFunctions> logger)
+public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFunctions> logger)
 {
     private const string Tag = "webhooks";
 
     [Function("TelegramWebhook")]
     [ApiOperation(Tag, "A Telegram update for one connected bot.", Description = "Verified by X-Telegram-Bot-Api-Secret-Token; deduplicated by update_id.",
         RequestBody = typeof(TelegramUpdate))]
-    [ApiHeader(TelegramWebhook.SecretHeader, "The secret_token given to setWebhook.", Required = true)]
+    [ApiHeader(TelegramWebhookReceiver.SecretHeader, "The secret_token given to setWebhook.", Required = true)]
     [ApiResponse(200, "Received (also for repeats, stored once).", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Telegram update.")]
     [ApiResponse(401, "The secret does not match.")]
@@ -37,8 +47,8 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
-            var stored = await telegram.ReceiveAsync(integration_key, request.Headers[TelegramWebhook.SecretHeader].FirstOrDefault(), body, cancellationToken);
-            return ApiResponse.Json(new WebhookAckJson(1, stored is null ? 0 : 1));
+            var result = await intake.ReceiveAsync("telegram", Deliveries.Of(request, body, integration_key), cancellationToken);
+            return ApiResponse.Json(new WebhookAckJson(1, result.Messages.Count));
         });
 
     [Function("MetaWebhookVerification")]
@@ -50,14 +60,13 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
     [ApiResponse(403, "Wrong mode or verify token.")]
     public Task<IActionResult> MetaVerification(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "webhooks/meta")] HttpRequest request) =>
-        Api.RunAsync(request, logger, () => Task.FromResult(ApiResponse.Text(meta.Verify(
-            request.Query["hub.mode"].FirstOrDefault(), request.Query["hub.verify_token"].FirstOrDefault(), request.Query["hub.challenge"].FirstOrDefault()))));
+        Api.RunAsync(request, logger, () => Task.FromResult(ApiResponse.Text(intake.Handshake("meta", name => request.Query[name].FirstOrDefault()))));
 
     [Function("MetaWebhook")]
     [ApiOperation(Tag, "Messenger, Instagram and WhatsApp deliveries, signed with the app secret; entries are routed by account id.",
         Description = "Echoes and WhatsApp statuses are acknowledged and not stored. Entries for accounts nobody connected are acknowledged and logged.",
         RequestBody = typeof(MetaDelivery))]
-    [ApiHeader(MetaWebhook.SignatureHeader, "sha256=<hex HMAC-SHA256 of the raw body with the app secret>", Required = true)]
+    [ApiHeader(MetaWebhookReceiver.SignatureHeader, "sha256=<hex HMAC-SHA256 of the raw body with the app secret>", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Meta delivery.")]
     [ApiResponse(401, "Missing or wrong signature.")]
@@ -69,7 +78,7 @@ public sealed class WebhookFunctions(TelegramWebhook telegram, MetaWebhook meta,
         Api.RunAsync(request, logger, async () =>
         {
             var body = await RequestBody.ReadBytesAsync(request, WebhookRejected.MaxBodyBytes, cancellationToken);
-            var stored = await meta.ReceiveAsync(request.Headers[MetaWebhook.SignatureHeader].FirstOrDefault(), body, cancellationToken);
-            return ApiResponse.Json(new WebhookAckJson(stored.Count, stored.Count));
+            var result = await intake.ReceiveAsync("meta", Deliveries.Of(request, body), cancellationToken);
+            return ApiResponse.Json(new WebhookAckJson(result.Messages.Count, result.Messages.Count));
         });
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Messaging;
+using Spheres.Core.Providers;
 using Spheres.Core.Plans;
 using Spheres.Functions.Http;
 using Spheres.Tests.Infrastructure;

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Storage;
+using Spheres.Core.Integrations;
 using Spheres.Core.Webhooks;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Webhooks;

@@ -11,7 +11,7 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
     private const string StorageAccountType = "Microsoft.Storage/storageAccounts";
 
     public static TheoryData<string> DeployedSettingNames() =>
-        new(SettingNames.DeployedKeys.Select(key => key.Replace(":", "__", StringComparison.Ordinal)));
+        new(Spheres.Core.AppSettings.Deployed.Select(key => key.Replace(":", "__", StringComparison.Ordinal)));
 
     [Fact]
     public void Template_compiles_without_warnings()

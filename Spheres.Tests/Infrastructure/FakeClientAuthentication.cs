@@ -1,5 +1,6 @@
 using System.Text;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 
 namespace Spheres.Tests.Infrastructure;
 

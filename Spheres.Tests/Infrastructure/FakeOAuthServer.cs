@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Spheres.Core.Configuration;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 
 namespace Spheres.Tests.Infrastructure;
 

@@ -33,7 +33,7 @@ public sealed class ActivationTests : WithFakeTelegram
         Assert.Equal(secret, stored!["secret_token"]);
         var key = created.GetProperty("webhook_url").GetString()!.TrimEnd('/').Split('/')[^1];
         Assert.Equal(new WebhookRoute(tenant.TenantId, created.Id()),
-            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.TelegramKey(key), default));
+            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(Spheres.Core.Providers.Telegram.TelegramModule.RouteKey(key), default));
 
         // Activating again sets a new secret and removes the old one from the vault.
         await (await Host.PostActionAsync(tenant, created.Id(), "activate")).JsonAsync();
@@ -89,7 +89,7 @@ public sealed class ActivationTests : WithFakeTelegram
         Assert.Equal(HttpStatusCode.NoContent, (await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{created.Id()}/"))).StatusCode);
         Assert.Equal(2, Telegram.CallsOf("deleteWebhook").Count(c => c.Token == token));
         var key = created.GetProperty("webhook_url").GetString()!.TrimEnd('/').Split('/')[^1];
-        Assert.Null(await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.TelegramKey(key), default));
+        Assert.Null(await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(Spheres.Core.Providers.Telegram.TelegramModule.RouteKey(key), default));
     }
 
     [Fact]

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Storage;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.OAuth;

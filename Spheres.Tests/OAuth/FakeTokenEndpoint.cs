@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.WebUtilities;
 using Spheres.Core.Configuration;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.OAuth;

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Integrations;
 using Spheres.Core.Webhooks;
 using Spheres.Tests.Infrastructure;
 
@@ -35,7 +36,7 @@ public sealed class GoogleConsentTests : WithFakeOAuth
         Assert.Equal("https://spheres.test/api/webhooks/google-calendar/", watch.Body.GetProperty("address").GetString());
         Assert.Equal((await SecretAsync(row.WebhookSecretRef))!["channel_token"], watch.Body.GetProperty("token").GetString());
         Assert.Equal(new WebhookRoute(tenant.TenantId, id),
-            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.GoogleChannelKey(row.WebhookKey), default));
+            await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(Spheres.Core.Providers.Google.GoogleModule.ChannelRouteKey(row.WebhookKey), default));
         Assert.StartsWith("resource-", row.Setting("channel_resource_id"));
         Assert.InRange(row.PushExpiresAt!.Value - DateTimeOffset.UtcNow, TimeSpan.FromDays(6.9), TimeSpan.FromDays(7.1));
 

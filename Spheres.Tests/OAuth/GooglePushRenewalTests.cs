@@ -1,6 +1,7 @@
 using System.Net;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Core.Webhooks;
 using Spheres.Tests.Infrastructure;
 
@@ -33,7 +34,7 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         Provider.WatchExpiration = fx.Clock.GetUtcNow().AddDays(7);
         var earlier = Provider.Api.Calls.Count; // the fake is shared by the collection: look at this test's calls only
 
-        Assert.Equal(RenewalOutcome.Renewed, await fx.Get<GooglePushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
+        Assert.Equal(RenewalOutcome.Renewed, await fx.Get<PushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
 
         var calls = Provider.Api.Calls.Skip(earlier).ToList();
         var watch = calls.FindIndex(c => Provider.CalendarWatches.Contains(c) && c.Path == "/calendar/v3/calendars/primary/events/watch");
@@ -44,7 +45,7 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         Assert.Equal(("web_hook", "https://spheres.test/api/webhooks/google-calendar/"), (watched["type"], watched["address"]));
 
         var after = (await fx.RowAsync(tenant, before.Id))!;
-        Assert.Equal((watched["id"], WebhookRoutes.GoogleChannelKey(watched["id"])), (after.WebhookKey, after.RouteKey));
+        Assert.Equal((watched["id"], Spheres.Core.Providers.Google.GoogleModule.ChannelRouteKey(watched["id"])), (after.WebhookKey, after.RouteKey));
         Assert.NotEqual(before.WebhookKey, after.WebhookKey);
         Assert.Equal(FakeTokenEndpoint.WatchedResourceId, after.Setting("channel_resource_id"));
         Assert.Equal(Provider.WatchExpiration.ToUnixTimeMilliseconds(), after.PushExpiresAt!.Value.ToUnixTimeMilliseconds());
@@ -52,10 +53,10 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         Assert.Null(await fx.VaultAsync(before.WebhookSecretRef));
 
         // Google's pushes on the new channel are ours; the old channel's are not any more.
-        fx.Clock.Advance(IntegrationDirectory.Lifetime); // what the webhook path cached of the row
+        fx.Clock.Advance(IntegrationCache.Lifetime); // what the webhook path cached of the row
         Assert.Equal("stored", (await (await PushAsync(watched["id"], watched["token"], "7")).JsonAsync()).GetProperty("outcome").GetString());
         await (await PushAsync(before.WebhookKey, oldToken, "8")).ProblemAsync(HttpStatusCode.Unauthorized);
-        Assert.Equal(RenewalOutcome.NotDue, await fx.Get<GooglePushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
+        Assert.Equal(RenewalOutcome.NotDue, await fx.Get<PushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
     }
 
     [Fact]
@@ -66,7 +67,7 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         Provider.WatchFailure = (503, new { error = new { code = 503, message = "Backend Error" } });
         try
         {
-            Assert.Equal(RenewalOutcome.RetryLater, await fx.Get<GooglePushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
+            Assert.Equal(RenewalOutcome.RetryLater, await fx.Get<PushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
         }
         finally
         {
@@ -75,11 +76,11 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         var pendingId = FakeTokenEndpoint.Fields(Provider.CalendarWatches.Last().Body)["id"];
         var halfway = (await fx.RowAsync(tenant, before.Id))!;
         Assert.Equal((before.WebhookKey, before.PushExpiresAt), (halfway.WebhookKey, halfway.PushExpiresAt));
-        Assert.Equal(pendingId, (await fx.VaultAsync(halfway.WebhookSecretRef))![GooglePushRenewal.PendingChannelId]); // the row knows it
-        fx.Clock.Advance(IntegrationDirectory.Lifetime);
+        Assert.Equal(pendingId, (await fx.VaultAsync(halfway.WebhookSecretRef))![Spheres.Core.Providers.Google.GoogleCalendarPush.PendingChannelId]); // the row knows it
+        fx.Clock.Advance(IntegrationCache.Lifetime);
         Assert.Equal("stored", (await (await PushAsync(before.WebhookKey, oldToken, "1")).JsonAsync()).GetProperty("outcome").GetString());
 
-        Assert.Equal(RenewalOutcome.Renewed, await fx.Get<GooglePushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
+        Assert.Equal(RenewalOutcome.Renewed, await fx.Get<PushRenewal>().RenewAsync(tenant.TenantId, before.Id, default));
 
         var calls = Provider.Api.Calls.Skip(earlier).ToList();
         var stopPending = calls.FindIndex(c => c.Path == "/calendar/v3/channels/stop" && FakeTokenEndpoint.Fields(c.Body)["id"] == pendingId);
@@ -97,7 +98,7 @@ public sealed class GooglePushRenewalTests(OAuthMaintenanceFixture fx)
         await fx.Get<IntegrationStore>().TryReplaceAsync(active with { PushExpiresAt = fx.Clock.GetUtcNow().AddDays(5) }, default);
         Provider.WatchExpiration = fx.Clock.GetUtcNow().AddDays(7);
 
-        var outcomes = await fx.Get<GooglePushRenewal>().RenewDueAsync(default);
+        var outcomes = await fx.Get<PushRenewal>().RenewDueAsync(default);
 
         Assert.True(outcomes.GetValueOrDefault(RenewalOutcome.Renewed) >= 1);
         var watch = Provider.Api.Calls.Last(c => c.Path == "/gmail/v1/users/me/watch" && c.Authorization == "Bearer " + accessToken);

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Credentials;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Core.Webhooks;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Webhooks;
@@ -29,8 +30,8 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
         var id = (await Host.CreateIntegrationAsync(tenant, slug)).Id();
         var store = Host.Services.GetRequiredService<IntegrationStore>();
         var row = (await store.FindAsync(tenant.TenantId, id, default))!;
-        var reference = await Host.Services.GetRequiredService<ICredentialVault>().StoreAsync(IntegrationService.SecretPrefix("c", tenant.TenantId),
-            new Dictionary<string, string> { [MetaAccountSelection.UserTokenCredential] = userToken }, default);
+        var reference = await Host.Services.GetRequiredService<ICredentialVault>().StoreAsync(SecretNames.CredentialsOf(tenant.TenantId),
+            new Dictionary<string, string> { [Spheres.Core.Providers.Meta.MetaModule.UserTokenCredential] = userToken }, default);
         Assert.NotNull(await store.TryReplaceAsync(row with { CredentialsRef = reference }, default));
         return (tenant, id);
     }
@@ -73,7 +74,7 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
         // Least privilege: the page's token replaces the owner's login, which could read every page.
         var stored = await CredentialsAsync(tenant, id);
         Assert.Equal(meta.PageToken(spa.Id), stored!["page_access_token"]);
-        Assert.False(stored.ContainsKey(MetaAccountSelection.UserTokenCredential));
+        Assert.False(stored.ContainsKey(Spheres.Core.Providers.Meta.MetaModule.UserTokenCredential));
     }
 
     [Fact]
@@ -89,7 +90,7 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
         Assert.Equal("pending", integration.Status());
         Assert.False(integration.GetProperty("settings").TryGetProperty("page_id", out _));
         Assert.Null(await RouteAsync("facebook-messenger", othersPage));
-        Assert.True((await CredentialsAsync(tenant, id))!.ContainsKey(MetaAccountSelection.UserTokenCredential));
+        Assert.True((await CredentialsAsync(tenant, id))!.ContainsKey(Spheres.Core.Providers.Meta.MetaModule.UserTokenCredential));
 
         foreach (var malformed in new[] { "", "12ab", "../1", new string('1', 33) })
         {
@@ -142,7 +143,7 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
         var messenger = (await Host.CreateIntegrationAsync(tenant, "facebook-messenger")).Id();
         var problem = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, $"{IntegrationsApi.Base}{messenger}/connect/accounts/")))
             .ProblemAsync(HttpStatusCode.Conflict);
-        Assert.EndsWith(MetaAccountSelection.NotConsentedType, problem.GetProperty("type").GetString());
+        Assert.EndsWith(AccountSelection.NotConsentedType, problem.GetProperty("type").GetString());
 
         var telegram = (await Host.ConnectTelegramAsync(tenant)).Id();
         await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, $"{IntegrationsApi.Base}{telegram}/connect/accounts/")))

@@ -47,7 +47,7 @@ public sealed class OAuthMaintenanceFixture : IAsyncLifetime
     public async Task<(TenantSession Tenant, Integration Integration, string AccessToken, string RefreshToken)> ConnectedAsync(
         string slug, TimeSpan expiresIn, object? settings = null, string? refreshToken = null)
     {
-        var provider = Core.OAuth.OAuthProviders.ForType(slug)!.Value.Provider.Name;
+        var provider = OAuthProviders.ForType(slug)!.Value.Provider.Name;
         var tenant = await Host.RegisterAsync(plan: "professional");
         var accessToken = SecretSentinel.NewSecret(provider + "-access");
         refreshToken ??= Provider.IssueRefreshToken(provider);

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Core.Webhooks;
 using Spheres.Tests.Infrastructure;
 
@@ -104,7 +105,7 @@ public sealed class ProviderConsentTests : WithFakeOAuth
         Assert.Null(row.RouteKey); // the account is chosen next, among those Meta lists
         var view = await ReadAsync(tenant, id);
         Assert.Equal("pending", view.Status());
-        Assert.Equal(ConsentedAccounts.ChooseAccountDetail, view.GetProperty("status_detail").GetString());
+        Assert.Equal(Spheres.Core.Providers.Meta.MetaConsent.ChooseAccountDetail, view.GetProperty("status_detail").GetString());
     }
 
     [Fact]

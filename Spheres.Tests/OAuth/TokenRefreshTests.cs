@@ -3,6 +3,7 @@ using Azure.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Integrations;
 using Spheres.Core.OAuth;
+using Spheres.Core.Providers;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.OAuth;
@@ -185,9 +186,10 @@ public sealed class TokenRefreshTests(OAuthMaintenanceFixture fx)
     [Fact]
     public void Meta_tokens_are_never_sent_to_a_token_endpoint()
     {
-        Assert.Null(TokenRefresher.Refreshable("facebook-messenger"));
-        Assert.Null(TokenRefresher.Refreshable("whatsapp"));
-        Assert.Null(TokenRefresher.Refreshable("telegram"));
-        Assert.Equal(OAuthProviders.Square, TokenRefresher.Refreshable("square-appointments"));
+        var refresher = fx.Get<TokenRefresher>();
+        Assert.Null(refresher.Refreshable("facebook-messenger"));
+        Assert.Null(refresher.Refreshable("whatsapp"));
+        Assert.Null(refresher.Refreshable("telegram"));
+        Assert.Equal(Spheres.Core.Providers.Square.SquareModule.OAuth, refresher.Refreshable("square-appointments"));
     }
 }

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using Spheres.Core.Outbound;
+using Spheres.Core.Providers.Telegram;
 
 namespace Spheres.Tests.Outbound;
 

@@ -1,4 +1,4 @@
-using Spheres.Core.Reviews.Sentiment;
+using Spheres.Core.Sentiment;
 
 namespace Spheres.Core.Analytics.Questions;
 

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Spheres.Core.Embeddings;
+
+namespace Spheres.Core.Messaging;
+
+public static class MessagingRegistration
+{
+    /// <summary>Customer messages: stored once, counted, decided, queued, and embedded for analytics.</summary>
+    public static IServiceCollection AddSpheresMessaging(this IServiceCollection services)
+    {
+        services.TryAddSingleton<MessageStore>();
+        services.TryAddSingleton<MessageQueues>();
+        services.TryAddSingleton<TenantUsageGate>();
+        services.TryAddSingleton<MessagePipeline>();
+        services.AddSingleton<IEmbeddingSubject, MessageEmbeddings>();
+        return services;
+    }
+}

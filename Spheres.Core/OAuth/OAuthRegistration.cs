@@ -1,0 +1,22 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Spheres.Core.OAuth;
+
+/// <summary>Connecting by consent, and keeping those connections alive: refresh and push renewal.</summary>
+public static class OAuthRegistration
+{
+    public static IServiceCollection AddSpheresOAuth(this IServiceCollection services)
+    {
+        services.TryAddSingleton<OAuthStateStore>();
+        services.TryAddSingleton<OAuthConnect>();
+        services.TryAddSingleton<OAuthCallback>();
+        services.TryAddSingleton<AccountSelection>();
+        services.TryAddSingleton<IntegrationLeases>();
+        services.TryAddSingleton<OAuthSchedule>();
+        services.TryAddSingleton<TokenRefresher>();
+        services.TryAddSingleton<FreshAccessTokens>();
+        services.TryAddSingleton<PushRenewal>();
+        return services;
+    }
+}

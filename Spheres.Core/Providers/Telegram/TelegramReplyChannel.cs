@@ -1,0 +1,82 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Spheres.Core.Integrations;
+
+namespace Spheres.Core.Providers.Telegram;
+
+/// <summary>
+/// Telegram <c>sendMessage(chat_id, text)</c>. Telegram's answers map to outcomes: 429 with
+/// <c>parameters.retry_after</c> and 5xx are retried; 400 (chat not found), 401 (token revoked) and
+/// 403 (bot blocked by the user, kicked) are final. The token is in the URL, so neither URL nor
+/// inner exception ever leaves this class. Sends keep Telegram's rates (<see cref="SendRateLimiter"/>).
+/// </summary>
+public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptions> options, SendRateLimiter rateLimiter) : IReplyChannel
+{
+    public IReadOnlyCollection<string> TypeSlugs { get; } = [TelegramModule.TypeSlug];
+
+    public (ReplyAddress? Address, string? Problem) Address(Integration integration, IReadOnlyDictionary<string, string>? credentials, string recipient)
+    {
+        if (credentials?.GetValueOrDefault("bot_token") is not { Length: > 0 }) return (null, "The integration has no bot_token.");
+        // The bot is the sending account: Telegram's per-bot rate counts per integration.
+        var bot = $"{integration.TenantId}/{integration.Id.ToString(CultureInfo.InvariantCulture)}";
+        return (new ReplyAddress(TelegramModule.TypeSlug, bot, recipient, credentials), null);
+    }
+
+    public TimeSpan Reserve(ReplyAddress address) => rateLimiter.TryReserve(address.Account, address.Recipient);
+
+    public Task<SendOutcome> SendAsync(ReplyAddress address, string text, CancellationToken cancellationToken) =>
+        SendAsync(address.Credentials["bot_token"], address.Recipient, text, cancellationToken);
+
+    private async Task<SendOutcome> SendAsync(string botToken, string chatId, string text, CancellationToken cancellationToken)
+    {
+        if (!long.TryParse(chatId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chat))
+        {
+            return new SendOutcome.Refused("Telegram chat id is not a number.");
+        }
+        var baseUrl = options.Value.BaseUrl;
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.PostAsJsonAsync($"{baseUrl}/bot{botToken}/sendMessage", new { chat_id = chat, text }, cancellationToken)
+                .ConfigureAwait(false);
+        }
+        catch (Exception e) when (SendFailures.Classify(e, cancellationToken, "Telegram") is { } outcome)
+        {
+            return outcome;
+        }
+        using (response)
+        {
+            var answer = await SendFailures.ReadJsonAsync(response, cancellationToken).ConfigureAwait(false);
+            if (answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("ok", out var ok) && ok.ValueKind == JsonValueKind.True)
+            {
+                // Sent is sent, even if the answer lacks the id we would keep.
+                return new SendOutcome.Sent(answer.TryGetProperty("result", out var result) && result.ValueKind == JsonValueKind.Object
+                    && result.TryGetProperty("message_id", out var id) && id.ValueKind == JsonValueKind.Number ? id.GetRawText() : "unknown");
+            }
+            var description = answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String
+                ? d.GetString() : null;
+            var reason = $"Telegram refused the message: {Shorten(description) ?? "no reason given"} (HTTP {(int)response.StatusCode}).";
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                return new SendOutcome.RetryLater(RetryAfter(answer) ?? SendFailures.RetryAfterHeader(response), reason);
+            }
+            if ((int)response.StatusCode >= 500)
+            {
+                return new SendOutcome.RetryLater(SendFailures.RetryAfterHeader(response), reason);
+            }
+            return new SendOutcome.Refused(reason);
+        }
+    }
+
+    /// <summary><c>{"parameters": {"retry_after": seconds}}</c>, as Telegram answers a 429.</summary>
+    private static TimeSpan? RetryAfter(JsonElement answer) =>
+        answer.ValueKind == JsonValueKind.Object && answer.TryGetProperty("parameters", out var parameters)
+        && parameters.ValueKind == JsonValueKind.Object && parameters.TryGetProperty("retry_after", out var seconds)
+        && seconds.ValueKind == JsonValueKind.Number && seconds.TryGetInt32(out var value) && value >= 0
+            ? TimeSpan.FromSeconds(value) : null;
+
+    private static string? Shorten(string? text) => text is { Length: > 200 } ? text[..200] : text;
+}
