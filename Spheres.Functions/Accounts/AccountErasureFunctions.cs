@@ -27,8 +27,8 @@ public sealed class AccountErasureFunctions(AccountErasure erasure, AccessTokens
                       "secrets, rows and queued messages are deleted, and the email can register again.")]
     [ApiResponse(202, "Accepted: the erasure is under way.")]
     [ApiResponse(400, "No or a wrong password; nothing was erased.")]
-    [ApiResponse(404, "The account no longer exists.")]
     [ApiResponse(429, "Too many wrong passwords for this email; wait Retry-After seconds.")]
+    [ApiResponses(ApiResponseSet.AccountGone)]
     public Task<IActionResult> Erase(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "accounts")] HttpRequest request,
         CancellationToken cancellationToken) =>

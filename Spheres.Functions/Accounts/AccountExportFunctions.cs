@@ -33,7 +33,7 @@ public sealed class AccountExportFunctions(AccountExport export, AccessTokens to
         "working hours and exceptions, messages, integration events, reviews.", RequiresBearer = true,
         Description = "Streamed as it is read; a failure half way breaks the download rather than ending it early.")]
     [ApiResponse(200, "The export (a download, Content-Disposition: attachment).", Body = typeof(AccountExportJson))]
-    [ApiResponse(404, "The account no longer exists.")]
+    [ApiResponses(ApiResponseSet.AccountGone)]
     public Task<IActionResult> Export(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/export")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -30,8 +30,7 @@ public sealed class AccountFunctions(
     [ApiResponse(201, "Created.", Body = typeof(RegistrationJson))]
     [ApiResponse(400, "Invalid fields; errors names each one.")]
     [ApiResponse(409, "An account with this email exists.")]
-    [ApiResponse(413, "Body over 1 MB.")]
-    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    [ApiResponses(ApiResponseSet.BodyOver1Mb, ApiResponseSet.SignInRateLimit)]
     public Task<IActionResult> Register(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/register")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -82,7 +81,7 @@ public sealed class AccountFunctions(
     [ApiHeader("If-Match", "The ETag of the profile you read; a stale one is 409.")]
     [ApiResponse(200, "The updated profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid fields.")]
-    [ApiResponse(409, "If-Match is stale.")]
+    [ApiResponses(ApiResponseSet.StaleIfMatch)]
     public Task<IActionResult> UpdateProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "accounts/profile")] HttpRequest request,
         CancellationToken cancellationToken) =>

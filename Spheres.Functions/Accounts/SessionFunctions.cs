@@ -29,9 +29,8 @@ public sealed class SessionFunctions(
     [ApiOperation(Tag, "Renew the access token: the refresh token sent is spent and a new pair returned.", RequestBody = typeof(RefreshRequest),
         Description = "Each refresh token works once. Sending a spent one ends its whole session (every token descended from that sign-in): sign in again.")]
     [ApiResponse(200, "A new pair.", Body = typeof(TokenPairJson))]
-    [ApiResponse(400, "refresh_token missing.")]
     [ApiResponse(401, "Not valid, already used, expired, or its session ended.")]
-    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    [ApiResponses(ApiResponseSet.RefreshTokenMissing, ApiResponseSet.SignInRateLimit)]
     public Task<IActionResult> Refresh(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/token/refresh")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -46,7 +45,7 @@ public sealed class SessionFunctions(
     [ApiOperation(Tag, "Sign out: the session of the refresh token sent ends (its refresh tokens stop working).", RequestBody = typeof(RefreshRequest),
         RequiresBearer = true, Description = "The access token lapses on its own within its expires_in. A token of another session or none known changes nothing.")]
     [ApiResponse(204, "Signed out.")]
-    [ApiResponse(400, "refresh_token missing.")]
+    [ApiResponses(ApiResponseSet.RefreshTokenMissing)]
     public Task<IActionResult> Logout(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/logout")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -78,8 +77,8 @@ public sealed class SessionFunctions(
                       "works once, for 30 minutes.")]
     [ApiResponse(202, "Accepted: if the email has an account, a mail is on its way.")]
     [ApiResponse(400, "email missing or not an email address.")]
-    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
     [ApiResponse(503, "Outgoing mail is not configured (not-configured), or storage is unavailable.")]
+    [ApiResponses(ApiResponseSet.SignInRateLimit)]
     public Task<IActionResult> RequestReset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/password/reset")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -95,7 +94,7 @@ public sealed class SessionFunctions(
     [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest))]
     [ApiResponse(204, "The password is changed; sign in with it.")]
     [ApiResponse(400, "The token is not valid, used or expired (errors.token), or new_password is too short or too long.")]
-    [ApiResponse(429, "Too many sign-in requests from this address this minute; wait Retry-After seconds.")]
+    [ApiResponses(ApiResponseSet.SignInRateLimit)]
     public Task<IActionResult> ConfirmReset(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/password/reset/confirm")] HttpRequest request,
         CancellationToken cancellationToken) =>

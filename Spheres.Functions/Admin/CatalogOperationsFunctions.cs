@@ -57,9 +57,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         RequestBody = typeof(SpherePatchRequest), Description = "Overrides survive every reseed; the public endpoints show them within 30 s on every instance.")]
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
-    [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
-    [ApiResponse(404, "No sphere has this slug.")]
-    [ApiResponse(409, "The catalog kept changing while saving.")]
+    [ApiResponses(ApiResponseSet.CatalogPatchRejected, ApiResponseSet.UnknownSphereSlug)]
     public Task<IActionResult> PatchSphere(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/spheres/{slug}")] HttpRequest request,
         string slug,
@@ -77,9 +75,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         RequestBody = typeof(IntegrationTypePatchRequest), Description = "A type switched off (is_active false) cannot be connected or activated; its integrations show why.")]
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
-    [ApiResponse(400, "A field that cannot be overridden, or an invalid value; errors names each.")]
-    [ApiResponse(404, "No type has this slug.")]
-    [ApiResponse(409, "The catalog kept changing while saving.")]
+    [ApiResponses(ApiResponseSet.CatalogPatchRejected, ApiResponseSet.UnknownTypeSlug)]
     public Task<IActionResult> PatchIntegrationType(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/integration-types/{slug}")] HttpRequest request,
         string slug,
@@ -95,7 +91,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [Function("AdminResetSphere")]
     [ApiOperation(Tag, "Drop a sphere's override: it serves the seed's values again.")]
     [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
-    [ApiResponse(404, "No sphere has this slug.")]
+    [ApiResponses(ApiResponseSet.UnknownSphereSlug)]
     public Task<IActionResult> ResetSphere(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "admin/catalog/spheres/{slug}/override")] HttpRequest request,
         string slug,
@@ -106,7 +102,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [Function("AdminResetIntegrationType")]
     [ApiOperation(Tag, "Drop an integration type's override: it serves the seed's values again.")]
     [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
-    [ApiResponse(404, "No type has this slug.")]
+    [ApiResponses(ApiResponseSet.UnknownTypeSlug)]
     public Task<IActionResult> ResetIntegrationType(
         [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "admin/catalog/integration-types/{slug}/override")] HttpRequest request,
         string slug,
@@ -119,7 +115,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(CatalogAuditPageJson))]
-    [ApiResponse(400, "Bad limit or cursor.")]
+    [ApiResponses(ApiResponseSet.BadLimitOrCursor)]
     public Task<IActionResult> Audit(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/audit")] HttpRequest request,
         CancellationToken cancellationToken) =>

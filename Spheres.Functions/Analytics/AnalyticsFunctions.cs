@@ -30,9 +30,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]
     [ApiResponse(200, "168 cells (weekday 0 = Monday), the peaks and outside_hours.", Body = typeof(PeakHoursJson))]
-    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
-    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
-    [ApiResponse(404, "No such integration of yours.")]
+    [ApiResponses(ApiResponseSet.AnalyticsBadFilter, ApiResponseSet.AnalyticsAccess)]
     public Task<IActionResult> PeakHours(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/peak-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -48,8 +46,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiQuery("limit", typeof(int), "How many groups, 1–50 (default 10).", MinimumValue = 1, MaximumValue = AnalyticsQuery.MaxLimit)]
     [ApiResponse(200, "The total of questions and the groups of two or more, largest first.", Body = typeof(TopQuestionsJson))]
     [ApiResponse(400, "A bad date, range, integration id or limit (errors names the field).")]
-    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
-    [ApiResponse(404, "No such integration of yours.")]
+    [ApiResponses(ApiResponseSet.AnalyticsAccess)]
     public Task<IActionResult> TopQuestions(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/top-questions")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -63,9 +60,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), "Checked (404 when not yours) but it does not narrow the summary: reviews belong to the business, not to a channel.")]
     [ApiResponse(200, "The summary; weeks start on Monday in the profile's zone.", Body = typeof(SentimentAnalyticsJson))]
-    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
-    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
-    [ApiResponse(404, "No such integration of yours.")]
+    [ApiResponses(ApiResponseSet.AnalyticsBadFilter, ApiResponseSet.AnalyticsAccess)]
     public Task<IActionResult> Sentiment(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/sentiment")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -79,9 +74,7 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]
     [ApiResponse(200, "The recommendations (empty when nothing stands out).", Body = typeof(RecommendationJson[]))]
-    [ApiResponse(400, "A bad date, range or integration id (errors names the field).")]
-    [ApiResponse(403, "Analytics are not in your plan (plan-required).")]
-    [ApiResponse(404, "No such integration of yours.")]
+    [ApiResponses(ApiResponseSet.AnalyticsBadFilter, ApiResponseSet.AnalyticsAccess)]
     public Task<IActionResult> RecommendationsList(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/recommendations")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -24,7 +24,7 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [Function("ListSpheres")]
     [ApiOperation(Tag, "List the active spheres, ordered by `order`.")]
     [ApiResponse(200, "The spheres.", Body = typeof(SphereJson[]), Headers = ["ETag", "Cache-Control"])]
-    [ApiResponse(304, "Not modified (If-None-Match matched).")]
+    [ApiResponses(ApiResponseSet.NotModified)]
     public Task<IActionResult> ListSpheres(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -38,8 +38,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [Function("GetSphere")]
     [ApiOperation(Tag, "One active sphere by slug.")]
     [ApiResponse(200, "The sphere.", Body = typeof(SphereJson), Headers = ["ETag", "Cache-Control"])]
-    [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(404, "No active sphere has this slug.")]
+    [ApiResponses(ApiResponseSet.NotModified)]
     public Task<IActionResult> GetSphere(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/spheres/{slug}")] HttpRequest request,
         string slug,
@@ -58,8 +58,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [ApiQuery("country", typeof(string), "ISO 3166-1 alpha-2: types available there (or worldwide).")]
     [ApiQuery("integration_type", typeof(string), "A kind such as messenger, booking, medical_booking.")]
     [ApiResponse(200, "The types.", Body = typeof(IntegrationTypeJson[]), Headers = ["ETag", "Cache-Control"])]
-    [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(400, "A filter names an unknown sphere, country or kind.")]
+    [ApiResponses(ApiResponseSet.NotModified)]
     public Task<IActionResult> ListIntegrationTypes(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -76,8 +76,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     [Function("GetIntegrationType")]
     [ApiOperation(Tag, "One active integration type by slug.")]
     [ApiResponse(200, "The type.", Body = typeof(IntegrationTypeJson), Headers = ["ETag", "Cache-Control"])]
-    [ApiResponse(304, "Not modified (If-None-Match matched).")]
     [ApiResponse(404, "No active type has this slug.")]
+    [ApiResponses(ApiResponseSet.NotModified)]
     public Task<IActionResult> GetIntegrationType(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/integration-types/{slug}")] HttpRequest request,
         string slug,

@@ -73,7 +73,7 @@ public sealed class IntegrationFunctions(
     [ApiResponse(400, "Unknown type, or invalid settings or credentials (errors names the field, never its value).")]
     [ApiResponse(403, "The type is not of your sphere (sphere-mismatch) or not in your plan (plan-required).")]
     [ApiResponse(409, "You already have an integration of this type.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -87,7 +87,7 @@ public sealed class IntegrationFunctions(
     [Function("GetIntegration")]
     [ApiOperation(Tag, "One integration.", RequiresBearer = true)]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -103,8 +103,7 @@ public sealed class IntegrationFunctions(
     [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid settings or credentials.")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "If-Match is stale.")]
+    [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.StaleIfMatch)]
     public Task<IActionResult> Replace(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -121,8 +120,7 @@ public sealed class IntegrationFunctions(
     [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid settings or credentials, an unknown settings key, or another type named.")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "If-Match is stale.")]
+    [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.StaleIfMatch)]
     public Task<IActionResult> Patch(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -135,8 +133,7 @@ public sealed class IntegrationFunctions(
 
     [Function("DeleteIntegration")]
     [ApiOperation(Tag, "Disconnect (Telegram's webhook removed, routes freed) and delete, with its credentials.", RequiresBearer = true)]
-    [ApiResponse(204, "Deleted.")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.NotYours)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}")] HttpRequest request,
         int id,
@@ -152,9 +149,9 @@ public sealed class IntegrationFunctions(
     [ApiResponse(200, "Active.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Required credentials or settings missing, or the provider refused them (status is then error).")]
     [ApiResponse(403, "Not available in your sphere or plan any more.")]
-    [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "The account id is connected to another integration.")]
     [ApiResponse(502, "The provider did not answer (status is then error).")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Activate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/activate")] HttpRequest request,
         int id,
@@ -167,7 +164,7 @@ public sealed class IntegrationFunctions(
     [Function("DeactivateIntegration")]
     [ApiOperation(Tag, "Deactivate: messages are no longer handed to the agent.", RequiresBearer = true)]
     [ApiResponse(200, "Inactive.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Deactivate(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/deactivate")] HttpRequest request,
         int id,

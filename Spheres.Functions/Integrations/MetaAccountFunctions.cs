@@ -30,9 +30,8 @@ public sealed class MetaAccountFunctions(AccountSelection selection, AccessToken
         RequiresBearer = true, Description = "Read from Facebook each time, with the login the consent left.")]
     [ApiResponse(200, "The accounts.", Body = typeof(MetaAccountJson[]))]
     [ApiResponse(400, "Not a Meta type, or Facebook refused the login (status is then relink_required).")]
-    [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "No Facebook login yet: POST connect/ first.")]
-    [ApiResponse(502, "Facebook did not answer.")]
+    [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.FacebookUnavailable)]
     public Task<IActionResult> ListAccounts(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/connect/accounts")] HttpRequest request,
         int id,
@@ -50,9 +49,8 @@ public sealed class MetaAccountFunctions(AccountSelection selection, AccessToken
                       "To choose another account later, connect again.")]
     [ApiResponse(200, "Active.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "account_id missing or not listed, or Facebook refused (status is then error or relink_required).")]
-    [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "No Facebook login yet, the account is connected to another integration, or the integration changed meanwhile.")]
-    [ApiResponse(502, "Facebook did not answer.")]
+    [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.FacebookUnavailable)]
     public Task<IActionResult> SelectAccount(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/connect/select")] HttpRequest request,
         int id,

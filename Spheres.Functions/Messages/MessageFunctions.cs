@@ -51,8 +51,8 @@ public sealed class MessageFunctions(
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]
-    [ApiResponse(400, "Bad limit or cursor.")]
     [ApiResponse(404, "The integration filter names no integration of yours.")]
+    [ApiResponses(ApiResponseSet.BadLimitOrCursor)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -82,7 +82,7 @@ public sealed class MessageFunctions(
     [Function("GetMessage")]
     [ApiOperation("messages", "One inbound message with its reply.", RequiresBearer = true)]
     [ApiResponse(200, "The message.", Body = typeof(MessageJson))]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "messages/{id}")] HttpRequest request,
         string id,

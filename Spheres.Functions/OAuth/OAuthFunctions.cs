@@ -28,7 +28,7 @@ public sealed class OAuthFunctions(OAuthConnect connect, OAuthCallback callback,
     [ApiResponse(200, "The authorization URL and until when it works.", Body = typeof(AuthorizationJson))]
     [ApiResponse(400, "The integration's type is not connected by OAuth (not-oauth).")]
     [ApiResponse(403, "The type is not of your sphere or not in your plan.")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Connect(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/connect")] HttpRequest request,
         int id,

@@ -31,6 +31,13 @@ public sealed class ApiResponseAttribute(int status, string description) : Attri
     public string[] Headers { get; init; } = [];
 }
 
+/// <summary>Shared responses by name (see <see cref="ApiResponseSets"/>), next to a function's own <see cref="ApiResponseAttribute"/>s.</summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class ApiResponsesAttribute(params ApiResponseSet[] sets) : Attribute
+{
+    public IReadOnlyList<ApiResponseSet> Sets { get; } = sets;
+}
+
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
 public sealed class ApiQueryAttribute(string name, Type type, string description) : Attribute
 {

@@ -115,7 +115,7 @@ public static partial class OpenApiDocument
         operation["security"] = security; // [] says so explicitly: a public operation
 
         var responses = new JsonObject();
-        foreach (var response in function.Method.GetCustomAttributes<ApiResponseAttribute>().Concat(CommonResponses(function, doc))
+        foreach (var response in DocumentedResponses(function).Concat(CommonResponses(function, doc))
                      .DistinctBy(r => r.Status).OrderBy(r => r.Status))
         {
             responses[response.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)] = Response(response, schemas);
@@ -126,6 +126,18 @@ public static partial class OpenApiDocument
         }
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>The function's own responses and those of its named sets; a status given twice is refused, as one would vanish.</summary>
+    private static List<ApiResponseAttribute> DocumentedResponses(HttpFunction function)
+    {
+        var sets = function.Method.GetCustomAttribute<ApiResponsesAttribute>()?.Sets ?? [];
+        var documented = function.Method.GetCustomAttributes<ApiResponseAttribute>().Concat(sets.SelectMany(ApiResponseSets.Of)).ToList();
+        if (documented.GroupBy(r => r.Status).FirstOrDefault(g => g.Count() > 1) is { } twice)
+        {
+            throw new InvalidOperationException($"Function {function.Name} documents {twice.Key} twice: keep one.");
+        }
+        return documented;
     }
 
     /// <summary>

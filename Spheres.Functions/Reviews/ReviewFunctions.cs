@@ -28,9 +28,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true)]
     [ApiResponse(201, "Created; sentiment is null until analysed.", Body = typeof(ReviewJson), Headers = ["Location"])]
     [ApiResponse(400, "A field is invalid (errors names each).")]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
     [ApiResponse(409, "A review with this source and external_id is already stored.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.ReviewsPlan, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -51,8 +50,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
                       + "A row whose (source, external_id) is already stored counts as a duplicate and is not stored again.")]
     [ApiResponse(200, "What was stored.", Body = typeof(ImportJson))]
     [ApiResponse(400, "Not a JSON array or CSV, a bad header, or more than 1,000 rows (nothing stored).")]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
     [ApiResponse(413, "Body over 8 MB.")]
+    [ApiResponses(ApiResponseSet.ReviewsPlan)]
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/import")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -75,7 +74,7 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(ReviewPageJson))]
     [ApiResponse(400, "A bad filter, limit or cursor.")]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponses(ApiResponseSet.ReviewsPlan)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -93,7 +92,7 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).")]
     [ApiResponse(200, "The nearest reviews with their cosine similarity.", Body = typeof(SearchHitJson[]))]
     [ApiResponse(400, "q missing or too long, or a bad limit.")]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
+    [ApiResponses(ApiResponseSet.ReviewsPlan)]
     public Task<IActionResult> Search(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/search")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -107,8 +106,7 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [Function("GetReview")]
     [ApiOperation(Tag, "One review.", RequiresBearer = true)]
     [ApiResponse(200, "The review.", Body = typeof(ReviewJson))]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.ReviewsPlan, ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "reviews/{id}")] HttpRequest request,
         string id,
@@ -118,9 +116,7 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
 
     [Function("DeleteReview")]
     [ApiOperation(Tag, "Delete a review (it may then be imported again).", RequiresBearer = true)]
-    [ApiResponse(204, "Deleted.")]
-    [ApiResponse(403, "Reviews are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.ReviewsPlan, ApiResponseSet.NotYours)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "reviews/{id}")] HttpRequest request,
         string id,

@@ -28,8 +28,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Calendly event.")]
     [ApiResponse(401, "Missing, wrong or older than 3 minutes.")]
-    [ApiResponse(413, "Body over 4 MB.")]
-    [ApiResponse(503, "Storage unavailable: retry.")]
+    [ApiResponses(ApiResponseSet.BodyOver4Mb, ApiResponseSet.WebhookStorageRetry)]
     public Task<IActionResult> Calendly(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/calendly")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -45,9 +44,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     [ApiHeader("x-zm-request-timestamp", "The timestamp signed.", Required = true)]
     [ApiResponse(200, "Received, or {plainToken, encryptedToken} for a URL validation.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Zoom event.")]
-    [ApiResponse(401, "Missing or wrong signature.")]
-    [ApiResponse(413, "Body over 4 MB.")]
-    [ApiResponse(503, "Storage unavailable: retry.")]
+    [ApiResponses(ApiResponseSet.BadSignature, ApiResponseSet.BodyOver4Mb, ApiResponseSet.WebhookStorageRetry)]
     public Task<IActionResult> Zoom(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/zoom")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -63,9 +60,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     [ApiHeader("x-square-hmacsha256-signature", "base64 HMAC-SHA256(signature key, notification URL + body)", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Square event.")]
-    [ApiResponse(401, "Missing or wrong signature.")]
-    [ApiResponse(413, "Body over 4 MB.")]
-    [ApiResponse(503, "Storage unavailable: retry.")]
+    [ApiResponses(ApiResponseSet.BadSignature, ApiResponseSet.BodyOver4Mb, ApiResponseSet.WebhookStorageRetry)]
     public Task<IActionResult> Square(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/square")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -83,7 +78,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     [ApiHeader("X-Goog-Message-Number", "Deduplicates repeats.")]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(401, "Unknown channel or wrong token.")]
-    [ApiResponse(503, "Storage unavailable: retry.")]
+    [ApiResponses(ApiResponseSet.WebhookStorageRetry)]
     public Task<IActionResult> GoogleCalendar(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/google-calendar")] HttpRequest request,
         CancellationToken cancellationToken) =>

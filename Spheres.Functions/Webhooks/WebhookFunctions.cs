@@ -38,8 +38,8 @@ public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFuncti
     [ApiResponse(200, "Received (also for repeats, stored once).", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Telegram update.")]
     [ApiResponse(401, "The secret does not match.")]
-    [ApiResponse(413, "Body over 4 MB.")]
     [ApiResponse(503, "Storage unavailable: retry (Telegram does).")]
+    [ApiResponses(ApiResponseSet.BodyOver4Mb)]
     public Task<IActionResult> Telegram(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/telegram/{integration_key}")] HttpRequest request,
         string integration_key,
@@ -69,9 +69,8 @@ public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFuncti
     [ApiHeader(MetaWebhookReceiver.SignatureHeader, "sha256=<hex HMAC-SHA256 of the raw body with the app secret>", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(WebhookAckJson))]
     [ApiResponse(400, "Verified, but not a Meta delivery.")]
-    [ApiResponse(401, "Missing or wrong signature.")]
-    [ApiResponse(413, "Body over 4 MB.")]
     [ApiResponse(503, "Storage unavailable: retry (Meta does).")]
+    [ApiResponses(ApiResponseSet.BadSignature, ApiResponseSet.BodyOver4Mb)]
     public Task<IActionResult> Meta(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "webhooks/meta")] HttpRequest request,
         CancellationToken cancellationToken) =>

@@ -23,8 +23,7 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
     [ApiOperation(Tag, "The integration's exceptions: dated ones by date, then recurring ones.", RequiresBearer = true,
         Description = "Allowed on every plan.")]
     [ApiResponse(200, "The exceptions.", Body = typeof(ScheduleExceptionJson[]))]
-    [ApiResponse(400, "The integration's type has no working hours.")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.TypeWithoutWorkingHours, ApiResponseSet.NotYours)]
     public Task<IActionResult> List(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
@@ -45,10 +44,8 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
                       "It is addressed for DELETE as YYYY-MM-DD, or as MM-DD when recurring.")]
     [ApiResponse(201, "Created.", Body = typeof(ScheduleExceptionJson), Headers = ["Location"])]
     [ApiResponse(400, "Invalid date, ranges (errors names ranges[i].start_time…) or name, or a type without working hours.")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
     [ApiResponse(409, "An exception on this date (or recurring on this month and day) exists already.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours/exceptions")] HttpRequest request,
         int id,
@@ -65,11 +62,10 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
     [ApiOperation(Tag, "Delete an exception: {date} is YYYY-MM-DD for a dated one, MM-DD (e.g. 12-25) for one that recurs every year.",
         RequiresBearer = true,
         Description = "A dated and a recurring exception on the same day are two exceptions with two addresses: 2026-12-25 and 12-25.")]
-    [ApiResponse(204, "Deleted.")]
     [ApiResponse(400, "{date} is neither YYYY-MM-DD nor MM-DD.")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "No such exception, or the integration is not yours or not there.")]
     [ApiResponse(409, "Other edits of this schedule kept winning; try again.")]
+    [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.WorkingHoursPlan)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}/working_hours/exceptions/{date}")] HttpRequest request,
         int id,

@@ -34,7 +34,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         Description = "Allowed on every plan. No rows: always open. Only rows that are all disabled: never open.")]
     [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "The integration's type has no working hours (problem type working-hours-unsupported).")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> GetWeek(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
@@ -50,10 +50,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "the answer lists the stored rows by weekday and start time. " + Rules)]
     [ApiResponse(200, "The stored week.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "Invalid rows: errors names them as rows[i] or rows[i].field, an overlap names both rows; or the type has no working hours.")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> ReplaceWeek(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/working_hours")] HttpRequest request,
         int id,
@@ -70,8 +67,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "when always open or never open again; next_close_at is null when always open or never open. Exceptions apply. " +
                       "Allowed on every plan; it evaluates the stored schedule.")]
     [ApiResponse(200, "The status.", Body = typeof(WorkingHoursStatusJson))]
-    [ApiResponse(400, "The integration's type has no working hours.")]
-    [ApiResponse(404, "Not yours or not there.")]
+    [ApiResponses(ApiResponseSet.TypeWithoutWorkingHours, ApiResponseSet.NotYours)]
     public Task<IActionResult> GetStatus(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/{id:int}/working_hours/status")] HttpRequest request,
         int id,
@@ -103,10 +99,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "integration); an overlap is reported under body and names the existing row by id. " + Rules)]
     [ApiResponse(201, "Created.", Body = typeof(WorkingHoursRowJson), Headers = ["Location"])]
     [ApiResponse(400, "Invalid row, an overlap with an existing row, a full week, or a type without working hours.")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
     [ApiResponse(404, "The integration is not yours or not there.")]
-    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> CreateRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/working-hours")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -126,10 +120,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                       "the week like a new row. " + Rules)]
     [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
     [ApiResponse(400, "A missing field, an invalid row or an overlap with another row (named by id).")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> ReplaceRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
@@ -152,10 +143,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         Description = "Enabling a row that has no times needs start_time and end_time in the same request. " + Rules)]
     [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
     [ApiResponse(400, "An invalid field, or an overlap with another row (named by id).")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
-    [ApiResponse(413, "Body over 1 MB.")]
+    [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> PatchRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
@@ -178,10 +166,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
 
     [Function("DeleteWorkingHoursRow")]
     [ApiOperation(Tag, "Delete one row.", RequiresBearer = true)]
-    [ApiResponse(204, "Deleted.")]
-    [ApiResponse(403, "Working hours are not in your plan (plan-required).")]
-    [ApiResponse(404, "Not yours or not there.")]
-    [ApiResponse(409, "Other edits of this week kept winning; reload and try again.")]
+    [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict)]
     public Task<IActionResult> DeleteRow(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
         int rowId,
