@@ -1,4 +1,3 @@
-using System.Net.Http.Headers;
 using System.Text.Json;
 
 namespace Spheres.Core.Providers;
@@ -11,11 +10,11 @@ public sealed class ProviderAccountException(string message, bool answered) : Ex
 
 /// <summary>
 /// The calls that ask a provider who a tenant's token belongs to (Graph's <c>/me</c>, Zoom's and Calendly's
-/// <c>/users/me</c>, Square's <c>/v2/merchants/me</c>). Every failure is a <see cref="ProviderAccountException"/>:
-/// answered (the token is refused) or not (try again). Tokens travel in the Authorization header only, never in a URL,
-/// and no request is logged.
+/// <c>/users/me</c>, Square's <c>/v2/merchants/me</c>), through <see cref="ProviderApiClient"/>. Every failure is a
+/// <see cref="ProviderAccountException"/>: answered (the token is refused) or not (try again), so activation and consent
+/// tell the owner which.
 /// </summary>
-public sealed class AccountLookup(HttpClient http)
+public sealed class AccountLookup(ProviderApiClient api)
 {
     public Task<JsonElement> GetAsync(string url, string token, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, url, token, cancellationToken);
@@ -23,38 +22,13 @@ public sealed class AccountLookup(HttpClient http)
     public async Task<JsonElement> SendAsync(HttpMethod method, string url, string token, CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string>? headers = null)
     {
-        using var request = new HttpRequestMessage(method, url);
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
-        HttpResponseMessage response;
         try
         {
-            response = await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await api.SendAsync(method, url, token, null, cancellationToken, headers).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+        catch (ProviderCallException e)
         {
-            throw new ProviderAccountException($"The provider did not answer ({(e is OperationCanceledException ? "timed out" : "unreachable")}).", answered: false);
-        }
-        using (response)
-        {
-            if ((int)response.StatusCode >= 500)
-            {
-                throw new ProviderAccountException($"The provider answered HTTP {(int)response.StatusCode}.", answered: false);
-            }
-            if (!response.IsSuccessStatusCode)
-            {
-                throw new ProviderAccountException($"The provider refused the token (HTTP {(int)response.StatusCode}).", answered: true);
-            }
-            try
-            {
-                using var document = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false),
-                    cancellationToken: cancellationToken).ConfigureAwait(false);
-                return document.RootElement.Clone();
-            }
-            catch (JsonException)
-            {
-                throw new ProviderAccountException("The provider's answer was not JSON.", answered: true);
-            }
+            throw new ProviderAccountException(e.Message, e.Answered);
         }
     }
 

@@ -23,9 +23,17 @@ public sealed class ProviderApiClient(HttpClient http)
     public Task<JsonElement> PostJsonAsync(string url, string accessToken, object body, CancellationToken cancellationToken) =>
         SendAsync(Bearer(HttpMethod.Post, url, accessToken, JsonContent.Create(body)), url, cancellationToken);
 
-    /// <summary>A bearer call whose answer is not needed (stops, unsubscribes); throws <see cref="ProviderCallException"/> like the others.</summary>
-    public Task<JsonElement> SendAsync(HttpMethod method, string url, string accessToken, object? body, CancellationToken cancellationToken) =>
-        SendAsync(Bearer(method, url, accessToken, body is null ? null : JsonContent.Create(body)), url, cancellationToken);
+    /// <summary>
+    /// A bearer call with an optional JSON body and extra headers (an API version); throws <see cref="ProviderCallException"/> like the
+    /// others. Its answer may be <c>default</c> (no body).
+    /// </summary>
+    public Task<JsonElement> SendAsync(HttpMethod method, string url, string accessToken, object? body, CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var request = Bearer(method, url, accessToken, body is null ? null : JsonContent.Create(body));
+        foreach (var (name, value) in headers ?? new Dictionary<string, string>()) request.Headers.TryAddWithoutValidation(name, value);
+        return SendAsync(request, url, cancellationToken);
+    }
 
     /// <summary>Undoing a side effect: best effort, false when the provider did not confirm.</summary>
     public async Task<bool> TrySendAsync(HttpMethod method, string url, string accessToken, object? body, CancellationToken cancellationToken)

@@ -10,14 +10,13 @@ public static class ProvidersRegistration
     public static IServiceCollection AddSpheresProviders(this IServiceCollection services)
     {
         services.TryAddSingleton<ProviderRegistry>();
-        services.TryAddSingleton<ConnectionRequirements>();
         services.TryAddSingleton<AccountRouting>();
         services.TryAddSingleton<ConsentSteps>();
         services.TryAddSingleton<GrantRevocation>();
         services.TryAddSingleton<ProviderDisconnect>();
         // No HttpClient logging for any of them: every request carries a tenant's token, our client secret, or both.
         services.AddHttpClient<ProviderApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddHttpClient<AccountLookup>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.TryAddSingleton<AccountLookup>();
         services.AddHttpClient<OAuthTokenClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
         return services;
     }

@@ -9,22 +9,14 @@ namespace Spheres.Core.Providers.Google;
 /// Google's calls with a tenant's access token: userinfo, Calendar <c>events.watch</c> / <c>channels.stop</c>, Gmail
 /// <c>users.watch</c> / <c>users.stop</c>. The base URL comes from <see cref="GoogleOptions"/> (API.md names).
 /// </summary>
-public sealed class GoogleApi(ProviderApiClient http, WebhookUrls urls, IOptions<GoogleOptions> options)
+public sealed class GoogleApi(ProviderApiClient http, AccountLookup lookup, WebhookUrls urls, IOptions<GoogleOptions> options)
 {
     private string Google => options.Value.BaseUrl;
 
     /// <summary>The Google account's email, as userinfo reports it for this token.</summary>
     public async Task<string> EmailAsync(string accessToken, CancellationToken cancellationToken)
     {
-        JsonElement me;
-        try
-        {
-            me = await http.GetAsync($"{Google}/oauth2/v3/userinfo", accessToken, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ProviderCallException e)
-        {
-            throw new ProviderAccountException(e.Message, e.Answered);
-        }
+        var me = await lookup.GetAsync($"{Google}/oauth2/v3/userinfo", accessToken, cancellationToken).ConfigureAwait(false);
         return ProviderApiClient.Text(me, "email") is { Length: <= 320 } email && email.Contains('@', StringComparison.Ordinal)
             ? email
             : throw new ProviderAccountException("Google's userinfo named no email.", answered: true);
