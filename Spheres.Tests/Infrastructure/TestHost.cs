@@ -85,6 +85,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.RefreshEmbeddings.Disabled"] = "true",
                 ["AzureWebJobs.RefreshOAuthTokens.Disabled"] = "true",
                 ["AzureWebJobs.RenewPushChannels.Disabled"] = "true",
+                ["AzureWebJobs.ExpireOAuthConsents.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
             });
