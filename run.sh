@@ -34,6 +34,8 @@ maildev_pid=$!
 
 url=${ASPNETCORE_URLS:-http://localhost:7071}
 export ASPNETCORE_URLS=$url
+# A local run: the sample's published secrets are refused in any other environment (StartupChecks).
+export ASPNETCORE_ENVIRONMENT=${ASPNETCORE_ENVIRONMENT:-Development}
 if [ -z "${AzureWebJobsStorage:-}" ] && { [ "$blob_port" != 10000 ] || [ "$queue_port" != 10001 ] || [ "$table_port" != 10002 ]; }; then
   # The emulator's public development account, on the chosen ports.
   export AzureWebJobsStorage="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;BlobEndpoint=http://127.0.0.1:$blob_port/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue_port/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table_port/devstoreaccount1;"

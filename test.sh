@@ -21,6 +21,10 @@ trap 'rm -f "$log"' EXIT
 set +e
 dotnet test Spheres.sln -c Release -nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
+# Smoke runs of the benchmark modes that take no external services (built by the test run above).
+if [ "$status" -eq 0 ]; then
+  dotnet Spheres.Benchmarks/bin/Release/net10.0/Spheres.Benchmarks.dll csv-import --smoke || status=$?
+fi
 set -e
 
 # One plain summary line over every test assembly.

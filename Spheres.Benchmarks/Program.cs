@@ -12,6 +12,7 @@ return args.FirstOrDefault() switch
     "analytics" => await Spheres.Benchmarks.Analytics.AnalyticsMode.RunAsync(args[1..]),
     "top-questions" => await Spheres.Benchmarks.Analytics.TopQuestionsMode.RunAsync(args[1..]),
     "oauth-due" => await Spheres.Benchmarks.OAuth.OAuthDueMode.RunAsync(args[1..]),
+    "csv-import" => await Spheres.Benchmarks.Reviews.CsvImportMode.RunAsync(args[1..]),
     _ => RunBenchmarkDotNet(args),
 };
 

@@ -17,7 +17,11 @@ public sealed record TenantProfile(
 }
 
 /// <summary>A person who signs in; the tenant's owner for now.</summary>
-public sealed record UserAccount(string TenantId, string UserId, string Email, string Name, string PasswordHash, DateTimeOffset CreatedAt);
+public sealed record UserAccount(string TenantId, string UserId, string Email, string Name, string PasswordHash, DateTimeOffset CreatedAt)
+{
+    /// <summary>Changes with every password change or reset: a reset link is valid only for the generation it was issued in.</summary>
+    public string? ResetGeneration { get; init; }
+}
 
 /// <summary>Who is calling: read from a verified access token, never from the request.</summary>
 /// <param name="SessionId">The sign-in session the access token belongs to (null for tokens issued without one).</param>

@@ -54,7 +54,8 @@ public sealed class AccountService(
         return new Registration(profile, owner, await sessions.StartAsync(tenantId, userId, cancellationToken).ConfigureAwait(false));
     }
 
-    public async Task<SignIn> LoginAsync(string? rawEmail, string? password, CancellationToken cancellationToken)
+    /// <param name="client">The caller's address: wrong passwords lock out that address, not the account (<see cref="LoginThrottle"/>).</param>
+    public async Task<SignIn> LoginAsync(string? rawEmail, string? password, string client, CancellationToken cancellationToken)
     {
         var errors = new FieldErrors();
         if (string.IsNullOrWhiteSpace(rawEmail)) errors.Add("email", "Email is required.");
@@ -62,7 +63,7 @@ public sealed class AccountService(
         errors.ThrowIfAny();
 
         var email = AccountValidation.NormalizeEmail(rawEmail!);
-        var reservation = await throttle.ReserveAsync(email, cancellationToken).ConfigureAwait(false);
+        var reservation = await throttle.ReserveSignInAsync(email, client, cancellationToken).ConfigureAwait(false);
         var entry = await store.FindEmailAsync(email, cancellationToken).ConfigureAwait(false);
         var active = entry is { State: AccountStore.EmailState.Active };
         // An unknown email reads a (missing) user row and checks a dummy hash: the same work as a wrong password.

@@ -156,14 +156,19 @@ public sealed class AccountStore(SpheresStorage storage)
         return row.HasValue ? ToUser(row.Value!) : null;
     }
 
-    /// <summary>Replaces a user's password hash; false when the user is gone.</summary>
+    /// <summary>
+    /// Replaces a user's password hash and with it the reset generation, so every reset link issued before is spent;
+    /// false when the user is gone.
+    /// </summary>
     public async Task<bool> TrySetPasswordHashAsync(UserAccount user, string passwordHash, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.Tenants, cancellationToken).ConfigureAwait(false);
         try
         {
-            await table.UpdateEntityAsync(new TableEntity(user.TenantId, UserRowPrefix + user.UserId) { ["PasswordHash"] = passwordHash },
-                ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+            await table.UpdateEntityAsync(new TableEntity(user.TenantId, UserRowPrefix + user.UserId)
+            {
+                ["PasswordHash"] = passwordHash, ["ResetGeneration"] = Guid.NewGuid().ToString("N"),
+            }, ETag.All, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
             return true;
         }
         catch (RequestFailedException e) when (e.Status == 404)
@@ -173,7 +178,10 @@ public sealed class AccountStore(SpheresStorage storage)
     }
 
     private static UserAccount ToUser(TableEntity e) => new(e.PartitionKey, e.RowKey[UserRowPrefix.Length..], e.GetString("Email"), e.GetString("Name"),
-        e.GetString("PasswordHash"), e.GetDateTimeOffset("CreatedAt") ?? default);
+        e.GetString("PasswordHash"), e.GetDateTimeOffset("CreatedAt") ?? default)
+    {
+        ResetGeneration = e.GetString("ResetGeneration"),
+    };
 
     /// <summary>Table keys may not hold '/', '\', '#', '?' (all legal in emails): key by a hash instead.</summary>
     /// <summary>The profile and one user of a tenant in one request: both rows share the tenant's partition.</summary>

@@ -22,6 +22,7 @@ public static class AccountsRegistration
         services.TryAddSingleton<ClientRateLimiter>();
         services.TryAddSingleton<AccountService>();
         services.TryAddSingleton<SessionStore>();
+        services.TryAddSingleton<SessionCheck>();
         services.TryAddSingleton<SessionService>();
         services.TryAddSingleton<PasswordService>();
         services.TryAddSingleton<IMailSender, SmtpMailSender>();

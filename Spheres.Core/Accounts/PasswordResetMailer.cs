@@ -51,10 +51,7 @@ public sealed class PasswordResetMailer(
         {
             if (await passwords.IssueResetTokenAsync(email, cancellationToken).ConfigureAwait(false) is not var (user, token)) return;
             var link = $"{FrontendBaseUrl()}/reset-password?token={Uri.EscapeDataString(token)}";
-            await mail.SendAsync(new MailMessage(user.Email, "Reset your Spheres password",
-                $"Hello {user.Name},\n\nSomeone (we hope you) asked to reset the password of your Spheres account.\n" +
-                $"Open this link within {PasswordService.ResetTokenLifetime.TotalMinutes:0} minutes to choose a new one:\n\n{link}\n\n" +
-                "The link works once. If you did not ask for it, ignore this mail: your password stays as it is."), cancellationToken).ConfigureAwait(false);
+            await mail.SendAsync(PasswordResetMail.Compose(user, link), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

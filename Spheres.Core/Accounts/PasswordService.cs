@@ -6,7 +6,8 @@ namespace Spheres.Core.Accounts;
 /// <summary>
 /// Changing a password, and resetting a forgotten one with a single-use token from a mail. A
 /// reset token is reserved (spent, ETag-guarded) before the password changes, so two uses of one
-/// token cannot both succeed; a reset ends every session, a change every session but the caller's.
+/// token cannot both succeed; a reset ends every session, a change every session but the caller's, and either spends
+/// every other reset link of the user (a link is valid only for the user's reset generation it was issued in).
 /// </summary>
 public sealed class PasswordService(
     AccountStore accounts, SessionStore sessionStore, SessionService sessions, Passwords passwords, LoginThrottle throttle, TimeProvider time)
@@ -22,8 +23,8 @@ public sealed class PasswordService(
 
         var user = (ProfileService.IsTenantId(caller.TenantId) ? await accounts.FindUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false) : null)
             ?? throw ProblemException.NotFound("No such user.");
-        // A stolen access token must not become a way around the sign-in limit: the same per-email attempts.
-        var reservation = await throttle.ReserveAsync(user.Email, cancellationToken).ConfigureAwait(false);
+        // A stolen access token must not become a way around the sign-in limit: as many attempts per session as per address.
+        var reservation = await throttle.ReserveForSessionAsync(user.Email, caller.SessionId ?? "", cancellationToken).ConfigureAwait(false);
         if (!passwords.Verify(user.PasswordHash, currentPassword!))
         {
             // 400, not 401: the session is fine, only this field is wrong (a 401 would sign the frontend out).
@@ -42,7 +43,8 @@ public sealed class PasswordService(
         var user = await accounts.FindUserAsync(entry.TenantId, entry.UserId, cancellationToken).ConfigureAwait(false);
         if (user is null) return null;
         var token = OpaqueToken.New(user.TenantId);
-        await sessionStore.AddResetTokenAsync(token, user.UserId, time.GetUtcNow() + ResetTokenLifetime, cancellationToken).ConfigureAwait(false);
+        await sessionStore.AddResetTokenAsync(token, user.UserId, user.ResetGeneration, time.GetUtcNow() + ResetTokenLifetime, cancellationToken)
+            .ConfigureAwait(false);
         return (user, token.ToString());
     }
 
@@ -59,7 +61,9 @@ public sealed class PasswordService(
         {
             throw InvalidToken();
         }
-        var user = await accounts.FindUserAsync(parsed.TenantId, row.UserId, cancellationToken).ConfigureAwait(false) ?? throw InvalidToken();
+        var user = await accounts.FindUserAsync(parsed.TenantId, row.UserId, cancellationToken).ConfigureAwait(false);
+        // A link of an earlier generation was spent by the change or reset that started this one.
+        if (user is null || user.ResetGeneration != row.Generation) throw InvalidToken();
         await accounts.TrySetPasswordHashAsync(user, passwords.Hash(newPassword!), cancellationToken).ConfigureAwait(false);
         await sessions.RevokeAllAsync(user.TenantId, user.UserId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
     }

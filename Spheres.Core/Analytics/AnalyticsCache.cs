@@ -14,6 +14,9 @@ namespace Spheres.Core.Analytics;
 /// fresh while the stamp still has that ETag (and it is younger than <see cref="MaxAge"/>, for deletions by
 /// retention): data arriving during a computation changes the stamp, so that result is never taken for current.
 /// Results are gzip'd JSON in binary columns of 60 KB (a property holds 64 KB, a row 1 MB).
+/// <para>Rows per tenant are bounded whatever periods are asked for: each report has one pinned row (the default period,
+/// which the background keeps fresh) and <see cref="SlotsPerReport"/> slots the other periods share by hash, each row
+/// naming the key it holds (a newer key evicts the older). At most 3 × (1 + <see cref="SlotsPerReport"/>) + 1 rows.</para>
 /// </summary>
 public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, ILogger<AnalyticsCache> logger)
 {
@@ -23,6 +26,8 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, IL
     private const string NoStamp = "none";
 
     public static readonly TimeSpan MaxAge = TimeSpan.FromDays(1);
+
+    public const int SlotsPerReport = 16;
 
     /// <summary>New data for the tenant: every result stored before is stale.</summary>
     public async Task TouchAsync(string tenantId, CancellationToken cancellationToken)
@@ -57,11 +62,11 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, IL
     }
 
     /// <summary>The result stored under <paramref name="key"/> if it was computed from the data <paramref name="stamp"/> names.</summary>
-    public async Task<T?> FindAsync<T>(string tenantId, string key, string stamp, CancellationToken cancellationToken) where T : class
+    public async Task<T?> FindAsync<T>(string tenantId, string key, bool pinned, string stamp, CancellationToken cancellationToken) where T : class
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, cancellationToken: cancellationToken).ConfigureAwait(false);
-        if (!row.HasValue || row.Value!.GetString("Stamp") != stamp || row.Value.GetDateTimeOffset("ComputedAt") is not { } at || time.GetUtcNow() - at > MaxAge)
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, RowKeyOf(key, pinned), cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (!row.HasValue || row.Value!.GetString("Key") != key || row.Value.GetString("Stamp") != stamp || row.Value.GetDateTimeOffset("ComputedAt") is not { } at || time.GetUtcNow() - at > MaxAge)
             return null;
         using var zipped = new MemoryStream();
         for (var i = 0; row.Value.GetBinary($"Json{i}") is { } chunk; i++) zipped.Write(chunk);
@@ -74,7 +79,7 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, IL
     /// Stores a result computed from the data <paramref name="stamp"/> named, and <paramref name="size"/> (how many
     /// rows it took: what the next computation will cost). A result too large for a row is not stored.
     /// </summary>
-    public async Task SaveAsync<T>(string tenantId, string key, string stamp, T value, int size, CancellationToken cancellationToken)
+    public async Task SaveAsync<T>(string tenantId, string key, bool pinned, string stamp, T value, int size, CancellationToken cancellationToken)
     {
         using var zipped = new MemoryStream();
         await using (var gzip = new GZipStream(zipped, CompressionLevel.Fastest, leaveOpen: true))
@@ -83,18 +88,28 @@ public sealed class AnalyticsCache(SpheresStorage storage, TimeProvider time, IL
         }
         var bytes = zipped.ToArray();
         if (bytes.Length > ChunkBytes * MaxChunks) return;
-        var row = new TableEntity(tenantId, key) { ["Stamp"] = stamp, ["ComputedAt"] = time.GetUtcNow(), ["Size"] = size };
+        var row = new TableEntity(tenantId, RowKeyOf(key, pinned)) { ["Key"] = key, ["Stamp"] = stamp, ["ComputedAt"] = time.GetUtcNow(), ["Size"] = size };
         for (var i = 0; i * ChunkBytes < bytes.Length; i++) row[$"Json{i}"] = bytes[(i * ChunkBytes)..Math.Min(bytes.Length, (i + 1) * ChunkBytes)];
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         await table.UpsertEntityAsync(row, TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>When the result under <paramref name="key"/> was computed and from how many rows, whatever its stamp (null when none is stored).</summary>
-    public async Task<(DateTimeOffset At, int Size)?> ComputedAsync(string tenantId, string key, CancellationToken cancellationToken)
+    public async Task<(DateTimeOffset At, int Size)?> ComputedAsync(string tenantId, string key, bool pinned, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, ["ComputedAt", "Size"], cancellationToken).ConfigureAwait(false);
-        return row.HasValue && row.Value!.GetDateTimeOffset("ComputedAt") is { } at ? (at, row.Value.GetInt32("Size") ?? 0) : null;
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, RowKeyOf(key, pinned), ["Key", "ComputedAt", "Size"], cancellationToken)
+            .ConfigureAwait(false);
+        return row.HasValue && row.Value!.GetString("Key") == key && row.Value.GetDateTimeOffset("ComputedAt") is { } at ? (at, row.Value.GetInt32("Size") ?? 0) : null;
+    }
+
+    /// <summary><c>{report}.pinned</c>, or one of the report's slots by a stable hash of the key (never <c>string.GetHashCode</c>: it differs per process).</summary>
+    private static string RowKeyOf(string key, bool pinned)
+    {
+        var report = key[..Math.Max(0, key.IndexOf('.', StringComparison.Ordinal))];
+        if (pinned) return report + ".pinned";
+        var hash = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(key)));
+        return $"{report}.slot-{hash % SlotsPerReport:D2}";
     }
 
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Analytics, cancellationToken);

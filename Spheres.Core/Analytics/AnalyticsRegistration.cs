@@ -11,6 +11,7 @@ public static class AnalyticsRegistration
     {
         services.TryAddSingleton<AnalyticsService>();
         services.TryAddSingleton<AnalyticsCache>();
+        services.TryAddSingleton<AnalyticsComputeLimit>();
         services.TryAddSingleton<AnalyticsStaleness>();
         services.TryAddSingleton<ITenantDataChanged>(sp => sp.GetRequiredService<AnalyticsStaleness>());
         return services;

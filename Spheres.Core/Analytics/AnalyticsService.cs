@@ -20,7 +20,7 @@ namespace Spheres.Core.Analytics;
 /// </summary>
 public sealed class AnalyticsService(
     ProfileService profiles, IntegrationStore integrations, MessageStore messages, ReviewStore reviews,
-    IWorkingScheduleSource schedules, AnalyticsCache cache, EmbeddingModel model, TimeProvider time)
+    IWorkingScheduleSource schedules, AnalyticsCache cache, AnalyticsComputeLimit limit, EmbeddingModel model, TimeProvider time)
 {
     public async Task<PeakHoursReport> PeakHoursAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
@@ -40,7 +40,7 @@ public sealed class AnalyticsService(
     public async Task<TopQuestionsReport> TopQuestionsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
     {
         var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
-        var report = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, await StampAsync(profile, cancellationToken).ConfigureAwait(false),
+        var report = await TopQuestionsAsync(profile, period, query.IntegrationId, await StampAsync(profile, cancellationToken).ConfigureAwait(false),
             cancellationToken).ConfigureAwait(false);
         return report with { Clusters = [.. report.Clusters.Take(query.Limit)] };
     }
@@ -52,7 +52,7 @@ public sealed class AnalyticsService(
         var stamp = await StampAsync(profile, cancellationToken).ConfigureAwait(false); // one read before all three reports' data
         var peaks = await PeakHoursAsync(profile, period, query.IntegrationId, stamp, cancellationToken).ConfigureAwait(false);
         var sentiment = await SentimentAsync(profile, period, stamp, cancellationToken).ConfigureAwait(false);
-        var questions = await TopQuestionsAsync(profile.TenantId, period, query.IntegrationId, stamp, cancellationToken).ConfigureAwait(false);
+        var questions = await TopQuestionsAsync(profile, period, query.IntegrationId, stamp, cancellationToken).ConfigureAwait(false);
         return Recommendations.For(peaks, sentiment, questions, RecommendationText.For(profile.Country));
     }
 
@@ -66,24 +66,24 @@ public sealed class AnalyticsService(
     /// </summary>
     public async Task RefreshAsync(TenantProfile profile, CancellationToken cancellationToken)
     {
-        var period = new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
-        if (await cache.ComputedAsync(profile.TenantId, Key("top-questions", period, null), cancellationToken).ConfigureAwait(false) is { } last
+        var period = DefaultPeriod(profile);
+        if (await cache.ComputedAsync(profile.TenantId, Key("top-questions", period, null), pinned: true, cancellationToken).ConfigureAwait(false) is { } last
             && last.Size >= CheapQuestions && time.GetUtcNow() - last.At < RefreshInterval) return;
         var stamp = await StampAsync(profile, cancellationToken).ConfigureAwait(false);
-        await TopQuestionsAsync(profile.TenantId, period, null, stamp, cancellationToken).ConfigureAwait(false);
-        await PeakHoursAsync(profile, period, null, stamp, cancellationToken).ConfigureAwait(false);
-        await SentimentAsync(profile, period, stamp, cancellationToken).ConfigureAwait(false);
+        await TopQuestionsAsync(profile, period, null, stamp, cancellationToken, background: true).ConfigureAwait(false);
+        await PeakHoursAsync(profile, period, null, stamp, cancellationToken, background: true).ConfigureAwait(false);
+        await SentimentAsync(profile, period, stamp, cancellationToken, background: true).ConfigureAwait(false);
     }
 
     public static readonly TimeSpan RefreshInterval = TimeSpan.FromSeconds(20);
     public const int CheapQuestions = 2_000;
 
-    private Task<TopQuestionsReport> TopQuestionsAsync(string tenantId, AnalyticsPeriod period, int? integration, string stamp,
-        CancellationToken cancellationToken) =>
-        CachedAsync(tenantId, Key("top-questions", period, integration), stamp, async () =>
+    private Task<TopQuestionsReport> TopQuestionsAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, string stamp,
+        CancellationToken cancellationToken, bool background = false) =>
+        CachedAsync(profile.TenantId, Key("top-questions", period, integration), IsPinned(profile, period, integration), stamp, async () =>
         {
             var questions = new List<StoredQuestion>();
-            await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(tenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
+            await foreach (var (id, text, vector) in messages.EmbeddedBetweenAsync(profile.TenantId, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset(),
                                integration, model.ModelId, cancellationToken).ConfigureAwait(false))
             {
                 if (!QuestionText.IsQuestion(text)) continue;
@@ -91,20 +91,31 @@ public sealed class AnalyticsService(
                 if (questions.Count == TopQuestions.MaxQuestions) break; // newest first: the most recent questions of a longer period
             }
             return (TopQuestions.Build(questions), questions.Count);
-        }, cancellationToken);
+        }, cancellationToken, background);
 
     /// <summary>
     /// The result stored under <paramref name="key"/> if it was computed from the data <paramref name="stamp"/> names,
     /// else computed now and stored under that stamp. The stamp is read before the data: see <see cref="AnalyticsCache"/>.
     /// </summary>
-    private async Task<T> CachedAsync<T>(string tenantId, string key, string stamp, Func<Task<(T Report, int Size)>> compute,
-        CancellationToken cancellationToken) where T : class
+    private async Task<T> CachedAsync<T>(string tenantId, string key, bool pinned, string stamp, Func<Task<(T Report, int Size)>> compute,
+        CancellationToken cancellationToken, bool background = false) where T : class
     {
-        if (await cache.FindAsync<T>(tenantId, key, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
+        if (await cache.FindAsync<T>(tenantId, key, pinned, stamp, cancellationToken).ConfigureAwait(false) is { } cached) return cached;
+        // A request that misses the cache computes; how often one tenant may make it do so is bounded (the default period is
+        // recomputed in the background, so the owner's usual requests rarely get here).
+        using var permit = background ? null : limit.Acquire(tenantId);
         var (report, size) = await compute().ConfigureAwait(false);
-        await cache.SaveAsync(tenantId, key, stamp, report, size, cancellationToken).ConfigureAwait(false);
+        await cache.SaveAsync(tenantId, key, pinned, stamp, report, size, cancellationToken).ConfigureAwait(false);
         return report;
     }
+
+    /// <summary>The period requests without from/to read, and the background keeps fresh: the last 30 days in the profile's zone.</summary>
+    private AnalyticsPeriod DefaultPeriod(TenantProfile profile) =>
+        new AnalyticsQuery(null, null, null).Resolve(ZoneOf(profile), Instant.FromDateTimeOffset(time.GetUtcNow()));
+
+    /// <summary>The default period of every integration: its own cache rows, never evicted by other periods.</summary>
+    private bool IsPinned(TenantProfile profile, AnalyticsPeriod period, int? integration) =>
+        integration is null && DefaultPeriod(profile) is var standard && standard.From == period.From && standard.To == period.To && standard.Zone == period.Zone;
 
     /// <summary>The tenant's data version, read before any report's rows.</summary>
     private Task<string> StampAsync(TenantProfile profile, CancellationToken cancellationToken) => cache.StampAsync(profile.TenantId, cancellationToken);
@@ -120,8 +131,8 @@ public sealed class AnalyticsService(
     private static DateTimeZone ZoneOf(TenantProfile profile) => DateTimeZoneProviders.Tzdb.GetZoneOrNull(profile.TimeZone) ?? DateTimeZone.Utc;
 
     private Task<PeakHoursReport> PeakHoursAsync(TenantProfile profile, AnalyticsPeriod period, int? integration, string stamp,
-        CancellationToken cancellationToken) =>
-        CachedAsync(profile.TenantId, Key("peak-hours", period, integration), stamp, async () =>
+        CancellationToken cancellationToken, bool background = false) =>
+        CachedAsync(profile.TenantId, Key("peak-hours", period, integration), IsPinned(profile, period, integration), stamp, async () =>
         {
             var grid = new PeakHoursGrid(period.Zone);
             var scheduleOf = new Dictionary<int, WorkingSchedule>();
@@ -137,11 +148,12 @@ public sealed class AnalyticsService(
                 grid.Add(instant, !schedule.IsOpenAt(instant), sender);
             }
             return (grid.Report(period), grid.Total);
-        }, cancellationToken);
+        }, cancellationToken, background);
 
     /// <summary>Reviews belong to the tenant, not to a channel: one entry per period whatever <c>?integration=</c> says.</summary>
-    private Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, string stamp, CancellationToken cancellationToken) =>
-        CachedAsync(profile.TenantId, Key("sentiment", period, null), stamp, async () =>
+    private Task<SentimentReport> SentimentAsync(TenantProfile profile, AnalyticsPeriod period, string stamp, CancellationToken cancellationToken,
+        bool background = false) =>
+        CachedAsync(profile.TenantId, Key("sentiment", period, null), IsPinned(profile, period, null), stamp, async () =>
         {
             var summary = new SentimentSummary(period);
             var filter = new ReviewFilter(null, null, period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset().AddTicks(-1));
@@ -155,7 +167,7 @@ public sealed class AnalyticsService(
             }
             while (after is not null);
             return (summary.Report(), read);
-        }, cancellationToken);
+        }, cancellationToken, background);
 
     /// <summary>The plan check, the profile's zone and the period; 404 when <c>integration</c> is not the caller's.</summary>
     private async Task<(TenantProfile Profile, AnalyticsPeriod Period)> ContextAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)

@@ -53,6 +53,12 @@ public sealed record Integration(
     /// <summary>When the provider's push channel lapses (Google's expire): renewed before then.</summary>
     public DateTimeOffset? PushExpiresAt { get; init; }
 
+    /// <summary>
+    /// The provider account our app was subscribed to at activation (Meta's page, Instagram account or WhatsApp business
+    /// account), as the provider named it: what a disconnect unsubscribes. Never a setting, which the tenant may edit.
+    /// </summary>
+    public string? SubscribedAccount { get; init; }
+
     public bool HasCredentials => CredentialsRef is not null;
 
     public JsonObject Settings => JsonNode.Parse(SettingsJson) as JsonObject ?? new JsonObject();

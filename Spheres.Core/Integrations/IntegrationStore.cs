@@ -135,6 +135,7 @@ public sealed class IntegrationStore(SpheresStorage storage)
         ["Settings"] = i.SettingsJson, ["CredentialsRef"] = i.CredentialsRef, ["WebhookSecretRef"] = i.WebhookSecretRef,
         ["WebhookKey"] = i.WebhookKey, ["RouteKey"] = i.RouteKey, ["CreatedAt"] = i.CreatedAt, ["UpdatedAt"] = i.UpdatedAt,
         ["RetiredCredentialsRef"] = i.RetiredCredentialsRef, ["TokenExpiresAt"] = i.TokenExpiresAt, ["PushExpiresAt"] = i.PushExpiresAt,
+        ["SubscribedAccount"] = i.SubscribedAccount,
     };
 
     private static Integration FromRow(TableEntity e) => new(
@@ -147,5 +148,6 @@ public sealed class IntegrationStore(SpheresStorage storage)
         RetiredCredentialsRef = e.GetString("RetiredCredentialsRef"),
         TokenExpiresAt = e.GetDateTimeOffset("TokenExpiresAt"),
         PushExpiresAt = e.GetDateTimeOffset("PushExpiresAt"),
+        SubscribedAccount = e.GetString("SubscribedAccount"),
     };
 }

@@ -15,16 +15,16 @@ public sealed record CallbackParameters(string? Code, string? State, string? Err
 
 /// <summary>
 /// <c>GET /api/oauth/{provider}/callback/</c>: the browser coming back from consent. Whatever happens, the answer is a
-/// redirect to <c>{FrontendBaseUrl}/integrations</c> with <c>connected={id}</c> or <c>error={code}</c> (plus
-/// <c>integration={id}</c> once the state was valid); no target is ever taken from the request. The state is consumed
-/// before the code is exchanged, so one state exchanges at most once; the integration written is the one the state
-/// was issued for, in the tenant it was issued to. Failures before the tokens are stored (denied consent, bad state,
-/// failed exchange, identity not read) leave the row as it was; later ones (account in use, push refused) leave status
-/// <c>error</c> with a <c>status_detail</c>.
+/// redirect to <c>{FrontendBaseUrl}/integrations</c> with <c>confirm={code}&amp;integration={id}</c> or <c>error={code}</c>
+/// (plus <c>integration={id}</c> once the state was valid); no target is ever taken from the request. The state is consumed
+/// before the code is exchanged, so one state exchanges at most once. The callback never attaches the grant: whoever
+/// completed the consent screen is not necessarily the owner who asked for it (an owner can be sent another tenant's
+/// authorization link), so the tokens are kept aside (<see cref="PendingGrants"/>) until the tenant the state was issued to
+/// confirms them, signed in (<see cref="OAuthConfirm"/>). Failures (denied consent, bad state, failed exchange) store nothing.
 /// </summary>
 public sealed class OAuthCallback(
-    OAuthStateStore states, IntegrationStore store, ProviderRegistry providers, OAuthTokenClient tokenClient, IOptions<PublicUrlOptions> urls,
-    ILogger<OAuthCallback> logger)
+    OAuthStateStore states, IntegrationStore store, ProviderRegistry providers, OAuthTokenClient tokenClient, PendingGrants grants,
+    Accounts.Sessions.SessionStore sessions, IOptions<PublicUrlOptions> urls, ILogger<OAuthCallback> logger)
 {
     /// <summary>Authorization codes are short; anything longer is not one and is never sent on.</summary>
     public const int MaxCodeLength = 2048;
@@ -33,7 +33,7 @@ public sealed class OAuthCallback(
     public static readonly IReadOnlyList<string> ErrorCodes =
     [
         "access_denied", "provider_error", "invalid_state", "expired_state", "invalid_request", "integration_gone", "exchange_failed",
-        "identity_failed", "conflict", "push_failed", "temporarily_unavailable", "internal",
+        "temporarily_unavailable", "internal",
     ];
 
     /// <summary>
@@ -44,27 +44,31 @@ public sealed class OAuthCallback(
     {
         var provider = providers.OAuthProvider(providerName) ?? throw ProblemException.NotFound("No such OAuth provider.");
         var frontend = urls.Value.RequireFrontend() + "/integrations";
-        var (integrationId, error) = await RunAsync(provider, parameters, cancellationToken).ConfigureAwait(false);
-        if (error is null) return $"{frontend}?connected={integrationId}";
+        var (integrationId, confirm, error) = await RunAsync(provider, parameters, cancellationToken).ConfigureAwait(false);
+        if (error is null) return $"{frontend}?confirm={confirm}&integration={integrationId}";
         return integrationId is { } id ? $"{frontend}?error={error}&integration={id}" : $"{frontend}?error={error}";
     }
 
-    private async Task<(int? IntegrationId, string? Error)> RunAsync(OAuthProvider provider, CallbackParameters parameters,
+    private async Task<(int? IntegrationId, string? Confirm, string? Error)> RunAsync(OAuthProvider provider, CallbackParameters parameters,
         CancellationToken cancellationToken)
     {
         int? integrationId = null;
         try
         {
             var (outcome, grant) = await states.TakeAsync(parameters.State, cancellationToken).ConfigureAwait(false);
-            if (outcome == StateOutcome.Expired) return (null, "expired_state");
-            if (grant is null || grant.Provider != provider.Name) return (null, "invalid_state");
+            if (outcome == StateOutcome.Expired) return (null, null, "expired_state");
+            if (grant is null || grant.Provider != provider.Name) return (null, null, "invalid_state");
             integrationId = grant.IntegrationId;
-            if (parameters.Error is not null) return (integrationId, parameters.Error == "access_denied" ? "access_denied" : "provider_error");
-            if (parameters.Code is not { Length: > 0 and <= MaxCodeLength } code) return (integrationId, "invalid_request");
+            if (parameters.Error is not null) return (integrationId, null, parameters.Error == "access_denied" ? "access_denied" : "provider_error");
+            if (parameters.Code is not { Length: > 0 and <= MaxCodeLength } code) return (integrationId, null, "invalid_request");
 
             var integration = await store.FindAsync(grant.TenantId, grant.IntegrationId, cancellationToken).ConfigureAwait(false);
             var consent = integration is null ? null : providers.Find<IOAuthConsent>(integration.TypeSlug);
-            if (consent is null || consent.Provider != provider) return (integrationId, "integration_gone");
+            // A tenant being erased accepts nothing new, not even a grant kept aside.
+            if (consent is null || consent.Provider != provider || await sessions.IsFrozenAsync(grant.TenantId, cancellationToken).ConfigureAwait(false))
+            {
+                return (integrationId, null, "integration_gone");
+            }
 
             OAuthTokens tokens;
             try
@@ -74,44 +78,27 @@ public sealed class OAuthCallback(
             catch (ProviderCallException e)
             {
                 logger.LogWarning("OAuth {Provider}: code exchange for integration {IntegrationId} failed: {Reason}", provider.Name, integrationId, e.Message);
-                return (integrationId, "exchange_failed");
+                return (integrationId, null, "exchange_failed");
             }
-            return (integrationId, ErrorOf(await consent.CompleteAsync(integration!, tokens, cancellationToken).ConfigureAwait(false)));
-        }
-        catch (ProviderAccountException e)
-        {
-            logger.LogWarning("OAuth {Provider}: identity of integration {IntegrationId} not read: {Reason}", provider.Name, integrationId, e.Message);
-            return (integrationId, "identity_failed");
-        }
-        catch (ProblemException e) when (e.Status == 409)
-        {
-            return (integrationId, "conflict");
+            return (integrationId, await grants.KeepAsync(grant.TenantId, grant.IntegrationId, provider, tokens, cancellationToken).ConfigureAwait(false), null);
         }
         catch (ProblemException e) when (e.Status == 503)
         {
             logger.LogWarning("OAuth {Provider}: {Detail}", provider.Name, e.Detail);
-            return (integrationId, "temporarily_unavailable");
+            return (integrationId, null, "temporarily_unavailable");
         }
         catch (Exception e) when (e is CredentialVaultException || StorageFailures.IsUnavailable(e, cancellationToken) || e is RequestFailedException)
         {
-            logger.LogWarning("OAuth {Provider}: integration {IntegrationId} not connected: {Error}", provider.Name, integrationId, e.GetType().Name);
-            return (integrationId, "temporarily_unavailable");
+            logger.LogWarning("OAuth {Provider}: consent for integration {IntegrationId} not kept: {Error}", provider.Name, integrationId, e.GetType().Name);
+            return (integrationId, null, "temporarily_unavailable");
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             logger.LogError("OAuth {Provider}: integration {IntegrationId} failed: {Error} in {Site}", provider.Name, integrationId, e.GetType().FullName,
                 e.TargetSite is { } site ? site.DeclaringType?.FullName + "." + site.Name : "unknown");
-            return (integrationId, "internal");
+            return (integrationId, null, "internal");
         }
     }
-
-    private static string? ErrorOf(ConsentOutcome outcome) => outcome switch
-    {
-        ConsentOutcome.Connected => null,
-        ConsentOutcome.ExchangeFailed => "exchange_failed",
-        ConsentOutcome.Conflict => "conflict",
-        _ => "push_failed",
-    };
 
     /// <summary>RFC 6749 §4.1.3 with the PKCE verifier (RFC 7636 §4.5) where the connect sent a challenge.</summary>
     private Task<OAuthTokens> ExchangeAsync(OAuthProvider provider, string code, string? verifier, CancellationToken cancellationToken)

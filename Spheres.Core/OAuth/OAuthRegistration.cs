@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Spheres.Core.OAuth;
 
-/// <summary>Connecting by consent, and keeping those connections alive: refresh and push renewal.</summary>
+/// <summary>Connecting by consent (confirmed by the owner who asked for it), and keeping those connections alive: refresh and push renewal.</summary>
 public static class OAuthRegistration
 {
     public static IServiceCollection AddSpheresOAuth(this IServiceCollection services)
@@ -11,6 +11,9 @@ public static class OAuthRegistration
         services.TryAddSingleton<OAuthStateStore>();
         services.TryAddSingleton<OAuthConnect>();
         services.TryAddSingleton<OAuthCallback>();
+        services.TryAddSingleton<PendingGrants>();
+        services.TryAddSingleton<OAuthConfirm>();
+        services.TryAddSingleton<ConsentExpiry>();
         services.TryAddSingleton<AccountSelection>();
         services.TryAddSingleton<IntegrationLeases>();
         services.TryAddSingleton<OAuthSchedule>();

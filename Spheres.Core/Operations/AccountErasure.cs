@@ -13,13 +13,15 @@ public enum ErasureProgress { NothingToDo, Waiting, Finished }
 public sealed record ErasureMessage([property: System.Text.Json.Serialization.JsonPropertyName("tenant_id")] string TenantId);
 
 /// <summary>
-/// Account erasure (GDPR art. 17). The request checks the password, writes the job row, queues the work and
-/// stops sign-in at once; <see cref="RunAsync"/> (queue-triggered) does the steps, remembering after each one
-/// how far it got, so a crash half way resumes where it stopped and a redelivered message changes nothing twice.
+/// Account erasure (GDPR art. 17). The request checks the password, writes the job row, queues the work and freezes the
+/// tenant before it answers 202: sign-in stops, every session ends (refresh tokens at once, access tokens at once for
+/// writes and within <see cref="Accounts.Sessions.SessionCheck.CacheLifetime"/> for reads), so no write of the tenant is
+/// accepted from then on. <see cref="RunAsync"/> (queue-triggered) does the steps, remembering after each one how far it
+/// got, so a crash half way resumes where it stopped and a redelivered message changes nothing twice.
 /// </summary>
 public sealed class AccountErasure(
-    AccountStore accounts, Passwords passwords, LoginThrottle throttle, ErasureJobs jobs, ErasureSteps steps, SpheresStorage storage,
-    TimeProvider time, ILogger<AccountErasure> logger)
+    AccountStore accounts, Passwords passwords, LoginThrottle throttle, Accounts.Sessions.SessionService sessions, ErasureJobs jobs, ErasureSteps steps,
+    SpheresStorage storage, TimeProvider time, ILogger<AccountErasure> logger)
 {
     /// <summary>How long after a provider did not answer the erasure tries it again.</summary>
     public static readonly TimeSpan ProviderRetryDelay = TimeSpan.FromMinutes(10);
@@ -29,8 +31,8 @@ public sealed class AccountErasure(
         if (string.IsNullOrEmpty(password)) throw ProblemException.Validation("password", "Confirm the erasure with your password.");
         var user = await accounts.FindUserAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("This account does not exist any more.");
-        // A stolen token must not become a way to guess the password: the same lock as sign-in.
-        var reservation = await throttle.ReserveAsync(user.Email, cancellationToken).ConfigureAwait(false);
+        // A stolen token must not become a way to guess the password: as many attempts per session as sign-in gives an address.
+        var reservation = await throttle.ReserveForSessionAsync(user.Email, caller.SessionId ?? "", cancellationToken).ConfigureAwait(false);
         if (!passwords.Verify(user.PasswordHash, password))
         {
             throw ProblemException.Validation("password", "The password is wrong; nothing was erased.");
@@ -50,16 +52,9 @@ public sealed class AccountErasure(
             await DeleteJobQuietlyAsync(caller.TenantId).ConfigureAwait(false);
             throw;
         }
-        try
-        {
-            await accounts.MarkEmailErasingAsync(user.Email, caller.TenantId, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            // The erasure is queued and its first step stops sign-in too; the request has succeeded.
-            logger.LogWarning("Erasure of tenant {TenantId}: sign-in not stopped at once ({Error}); the job's first step does it",
-                caller.TenantId, e.GetType().Name);
-        }
+        // No 202 before the freeze holds: if it fails, the answer is the failure (the job, already queued, freezes first too).
+        await sessions.FreezeTenantAsync(caller.TenantId, caller.UserId, cancellationToken).ConfigureAwait(false);
+        await accounts.MarkEmailErasingAsync(user.Email, caller.TenantId, cancellationToken).ConfigureAwait(false);
         logger.LogInformation("Erasure of tenant {TenantId} requested", caller.TenantId);
     }
 

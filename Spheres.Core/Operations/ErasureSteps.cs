@@ -15,17 +15,25 @@ namespace Spheres.Core.Operations;
 public sealed record ErasureStep(string Name, Func<ErasureJob, CancellationToken, Task> RunAsync, TimeSpan? SettleAfter = null);
 
 /// <summary>
-/// What erasing a tenant does, in an order where each step still finds what it needs: the providers are
-/// told first (that needs the credentials), then the secrets go (that needs the integration rows), then the
+/// What erasing a tenant does, in an order where each step still finds what it needs. First the freeze (again: the
+/// request did it; repeating it is harmless), and then a wait of <see cref="LastWriteHorizon"/>: a request that was
+/// already running when the tenant froze may still write (save a bot token, set a webhook), and the sweep must see it.
+/// Then the providers are told (that needs the credentials), the secrets go (that needs the integration rows), then the
 /// routing index. Warm instances may still route a delivery to the tenant for as long as they cache routes,
 /// so the next steps wait that long: then the queue messages, every row of the tenant's partition in every
 /// table (the profile first, which stops every tenant-scoped request), a last sweep of the vault for
-/// secrets written meanwhile, and the email.
+/// secrets written meanwhile, and the email with its sign-in counters.
 /// </summary>
 public sealed class ErasureSteps(
-    AccountStore accounts, IntegrationStore integrations, ICredentialVault vault, ProviderDisconnect providers, QueuePurge queues,
-    SpheresStorage storage, TimeProvider time, ILogger<ErasureSteps> logger)
+    AccountStore accounts, Accounts.Sessions.SessionService sessions, LoginThrottle throttle, IntegrationStore integrations, ICredentialVault vault,
+    ProviderDisconnect providers, OAuth.PendingGrants grants, QueuePurge queues, SpheresStorage storage, TimeProvider time, ILogger<ErasureSteps> logger)
 {
+    /// <summary>
+    /// How long a request that passed its session check just before the freeze can still be writing: longer than the
+    /// longest request (a few provider calls of at most 10 s each, and their rows).
+    /// </summary>
+    public static readonly TimeSpan LastWriteHorizon = TimeSpan.FromSeconds(60);
+
     /// <summary>
     /// How long an unreachable provider holds the erasure up. After that the data is erased anyway: erasing is the
     /// owner's right; unhooking a provider that has been down for a day is done on a best-effort basis.
@@ -34,20 +42,35 @@ public sealed class ErasureSteps(
 
     public IReadOnlyList<ErasureStep> All =>
     [
-        new("sign-in", (job, ct) => accounts.MarkEmailErasingAsync(job.Email, job.TenantId, ct)),
+        new("freeze", FreezeAsync, SettleAfter: LastWriteHorizon),
         new("providers", DisconnectProvidersAsync),
         new("secrets", DeleteSecretsAsync),
         new("routes", DeleteRoutesAsync, SettleAfter: Max(IntegrationCache.Lifetime, ProfileCache.Lifetime) + TimeSpan.FromSeconds(5)),
         new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
         new("rows", DeleteRowsAsync),
         new("secrets-sweep", (job, ct) => vault.DeleteAllOfTenantAsync(job.TenantId, ct)),
-        new("email", (job, ct) => accounts.FreeErasedEmailAsync(job.Email, job.TenantId, ct)),
+        new("email", FreeEmailAsync),
     ];
+
+    private async Task FreezeAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        await sessions.FreezeTenantAsync(job.TenantId, job.UserId, cancellationToken).ConfigureAwait(false);
+        await accounts.MarkEmailErasingAsync(job.Email, job.TenantId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The email registers again; its sign-in counters and known addresses (hashed, but about this person) go with it.</summary>
+    private async Task FreeEmailAsync(ErasureJob job, CancellationToken cancellationToken)
+    {
+        await throttle.ForgetEmailAsync(job.Email, cancellationToken).ConfigureAwait(false);
+        await accounts.FreeErasedEmailAsync(job.Email, job.TenantId, cancellationToken).ConfigureAwait(false);
+    }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 
     private async Task DisconnectProvidersAsync(ErasureJob job, CancellationToken cancellationToken)
     {
+        // Consents kept aside for a confirmation that can no longer come: revoked like the connected ones.
+        await grants.RevokeAllOfTenantAsync(job.TenantId, cancellationToken).ConfigureAwait(false);
         foreach (var integration in await integrations.ListAsync(job.TenantId, cancellationToken).ConfigureAwait(false))
         {
             try

@@ -8,9 +8,10 @@ public enum ClientAuthentication { Basic, FormPost, JsonBody }
 
 /// <summary>
 /// How a grant is revoked: RFC 7009 with client authentication; Google's <c>token=</c> form without it; Square's
-/// <c>Authorization: Client {secret}</c> with a JSON body naming the access token; or not at all (Meta).
+/// <c>Authorization: Client {secret}</c> with a JSON body naming the access token; Meta's <c>DELETE /me/permissions</c> with
+/// the user's own token (the app's whole authorization by that user); or not at all.
 /// </summary>
-public enum RevocationStyle { None, Rfc7009, TokenForm, ClientHeaderJson }
+public enum RevocationStyle { None, Rfc7009, TokenForm, ClientHeaderJson, GraphPermissions }
 
 /// <summary>
 /// One OAuth provider as API.md names it: its callback name (<c>google</c>), its configuration section
@@ -28,7 +29,10 @@ public sealed record OAuthProvider(
     ClientAuthentication ClientAuthentication,
     RevocationStyle Revocation)
 {
-    /// <summary>False where the provider issues long-lived tokens without a refresh token (Meta): never refreshed, never revoked by RFC 7009.</summary>
+    /// <summary>
+    /// False where the provider issues long-lived tokens without a refresh token (Meta): never refreshed, and not revoked on
+    /// disconnect (one login's revocation would end the owner's other integrations of it); an unconfirmed grant still is.
+    /// </summary>
     public bool IssuesRefreshTokens { get; init; } = true;
 
     /// <summary>Meta's dialog takes a comma-separated scope list; the others RFC 6749's space-separated one.</summary>

@@ -96,6 +96,12 @@ public sealed class OAuthTokenClient(HttpClient http, IOptionsMonitor<OAuthClien
             request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(new { client_id = clientId, access_token = token }) };
             request.Headers.TryAddWithoutValidation("Authorization", "Client " + clientSecret);
         }
+        else if (provider.Revocation == RevocationStyle.GraphPermissions)
+        {
+            // The token in a header, never in the URL Graph's examples put it in.
+            request = new HttpRequestMessage(HttpMethod.Delete, url);
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
         else if (provider.Revocation == RevocationStyle.TokenForm)
         {
             request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new FormUrlEncodedContent([new("token", token)]) };

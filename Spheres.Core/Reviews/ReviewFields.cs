@@ -57,7 +57,7 @@ public static partial class ReviewFields
             if (int.TryParse(rawRating.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed)) rating = parsed;
             else errors.Add("rating", "Give a whole number from 1 to 5.");
         }
-        var createdAt = Cell("created_at") is { } rawCreated ? ParseInstant(rawCreated.Trim(), errors) : null;
+        var createdAt = Cell("created_at") is { } rawCreated ? ParseCsvDate(rawCreated.Trim(), errors) : null;
         return Check(new ReviewInput(Cell("text"), rating, Cell("author"), Cell("source")?.Trim(), Cell("external_id")?.Trim(), createdAt), errors);
     }
 
@@ -84,6 +84,12 @@ public static partial class ReviewFields
         errors.Add(name, "This field must be a string.");
         return null;
     }
+
+    /// <summary>A CSV cell: what JSON takes, or a date as Excel writes it in uk, ru and pl locales (<c>01.02.2026</c>, day first).</summary>
+    private static DateTimeOffset? ParseCsvDate(string raw, FieldErrors errors) =>
+        raw.Length == 10 && DateOnly.TryParseExact(raw, "dd.MM.yyyy", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
+            ? new DateTimeOffset(date.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero)
+            : ParseInstant(raw, errors);
 
     /// <summary>An ISO 8601 instant with offset, or a date (read as midnight UTC).</summary>
     public static DateTimeOffset? ParseInstant(string raw, FieldErrors errors, string field = "created_at")

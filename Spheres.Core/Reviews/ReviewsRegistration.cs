@@ -11,6 +11,7 @@ public static class ReviewsRegistration
     {
         services.TryAddSingleton<ReviewStore>();
         services.TryAddSingleton<ReviewService>();
+        services.TryAddSingleton<ReviewQuota>();
         services.TryAddSingleton<TenantVectorIndex>();
         services.TryAddSingleton<ReviewRatings>();
         services.AddSingleton<IEmbeddingSubject, ReviewEmbeddings>();

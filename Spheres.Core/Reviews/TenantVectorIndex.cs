@@ -9,12 +9,16 @@ namespace Spheres.Core.Reviews;
 /// the tenant's partition once, held in memory (half precision) for a short time, and scanned in full
 /// (exact cosine; 10,000 reviews take milliseconds, see docs/performance.md). Writes on this instance
 /// drop the tenant's entry at once; other instances see them within <see cref="Lifetime"/>.
-/// The cache holds at most <see cref="MaxTenants"/> tenants.
+/// The cache holds at most <see cref="MaxTenants"/> tenants, and one tenant's snapshot at most <see cref="MaxVectors"/>
+/// vectors (the newest: rows sort newest first), whatever its partition holds.
 /// </summary>
 public sealed class TenantVectorIndex(ReviewStore reviews, EmbeddingModel model, TimeProvider time)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(30);
     public const int MaxTenants = 16; // 10,000 reviews hold about 18 MB: at most ~300 MB for the largest tenants
+
+    /// <summary>The most reviews any plan stores (<see cref="Plans.Plan.MaxReviews"/>): one search never loads more.</summary>
+    public const int MaxVectors = 10_000;
 
     private readonly TtlCache<string, Snapshot> _cache = new(time, Lifetime, MaxTenants);
 
@@ -44,6 +48,7 @@ public sealed class TenantVectorIndex(ReviewStore reviews, EmbeddingModel model,
             if (bytes.Length != dimensions * sizeof(ushort)) continue; // cannot happen within one model id; never compare mismatched vectors
             ids.Add(id);
             rows.Add(bytes);
+            if (ids.Count == MaxVectors) break;
         }
         // One exact-size block: no growth slack, and the scan reads memory in order.
         var vectors = new Half[rows.Count * dimensions];

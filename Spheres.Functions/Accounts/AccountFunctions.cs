@@ -51,7 +51,8 @@ public sealed class AccountFunctions(
     [ApiResponse(200, "Signed in.", Body = typeof(LoginJson))]
     [ApiResponse(400, "Email or password missing.")]
     [ApiResponse(401, "Wrong email or password.")]
-    [ApiResponse(429, "5 sign-in attempts for this email within 15 minutes, or too many requests from this address; wait Retry-After seconds.")]
+    [ApiResponse(429, "5 sign-in attempts for this email from this address within 15 minutes, many attempts for this email from everywhere " +
+                      "(slowed), or too many requests from this address; wait Retry-After seconds.")]
     public Task<IActionResult> Login(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "accounts/login")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -59,7 +60,7 @@ public sealed class AccountFunctions(
         {
             signInLimit.Check(request);
             var body = await RequestBody.ReadJsonAsync<LoginRequest>(request, cancellationToken);
-            return ApiResponse.Json(LoginJson.From(await accounts.LoginAsync(body.Email, body.Password, cancellationToken)));
+            return ApiResponse.Json(LoginJson.From(await accounts.LoginAsync(body.Email, body.Password, signInLimit.ClientOf(request), cancellationToken)));
         });
 
     [Function("GetProfile")]

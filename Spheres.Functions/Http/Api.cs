@@ -55,9 +55,14 @@ public static class Api
         }
     }
 
-    /// <summary>A tenant-scoped handler: the caller comes from the bearer token (401 otherwise), never from the request.</summary>
+    /// <summary>
+    /// A tenant-scoped handler: the caller comes from the bearer token (401 otherwise), never from the request. A request
+    /// that may write has its session checked in storage, not in the short cache reads use.
+    /// </summary>
     public static Task<IActionResult> RunAsCallerAsync(HttpRequest request, AccessTokens tokens, ILogger logger, Func<Caller, Task<ApiResponse>> handler) =>
-        RunAsync(request, logger, async () => await handler(await tokens.AuthenticateAsync(Bearer.Of(request)).ConfigureAwait(false)).ConfigureAwait(false));
+        RunAsync(request, logger, async () => await handler(await tokens.AuthenticateAsync(Bearer.Of(request),
+            fresh: !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method), request.HttpContext.RequestAborted).ConfigureAwait(false))
+            .ConfigureAwait(false));
 
     public static ApiResponse ToResponse(ProblemException problem)
     {

@@ -43,5 +43,8 @@ public static class ClientAddress
 public sealed class SignInRateLimit(ClientRateLimiter limiter, IOptions<RateLimitOptions> options)
 {
     /// <summary>429 with Retry-After once the caller's address has used its minute.</summary>
-    public void Check(HttpRequest request) => limiter.Acquire(ClientAddress.Of(request, options.Value.TrustForwardedFor));
+    public void Check(HttpRequest request) => limiter.Acquire(ClientOf(request));
+
+    /// <summary>The caller's address as the limits count it (the per-email sign-in lock counts per address too).</summary>
+    public string ClientOf(HttpRequest request) => ClientAddress.Of(request, options.Value.TrustForwardedFor);
 }

@@ -28,8 +28,9 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true)]
     [ApiResponse(201, "Created; sentiment is null until analysed.", Body = typeof(ReviewJson), Headers = ["Location"])]
     [ApiResponse(400, "A field is invalid (errors names each).")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required), or it stores no more reviews (review-limit).")]
     [ApiResponse(409, "A review with this source and external_id is already stored.")]
-    [ApiResponses(ApiResponseSet.ReviewsPlan, ApiResponseSet.BodyOver1Mb)]
+    [ApiResponses(ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> Create(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews")] HttpRequest request,
         CancellationToken cancellationToken) =>
@@ -47,19 +48,24 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [ApiOperation(Tag, "Import up to 1,000 reviews: a JSON array of reviews, or text/csv with a header row of the same names.", RequiresBearer = true,
         RequestBody = typeof(ReviewRequest[]),
         Description = "Each row is checked on its own: valid rows are stored, invalid ones listed under rejected by index (the first 100). "
-                      + "A row whose (source, external_id) is already stored counts as a duplicate and is not stored again.")]
+                      + "A row whose (source, external_id) is already stored counts as a duplicate and is not stored again. "
+                      + "CSV may be comma-, semicolon- (Excel in uk, pl and other locales) or tab-separated, as its header row is; UTF-8 unless "
+                      + "Content-Type names charset=windows-1251 or windows-1250. One import at a time per account, 10 an hour, at most 10,000 "
+                      + "reviews stored.")]
     [ApiResponse(200, "What was stored.", Body = typeof(ImportJson))]
-    [ApiResponse(400, "Not a JSON array or CSV, a bad header, or more than 1,000 rows (nothing stored).")]
+    [ApiResponse(400, "Not a JSON array or CSV, a bad header or charset, or more than 1,000 rows (nothing stored).")]
+    [ApiResponse(403, "Reviews are not in your plan (plan-required), or the plan's stored reviews would be passed (review-limit; nothing stored).")]
     [ApiResponse(413, "Body over 8 MB.")]
-    [ApiResponses(ApiResponseSet.ReviewsPlan)]
+    [ApiResponse(429, "Another import of yours is running, or this hour's imports are used up; wait Retry-After seconds.")]
     public Task<IActionResult> Import(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "reviews/import")] HttpRequest request,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            await reviews.RequirePlanAsync(caller, cancellationToken); // before reading a big body
+            // Before the body is read: the plan, one import at a time per tenant, and the plan's imports per hour.
+            using var ticket = await reviews.BeginImportAsync(caller, cancellationToken);
             var (valid, rejected) = await ReviewImportBody.ReadAsync(request, cancellationToken);
-            var result = await reviews.ImportAsync(caller, valid, rejected, cancellationToken);
+            var result = await reviews.ImportAsync(caller, ticket, valid, rejected, cancellationToken);
             return ApiResponse.Json(new ImportJson(result.Created, result.Duplicates,
                 result.Rejected.Take(ImportLimits.MaxRejectedListed).Select(r => new RejectedJson(r.Index, r.Errors)).ToList(), result.Rejected.Count));
         });

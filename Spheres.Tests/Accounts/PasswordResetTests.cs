@@ -85,6 +85,73 @@ public sealed partial class PasswordResetTests : IAsyncLifetime
         await LoginAsync(tenant.Email, tenant.Password);
     }
 
+    [Fact]
+    public async Task Using_one_link_spends_every_other_link_of_the_account()
+    {
+        var tenant = await _host.RegisterAsync();
+        for (var i = 0; i < 3; i++) await _host.Client.PostAsJsonAsync(Reset, new { email = tenant.Email });
+        var tokens = (await _mail.WaitForMailsAsync(tenant.Email, 3)).Select(m => Uri.UnescapeDataString(ResetLink().Match(m.Text).Groups[1].Value)).ToList();
+        Assert.Equal(3, tokens.Distinct().Count());
+
+        var used = await _host.Client.PostAsJsonAsync(Confirm, new { token = tokens[1], new_password = "brand new password" });
+        Assert.Equal(HttpStatusCode.NoContent, used.StatusCode);
+
+        foreach (var other in new[] { tokens[0], tokens[2] })
+        {
+            var late = await _host.Client.PostAsJsonAsync(Confirm, new { token = other, new_password = "an attackers password" });
+            Assert.Equal(["token"], (await late.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        }
+        await LoginAsync(tenant.Email, "brand new password");
+    }
+
+    [Fact]
+    public async Task A_password_change_spends_the_links_sent_before_it_and_later_links_work()
+    {
+        var tenant = await _host.RegisterAsync();
+        await _host.Client.PostAsJsonAsync(Reset, new { email = tenant.Email });
+        var before = Uri.UnescapeDataString(ResetLink().Match(Assert.Single(await _mail.WaitForMailsAsync(tenant.Email)).Text).Groups[1].Value);
+
+        var changed = await _host.Client.SendAsync(tenant.Request(HttpMethod.Post, "/api/accounts/password/",
+            new { current_password = tenant.Password, new_password = "changed password" }));
+        Assert.Equal(HttpStatusCode.NoContent, changed.StatusCode);
+
+        var stale = await _host.Client.PostAsJsonAsync(Confirm, new { token = before, new_password = "an attackers password" });
+        Assert.Equal(["token"], (await stale.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+        await LoginAsync(tenant.Email, "changed password");
+
+        await _host.Client.PostAsJsonAsync(Reset, new { email = tenant.Email });
+        var after = Uri.UnescapeDataString(ResetLink().Match((await _mail.WaitForMailsAsync(tenant.Email, 2)).Last().Text).Groups[1].Value);
+        Assert.NotEqual(before, after);
+        Assert.Equal(HttpStatusCode.NoContent, (await _host.Client.PostAsJsonAsync(Confirm, new { token = after, new_password = "reset again password" })).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("URGENT: your account is suspended, verify at https://evil.example/login", "Hello URGENT,")]
+    [InlineData("Olena Kovalenko", "Hello Olena,")]
+    [InlineData("https://evil.example", "Hello https,")]
+    [InlineData("1234 !!!", "Hello,")]
+    [InlineData("\u202Eevil\u202C", "Hello,")]
+    public async Task The_mail_carries_no_text_of_the_owners_but_a_short_sanitised_greeting(string name, string greeting)
+    {
+        name = System.Text.RegularExpressions.Regex.Unescape(name);
+        var email = Tenants.UniqueEmail();
+        var registered = await _host.Client.PostAsJsonAsync("/api/accounts/register/", new
+        {
+            email, password = Tenants.Password, name, business_name = "Salon", sphere_slug = "beauty",
+        });
+        Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+        await _host.Client.PostAsJsonAsync(Reset, new { email });
+
+        var mail = Assert.Single(await _mail.WaitForMailsAsync(email));
+
+        var lines = mail.Text.Replace("\r", "").Split('\n');
+        Assert.Equal(greeting, lines[0]);
+        Assert.Equal("Reset your Spheres password", mail.Subject);
+        Assert.DoesNotContain("evil.example", mail.Text);
+        Assert.DoesNotContain("suspended", mail.Text);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(mail.Text, "https?://"));
+    }
+
     [Theory]
     [InlineData("""{"email":"not-an-email"}""", "email")]
     [InlineData("""{}""", "email")]

@@ -13,6 +13,6 @@ internal static class AnalyticsCacheRows
     {
         var table = await host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Analytics, CancellationToken.None);
         return table.Query<TableEntity>($"PartitionKey eq '{tenantId}' and RowKey ge '{report}.' and RowKey lt '{report}/'")
-            .Where(row => period is null || row.RowKey.Contains($".{period}.", StringComparison.Ordinal)).ToList();
+            .Where(row => period is null || row.GetString("Key")?.Contains($".{period}.", StringComparison.Ordinal) == true).ToList();
     }
 }

@@ -161,6 +161,6 @@ public sealed class TopQuestionsTests(WebhookFixture fixture) : IClassFixture<We
     {
         var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Analytics, CancellationToken.None);
         return Assert.Single(table.Query<TableEntity>($"PartitionKey eq '{tenantId}' and RowKey ge 'top-questions.' and RowKey lt 'top-questions/'"),
-            row => row.RowKey.EndsWith(".2026-11-16.2026-11-22.all", StringComparison.Ordinal));
+            row => row.GetString("Key")?.EndsWith(".2026-11-16.2026-11-22.all", StringComparison.Ordinal) == true);
     }
 }

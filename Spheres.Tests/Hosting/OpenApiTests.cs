@@ -72,7 +72,7 @@ public sealed class OpenApiTests
     {
         await using var host = await TestHost.StartWithStorageDownAsync();
         // A token the app itself signed, for a tenant storage has never seen: it gets past authentication to storage.
-        var token = host.Services.GetRequiredService<AccessTokens>().Issue(Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N")).AccessToken;
+        var token = host.Services.GetRequiredService<AccessTokens>().Issue(Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N"), Guid.NewGuid().ToString("N")).AccessToken;
         var operations = await DocumentedOperation.AllAsync(host.Client);
         Assert.Contains(operations, o => !o.Documents(503)); // both sides of the rule are exercised
         var failures = new List<string>();

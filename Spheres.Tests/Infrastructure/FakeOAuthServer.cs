@@ -24,6 +24,9 @@ public sealed class FakeOAuthServer : IAsyncDisposable
 {
     public sealed record TokenRequest(string Provider, string GrantType, bool BasicAuth, IReadOnlyDictionary<string, string> Form);
 
+    /// <summary>A revocation as received: the provider and the token it was asked to forget.</summary>
+    public sealed record Revocation(string Provider, string Token);
+
     private sealed record Grant(string Provider, string RedirectUri, string? Challenge, string AccountId);
 
     private readonly WebApplication _app;
@@ -32,6 +35,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
     private readonly ConcurrentDictionary<string, string> _issuedAccessTokens = new();
     private readonly ConcurrentQueue<TokenRequest> _tokenRequests = new();
     private readonly ConcurrentQueue<string> _refusals = new();
+    private readonly ConcurrentQueue<Revocation> _revocations = new();
     private readonly Dictionary<string, string> _secrets = OAuthProviders.All.ToDictionary(p => p.Name, p => SecretSentinel.NewSecret("client-" + p.Name));
 
     private FakeOAuthServer(WebApplication app, FakeProviderAccounts accounts)
@@ -58,6 +62,9 @@ public sealed class FakeOAuthServer : IAsyncDisposable
 
     public IReadOnlyList<string> Refusals => _refusals.ToArray();
 
+    /// <summary>Every grant the app revoked (the providers' revocation endpoints, each checking its client authentication).</summary>
+    public IReadOnlyList<Revocation> Revocations => _revocations.ToArray();
+
     /// <summary>Access tokens the token endpoint gave out, by the account they belong to.</summary>
     public IReadOnlyDictionary<string, string> IssuedAccessTokens => _issuedAccessTokens;
 
@@ -77,6 +84,7 @@ public sealed class FakeOAuthServer : IAsyncDisposable
             settings[provider.ClientSecretSetting] = _secrets[provider.Name];
             settings[provider.AuthorizeUrlSetting] = $"{BaseUrl}/{provider.Name}/authorize";
             settings[provider.TokenUrlSetting] = $"{BaseUrl}/{provider.Name}/token";
+            settings[provider.RevokeUrlSetting] = $"{BaseUrl}/{provider.Name}/revoke";
         }
         return settings;
     }
@@ -88,6 +96,8 @@ public sealed class FakeOAuthServer : IAsyncDisposable
         var app = builder.Build();
         var fake = new FakeOAuthServer(app, await FakeProviderAccounts.Shared);
         app.MapPost("/{provider}/token", (string provider, HttpRequest request) => fake.TokenAsync(provider, request));
+        app.MapPost("/{provider}/revoke", (string provider, HttpRequest request) => fake.RevokeAsync(provider, request));
+        app.MapDelete("/meta/revoke", (HttpRequest request) => fake.RevokeMeta(request));
         await app.StartAsync();
         fake.BaseUrl = app.Urls.First();
         return fake;
@@ -188,6 +198,30 @@ public sealed class FakeOAuthServer : IAsyncDisposable
             ? Results.Json(new { access_token = accessToken, refresh_token = refreshToken, token_type = "bearer",
                 expires_at = DateTimeOffset.UtcNow.AddDays(30).ToString("yyyy-MM-ddTHH:mm:ssZ"), merchant_id = grant.AccountId })
             : Results.Json(new { access_token = accessToken, refresh_token = refreshToken, expires_in = 3599, token_type = "Bearer" });
+    }
+
+    /// <summary>RFC 7009 (Zoom, Calendly, Zocdoc), Google's token form, Square's JSON with <c>Authorization: Client</c>.</summary>
+    private async Task<IResult> RevokeAsync(string providerName, HttpRequest request)
+    {
+        var provider = OAuthProviders.Named(providerName)!;
+        var form = request.HasJsonContentType()
+            ? (await request.ReadFromJsonAsync<Dictionary<string, string>>())!
+            : (await request.ReadFormAsync()).ToDictionary(p => p.Key, p => p.Value.ToString());
+        if (!FakeClientAuthentication.Accepts(provider, revoke: true, request.Headers.Authorization.ToString(), form, ClientId(provider), _secrets[provider.Name]))
+            return Refuse("invalid_client", $"{provider.Name}: revocation not authenticated as the provider wants it", 401);
+        if ((form.GetValueOrDefault("token") ?? form.GetValueOrDefault("access_token")) is not { } token) return Refuse("invalid_request", "no token to revoke");
+        _revocations.Enqueue(new Revocation(provider.Name, token));
+        return Results.Json(new { success = true });
+    }
+
+    /// <summary>Meta: <c>DELETE /me/permissions</c> with the user's token as the bearer.</summary>
+    private IResult RevokeMeta(HttpRequest request)
+    {
+        var authorization = request.Headers.Authorization.ToString();
+        if (!authorization.StartsWith("Bearer ", StringComparison.Ordinal) || request.Query.ContainsKey("access_token"))
+            return Refuse("invalid_request", "meta: the token must come as the bearer, never in the URL");
+        _revocations.Enqueue(new Revocation("meta", authorization["Bearer ".Length..]));
+        return Results.Json(new { success = true });
     }
 
     /// <summary>Which who-am-I family of <see cref="FakeProviderAccounts"/> the provider's tokens answer for.</summary>

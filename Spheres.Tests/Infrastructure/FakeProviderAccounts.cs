@@ -26,6 +26,10 @@ public sealed partial class FakeProviderAccounts
     public IReadOnlyList<PushCall> PushCalls(string token) => _pushCalls.Where(c => c.Token == token).ToList();
 
     private readonly ConcurrentDictionary<string, byte> _pushRefused = new();
+    private readonly ConcurrentDictionary<string, byte> _unverifiedEmails = new();
+
+    /// <summary>Google's userinfo will say <c>email_verified: false</c> for this address.</summary>
+    public void MarkEmailUnverified(string email) => _unverifiedEmails[email] = 0;
 
     /// <summary>The provider will refuse push set-ups for this account (403), as for a calendar the user may not watch.</summary>
     public void RefusePushFor(string accountId) => _pushRefused[accountId] = 0;
@@ -70,7 +74,8 @@ public sealed partial class FakeProviderAccounts
         app.MapGet("/calendly/users/me", (HttpRequest r) => fake.Answer(r, ["calendly"], id => new { resource = new { uri = id, current_organization = "https://api.calendly.com/organizations/O1" } }));
         app.MapGet(GoogleOidcTokens.JwksPath, () => Results.Json(GoogleOidcTokens.Jwks()));
         app.MapGet("/square/v2/merchants/me", (HttpRequest r) => fake.Answer(r, ["square-appointments"], id => new { merchant = new { id, business_name = "Salon" } }));
-        app.MapGet("/google/oauth2/v3/userinfo", (HttpRequest r) => fake.Answer(r, ["google"], id => new { sub = "1077", email = id, email_verified = true }));
+        app.MapGet("/google/oauth2/v3/userinfo", (HttpRequest r) => fake.Answer(r, ["google"],
+            id => new { sub = "1077", email = id, email_verified = !fake._unverifiedEmails.ContainsKey(id) }));
         var inAWeek = () => DateTimeOffset.UtcNow.AddDays(7).ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture);
         app.MapPost("/google/calendar/v3/calendars/{calendarId}/events/watch", (HttpRequest r) => fake.RecordPushAsync(r, "google", body =>
             new { kind = "api#channel", id = body.GetProperty("id").GetString(), resourceId = "resource-" + Guid.NewGuid().ToString("N"), expiration = inAWeek() }));

@@ -49,7 +49,8 @@ public sealed class TestHost : IAsyncDisposable
         string storageConnectionString,
         IDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? services = null,
-        bool onKestrel = false)
+        bool onKestrel = false,
+        string environment = "Production")
     {
         var counter = new StorageRequestCounter();
         var faults = new StorageFaults();
@@ -58,12 +59,15 @@ public sealed class TestHost : IAsyncDisposable
         {
             if (onKestrel) Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0"); // a free port, for a client in another process
             else builder.WebHost.UseTestServer();
+            // Never the caller's ASPNETCORE_ENVIRONMENT: the startup checks depend on it.
+            builder.Environment.EnvironmentName = environment;
             builder.Logging.ClearProviders();
             builder.Logging.AddProvider(new SecretSentinel.LogScanner());
             builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
             {
                 [SettingNames.Storage] = storageConnectionString,
+                ["AZURE_FUNCTIONS_ENVIRONMENT"] = environment,
                 [SettingNames.DevHostFunctionKey] = FunctionKey,
                 [SettingNames.CatalogReseedSchedule] = "0 0 3 * * *",
                 [SettingNames.PublicBaseUrl] = "https://spheres.test",
@@ -85,6 +89,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.RefreshEmbeddings.Disabled"] = "true",
                 ["AzureWebJobs.RefreshOAuthTokens.Disabled"] = "true",
                 ["AzureWebJobs.RenewPushChannels.Disabled"] = "true",
+                ["AzureWebJobs.ExpireOAuthConsents.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
             });

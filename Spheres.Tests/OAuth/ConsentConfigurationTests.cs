@@ -47,8 +47,12 @@ public sealed class ConsentConfigurationTests
         var back = await browser.GetAsync(oauth.Consent(start.GetProperty("authorization_url").GetString()!, "google-calendar", $"kestrel{Guid.NewGuid():N}@example.com"));
 
         Assert.Equal(HttpStatusCode.Found, back.StatusCode);
-        Assert.Equal($"{FakeOAuthServer.FrontendBaseUrl}/integrations?connected={id}", back.Headers.Location!.ToString());
-        Assert.Equal("active", (await host.GetJsonAsync(tenant, $"{IntegrationsApi.Base}{id}/")).Status());
+        var location = back.Headers.Location!.ToString();
+        Assert.StartsWith($"{FakeOAuthServer.FrontendBaseUrl}/integrations?confirm=", location);
+        var code = System.Web.HttpUtility.ParseQueryString(new Uri(location).Query)["confirm"];
+        Assert.Equal(id.ToString(System.Globalization.CultureInfo.InvariantCulture), System.Web.HttpUtility.ParseQueryString(new Uri(location).Query)["integration"]);
+        var confirmed = await browser.SendAsync(tenant.Request(HttpMethod.Post, $"{IntegrationsApi.Base}{id}/connect/confirm/", new { code }));
+        Assert.Equal("active", (await confirmed.JsonAsync()).Status());
     }
 
     private static string OAuthClientSecret(string provider) => $"Spheres:OAuth:{provider}:ClientSecret";

@@ -10,7 +10,7 @@ using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.OAuth;
 
-/// <summary>What the callback refuses: replays, other providers' states, denied consent, failed exchanges and identities; and whose row it writes.</summary>
+/// <summary>What the callback refuses: replays, other providers' states, denied consent, failed exchanges and identities; and that it writes no integration.</summary>
 public sealed class ConsentRefusalTests : WithFakeOAuth
 {
     [Fact]
@@ -19,12 +19,12 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         var (tenant, id) = await CreateAsync("zoom");
         var callback = OAuth.Consent(await AuthorizationUrlAsync(tenant, id), "zoom", UniqueAccount("Z"));
 
-        Assert.Equal($"?connected={id}", await CallbackAsync(callback));
-        var connected = await RowAsync(tenant, id);
+        var before = await RowAsync(tenant, id);
+        ConfirmCodeOf(await CallbackAsync(callback), id);
         Assert.Equal("?error=invalid_state", await CallbackAsync(callback));
 
         Assert.Single(OAuth.TokenRequests);
-        Assert.Equal(connected.ETag, (await RowAsync(tenant, id)).ETag); // the replay wrote nothing
+        Assert.Equal(before.ETag, (await RowAsync(tenant, id)).ETag); // neither the callback nor the replay wrote the integration
     }
 
     [Fact]
@@ -39,7 +39,8 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         var outcomes = await Task.WhenAll(CallbackAsync(callback), CallbackAsync(callback));
 
         Assert.True(race.Happened, "the two callbacks did not read the state together");
-        Assert.Equal([$"?connected={id}", "?error=invalid_state"], outcomes.Order());
+        Assert.Single(outcomes, o => o == "?error=invalid_state");
+        ConfirmCodeOf(Assert.Single(outcomes, o => o != "?error=invalid_state"), id);
         Assert.Single(OAuth.TokenRequests);
         Assert.Equal(1, await VaultSecretsOfAsync(tenant));
     }
@@ -57,7 +58,7 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         var table = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.OAuthStates, default);
         Assert.Equal(2, await table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"TenantId eq {tenant.TenantId}")).CountAsync());
         Assert.Equal("?error=invalid_state", await CallbackAsync(OAuth.Consent(first, "zoom", UniqueAccount("Z"))));
-        Assert.Equal($"?connected={id}", await CallbackAsync(OAuth.Consent(second, "zoom", UniqueAccount("Z"))));
+        ConfirmCodeOf(await CallbackAsync(OAuth.Consent(second, "zoom", UniqueAccount("Z"))), id);
         Assert.Single(OAuth.TokenRequests);
     }
 
@@ -89,11 +90,13 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         var response = await Host.Client.SendAsync(request);
 
         Assert.Equal(HttpStatusCode.Found, response.StatusCode);
-        Assert.Equal($"{FakeOAuthServer.FrontendBaseUrl}/integrations?connected={aliceId}", response.Headers.Location!.ToString());
-        Assert.NotNull((await RowAsync(alice, aliceId)).CredentialsRef);
+        var aliceCode = ConfirmCodeOf(response.Headers.Location!.ToString()[(FakeOAuthServer.FrontendBaseUrl + "/integrations").Length..], aliceId);
         Assert.Equal(bobBefore.ETag, (await RowAsync(bob, bobId)).ETag);
         Assert.Equal(0, await VaultSecretsOfAsync(bob));
-        Assert.Equal($"?connected={bobId}", await CallbackAsync(OAuth.Consent(bobUrl, "google-sheets", UniqueAccount("bob") + "@example.com")));
+        Assert.Equal("active", (await (await PostConfirmAsync(alice, aliceId, aliceCode)).JsonAsync()).Status());
+        Assert.NotNull((await RowAsync(alice, aliceId)).CredentialsRef);
+        Assert.Equal(bobBefore.ETag, (await RowAsync(bob, bobId)).ETag);
+        ConfirmCodeOf(await CallbackAsync(OAuth.Consent(bobUrl, "google-sheets", UniqueAccount("bob") + "@example.com")), bobId);
         // And nobody starts a consent for an integration of another tenant.
         await (await PostConnectAsync(bob, aliceId + 1)).ProblemAsync(HttpStatusCode.NotFound);
     }
@@ -143,12 +146,16 @@ public sealed class ConsentRefusalTests : WithFakeOAuth
         var (tenant, id) = await CreateAsync("google-calendar");
         OAuth.IssueUnknownTokens = true;
 
-        Assert.Equal($"?error=identity_failed&integration={id}", await ConsentAsync(tenant, id, "google-calendar", UniqueAccount("g") + "@example.com"));
+        var problem = await (await ConnectAsync(tenant, id, "google-calendar", UniqueAccount("g") + "@example.com")).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.EndsWith("/provider-refused", problem.GetProperty("type").GetString());
 
         var row = await RowAsync(tenant, id);
         Assert.Null(row.CredentialsRef);
         Assert.Null(row.RouteKey);
         Assert.Equal(0, await VaultSecretsOfAsync(tenant));
+        // Nothing holds the grant: it is revoked at Google, not left to live out its refresh token.
+        Assert.Single(OAuth.TokenRequests);
+        Assert.Contains(OAuth.Revocations, r => r.Provider == "google");
     }
 
     [Theory]

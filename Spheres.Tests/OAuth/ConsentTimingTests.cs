@@ -32,6 +32,6 @@ public sealed class ConsentTimingTests : WithFakeOAuth
 
         _clock.Advance(TimeSpan.FromMinutes(10) - TimeSpan.FromSeconds(1));
 
-        Assert.Equal($"?connected={id}", await CallbackAsync(callback));
+        Assert.Equal(id, (await (await PostConfirmAsync(tenant, id, ConfirmCodeOf(await CallbackAsync(callback), id))).JsonAsync()).Id());
     }
 }

@@ -14,7 +14,7 @@ public sealed class GoogleConsentTests : WithFakeOAuth
         var (tenant, id) = await CreateAsync("google-calendar");
         var email = UniqueAccount("owner") + "@example.com";
 
-        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "google-calendar", email));
+        await ConnectedAsync(tenant, id, "google-calendar", email);
 
         var exchange = Assert.Single(OAuth.TokenRequests, r => r.Provider == "google");
         Assert.Equal("authorization_code", exchange.GrantType);
@@ -52,7 +52,7 @@ public sealed class GoogleConsentTests : WithFakeOAuth
         var (tenant, id) = await CreateAsync("gmail");
         var email = UniqueAccount("Mail") + "@Example.com";
 
-        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "gmail", email));
+        await ConnectedAsync(tenant, id, "gmail", email);
 
         var row = await RowAsync(tenant, id);
         var watch = Assert.Single(Accounts.PushCalls(OAuth.IssuedAccessTokens[email]));
@@ -74,11 +74,29 @@ public sealed class GoogleConsentTests : WithFakeOAuth
         var (tenant, id) = await CreateAsync("google-sheets");
         var email = UniqueAccount("sheets") + "@example.com";
 
-        Assert.Equal($"?connected={id}", await ConsentAsync(tenant, id, "google-sheets", email)); // the fake checks the scopes
+        await ConnectedAsync(tenant, id, "google-sheets", email); // the fake checks the scopes
 
         var row = await RowAsync(tenant, id);
         Assert.Equal(email, row.Setting("email"));
         Assert.Empty(Accounts.PushCalls(OAuth.IssuedAccessTokens[email]));
         Assert.Equal("active", (await ReadAsync(tenant, id)).Status());
+    }
+
+    [Fact]
+    public async Task A_gmail_address_google_has_not_verified_routes_nothing_and_stores_nothing()
+    {
+        var (tenant, id) = await CreateAsync("gmail");
+        var email = UniqueAccount("unverified") + "@example.com";
+        Accounts.MarkEmailUnverified(email);
+
+        var problem = await (await ConnectAsync(tenant, id, "gmail", email)).ProblemAsync(System.Net.HttpStatusCode.BadRequest);
+
+        Assert.Contains("verified", problem.GetProperty("detail").GetString());
+        var row = await RowAsync(tenant, id);
+        Assert.Null(row.CredentialsRef);
+        Assert.Null(row.RouteKey);
+        Assert.Null(await Host.Services.GetRequiredService<WebhookRoutes>().FindAsync(WebhookRoutes.AccountKey("gmail", email.ToLowerInvariant()), default));
+        Assert.Empty(Accounts.PushCalls(OAuth.IssuedAccessTokens[email]));
+        Assert.Equal(0, await VaultSecretsOfAsync(tenant));
     }
 }

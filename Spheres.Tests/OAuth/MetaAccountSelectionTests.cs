@@ -197,4 +197,41 @@ public sealed class MetaAccountSelectionTests(WebhookFixture fixture) : IClassFi
         Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
         Assert.Contains("removed:" + pageId, meta.Subscriptions);
     }
+
+    [Fact]
+    public async Task Deleting_unsubscribes_the_page_activation_routed_not_a_page_id_typed_since()
+    {
+        var meta = await MetaAsync();
+        var (own, victim) = (NewId(), NewId());
+        var tenant = await Host.RegisterAsync(plan: "starter");
+        var id = (await Host.CreateIntegrationAsync(tenant, "facebook-messenger", new { page_id = own },
+            new { page_access_token = meta.TokenFor("facebook-messenger", own) })).Id();
+        await (await Host.PostActionAsync(tenant, id, "activate")).JsonAsync();
+        var patched = await Host.Client.SendAsync(tenant.Request(HttpMethod.Patch, $"{IntegrationsApi.Base}{id}/", new { settings = new { page_id = victim } }));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{id}/"))).StatusCode);
+
+        Assert.Contains("removed:" + own, meta.Subscriptions);
+        Assert.DoesNotContain("removed:" + victim, meta.Subscriptions);
+    }
+
+    [Fact]
+    public async Task Deleting_whatsapp_unsubscribes_the_business_account_its_number_was_listed_under_not_one_typed_since()
+    {
+        var meta = await MetaAsync();
+        var (number, ownWaba, victimWaba) = (NewId(), NewId(), NewId());
+        var tenant = await Host.RegisterAsync(plan: "starter");
+        var id = (await Host.CreateIntegrationAsync(tenant, "whatsapp", new { waba_id = ownWaba, phone_number_id = number },
+            new { access_token = meta.TokenFor("whatsapp", number) })).Id();
+        await (await Host.PostActionAsync(tenant, id, "activate")).JsonAsync();
+        Assert.Contains("waba:" + ownWaba, meta.Subscriptions);
+        var patched = await Host.Client.SendAsync(tenant.Request(HttpMethod.Patch, $"{IntegrationsApi.Base}{id}/", new { settings = new { waba_id = victimWaba } }));
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await Host.Client.SendAsync(tenant.Request(HttpMethod.Delete, $"{IntegrationsApi.Base}{id}/"))).StatusCode);
+
+        Assert.Contains("removed:" + ownWaba, meta.Subscriptions);
+        Assert.DoesNotContain("removed:" + victimWaba, meta.Subscriptions);
+    }
 }

@@ -20,11 +20,18 @@ public abstract class WithFakeOAuth : IAsyncLifetime
     /// <summary>Null: the system clock. A class that moves time sets it before the host starts.</summary>
     protected virtual FakeTimeProvider? Clock => null;
 
+    /// <summary>True for a class whose sweeps read every tenant (a fake clock ahead would touch its neighbours' rows): its own Azurite.</summary>
+    protected virtual bool OwnStorage => false;
+
+    private AzuriteServer? _ownAzurite;
+
     public async Task InitializeAsync()
     {
         OAuth = await FakeOAuthServer.StartAsync();
         Accounts = await FakeProviderAccounts.Shared;
-        Host = await TestHost.StartSharedAsync(OAuth.Settings(), services =>
+        if (OwnStorage) _ownAzurite = await AzuriteServer.StartAsync();
+        var storage = _ownAzurite?.ConnectionString ?? (await AzuriteServer.Shared).ConnectionString;
+        Host = await TestHost.StartAsync(storage, OAuth.Settings(), services =>
         {
             if (Clock is { } clock) services.AddSingleton<TimeProvider>(clock);
         });
@@ -34,6 +41,7 @@ public abstract class WithFakeOAuth : IAsyncLifetime
     {
         await Host.DisposeAsync();
         await OAuth.DisposeAsync();
+        if (_ownAzurite is not null) await _ownAzurite.DisposeAsync();
     }
 
     /// <summary>A tenant (plan starter, so sphere types are allowed) with one integration of <paramref name="slug"/>.</summary>
@@ -69,6 +77,25 @@ public abstract class WithFakeOAuth : IAsyncLifetime
     /// <summary>Connect, consent as <paramref name="accountId"/>, come back: the Location's query.</summary>
     protected async Task<string> ConsentAsync(TenantSession tenant, int id, string slug, string accountId) =>
         await CallbackAsync(OAuth.Consent(await AuthorizationUrlAsync(tenant, id), slug, accountId));
+
+    /// <summary>The confirm code of a callback's Location query, after checking it is <c>?confirm={code}&amp;integration={id}</c>.</summary>
+    protected static string ConfirmCodeOf(string location, int id)
+    {
+        Assert.Matches($"^\\?confirm=[A-Za-z0-9_-]{{43}}&integration={id}$", location);
+        return location["?confirm=".Length..location.IndexOf('&', StringComparison.Ordinal)];
+    }
+
+    /// <summary><c>POST …/{id}/connect/confirm/</c> as <paramref name="tenant"/> with <paramref name="code"/>.</summary>
+    protected Task<HttpResponseMessage> PostConfirmAsync(TenantSession tenant, int id, string code) =>
+        Host.Client.SendAsync(tenant.Request(HttpMethod.Post, $"{IntegrationsApi.Base}{id}/connect/confirm/", new { code }));
+
+    /// <summary>Connect, consent, come back and confirm as the same tenant: the confirmation's answer.</summary>
+    protected async Task<HttpResponseMessage> ConnectAsync(TenantSession tenant, int id, string slug, string accountId) =>
+        await PostConfirmAsync(tenant, id, ConfirmCodeOf(await ConsentAsync(tenant, id, slug, accountId), id));
+
+    /// <summary>Connect, consent, confirm: the integration as the confirmation answered it (200).</summary>
+    protected async Task<JsonElement> ConnectedAsync(TenantSession tenant, int id, string slug, string accountId) =>
+        await (await ConnectAsync(tenant, id, slug, accountId)).JsonAsync();
 
     protected async Task<Integration> RowAsync(TenantSession tenant, int id) =>
         (await Host.Services.GetRequiredService<IntegrationStore>().FindAsync(tenant.TenantId, id, default))!;

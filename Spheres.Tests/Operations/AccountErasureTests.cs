@@ -48,12 +48,17 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var message = await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue);
         Assert.Equal(owner.Tenant.TenantId, AzuriteContents.Parse(message!).GetProperty("tenant_id").GetString());
 
+        // The freeze, then a wait for requests that were already writing; queued to go on after that.
+        await RunErasureAsync(message!);
+        Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId), row => row.StartsWith("WebhookRoutes/", StringComparison.Ordinal));
+        Assert.DoesNotContain(_fx.Telegram.CallsOf("deleteWebhook"), c => c.Token == owner.BotToken);
+        _fx.Clock.Advance(ErasureSteps.LastWriteHorizon);
         // The routes go, then the erasure waits until no instance can still have them cached, queued to go on after that.
         await RunErasureAsync(message!);
         Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId), row => row.StartsWith("Messages/", StringComparison.Ordinal));
         Assert.DoesNotContain(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId), row => row.StartsWith("WebhookRoutes/", StringComparison.Ordinal));
         var queue = new Azure.Storage.Queues.QueueClient(Storage, TableNames.AccountErasureQueue);
-        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount);
+        Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // one per wait
         Assert.Empty((await queue.PeekMessagesAsync()).Value); // not visible before the wait is over
         _fx.Clock.Advance(TimeSpan.FromSeconds(25));
         await RunErasureAsync(message!);
@@ -135,10 +140,12 @@ public sealed class AccountErasureTests : IAsyncLifetime
 
         provider.Status = 503; // down: the erasure waits and tries again later, nothing is skipped
         await run();
+        _fx.Clock.Advance(ErasureSteps.LastWriteHorizon);
+        await run();
         var job = await host.Services.GetRequiredService<ErasureJobs>().FindAsync(tenant.TenantId, default);
-        Assert.Equal(1, job!.CompletedSteps); // sign-in stopped; the providers step is still to do
+        Assert.Equal(1, job!.CompletedSteps); // frozen; the providers step is still to do
         var queue = new Azure.Storage.Queues.QueueClient(Storage, TableNames.AccountErasureQueue);
-        Assert.Equal(1, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // its retry, not yet visible
+        Assert.Equal(2, (await queue.GetPropertiesAsync()).Value.ApproximateMessagesCount); // the freeze's wait and the retry, not yet visible
         Assert.Empty((await queue.PeekMessagesAsync()).Value);
 
         provider.Status = 200;
@@ -152,7 +159,8 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var channel = AzuriteContents.Parse(stop.Body);
         Assert.Equal(channelId, channel.GetProperty("id").GetString());
         Assert.Equal("resource-77", channel.GetProperty("resourceId").GetString());
-        var unsubscribe = provider.Calls.Last(c => c.Path == "/v21.0/1234567890/subscribed_apps");
+        // Never activated: nothing remembers a subscription, so the page the token acts for is the one to unsubscribe.
+        var unsubscribe = provider.Calls.Last(c => c.Path == "/v21.0/me/subscribed_apps");
         Assert.Equal("DELETE", unsubscribe.Method);
         Assert.Equal("Bearer " + pageToken, unsubscribe.Authorization);
         Assert.Empty(await AzuriteContents.RowsOfTenantAsync(Storage, tenant.TenantId));
@@ -173,6 +181,8 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
         var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
 
+        await run();
+        _fx.Clock.Advance(ErasureSteps.LastWriteHorizon);
         await run();
         _fx.Clock.Advance(TimeSpan.FromHours(23));
         await run();
@@ -242,9 +252,11 @@ public sealed class AccountErasureTests : IAsyncLifetime
     private Task RunErasureAsync(string message) =>
         ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(message, CancellationToken.None);
 
-    /// <summary>Runs the erasure, lets the wait for other instances' caches pass, and runs it again, as the delayed message would.</summary>
+    /// <summary>Runs the erasure, lets the waits (for writes under way, for other instances' caches) pass, and runs it again, as the delayed messages would.</summary>
     private async Task RunErasureToEndAsync(string message)
     {
+        await RunErasureAsync(message);
+        _fx.Clock.Advance(ErasureSteps.LastWriteHorizon);
         await RunErasureAsync(message);
         _fx.Clock.Advance(TimeSpan.FromSeconds(25));
         await RunErasureAsync(message);

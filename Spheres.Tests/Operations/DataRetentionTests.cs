@@ -76,16 +76,16 @@ public sealed class DataRetentionTests : IAsyncLifetime
         var cache = host.Services.GetRequiredService<Core.Analytics.AnalyticsCache>();
         await cache.TouchAsync(tenant.TenantId, default);
         var stamp = await cache.StampAsync(tenant.TenantId, default);
-        await cache.SaveAsync(tenant.TenantId, "peak-hours.v2.Europe~Kyiv.2026-09-01.2026-09-30.all", stamp, new { total = 1 }, 1, default);
+        await cache.SaveAsync(tenant.TenantId, "peak-hours.v2.Europe~Kyiv.2026-09-01.2026-09-30.all", pinned: false, stamp, new { total = 1 }, 1, default);
         _clock.Advance(Core.Analytics.AnalyticsCache.MaxAge + TimeSpan.FromMinutes(1));
-        await cache.SaveAsync(tenant.TenantId, "peak-hours.v2.Europe~Kyiv.2026-10-29.2026-11-27.all", stamp, new { total = 2 }, 1, default);
+        await cache.SaveAsync(tenant.TenantId, "peak-hours.v2.Europe~Kyiv.2026-10-29.2026-11-27.all", pinned: true, stamp, new { total = 2 }, 1, default);
 
         var result = await host.Services.GetRequiredService<DataRetention>().RunAsync(default);
 
         Assert.Equal(1, result.AnalyticsDeleted);
         var table = await host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Analytics, default);
         Assert.Equal(["peak-hours.v2.Europe~Kyiv.2026-10-29.2026-11-27.all", "stamp"],
-            table.Query<TableEntity>($"PartitionKey eq '{tenant.TenantId}'").Select(row => row.RowKey).Order(StringComparer.Ordinal));
+            table.Query<TableEntity>($"PartitionKey eq '{tenant.TenantId}'").Select(row => row.GetString("Key") ?? row.RowKey).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -107,4 +107,67 @@ public sealed class ReviewImportTests(ReviewFixture fixture)
         await (await Host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Empty(await fixture.ListAllAsync(tenant));
     }
+
+    [Fact]
+    public async Task An_excel_export_from_a_ukrainian_or_polish_locale_is_read_semicolons_bom_and_all()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        // Excel's "CSV UTF-8" in uk-UA: a byte-order mark, ';' between cells, dates day first, a sep= hint line.
+        var csv = "\uFEFFsep=;\r\ntext;rating;author;source;external_id;created_at\r\n"
+                  + "\"Чудово; дякую!\";5;Олена;google;u1;01.02.2026\r\n"
+                  + "Świetna obsługa, polecam;4;Agnieszka;google;p1;2026-03-04\r\n";
+        var result = await (await fixture.ImportCsvAsync(tenant, csv)).JsonAsync();
+
+        Assert.Equal(2, result.GetProperty("created").GetInt32());
+        var stored = (await fixture.ListAllAsync(tenant)).ToDictionary(r => r.GetProperty("external_id").GetString()!, r => r);
+        Assert.Equal("Чудово; дякую!", stored["u1"].GetProperty("text").GetString());
+        Assert.Equal(DateTimeOffset.Parse("2026-02-01T00:00:00Z"), stored["u1"].GetProperty("created_at").GetDateTimeOffset());
+        Assert.Equal("Świetna obsługa, polecam", stored["p1"].GetProperty("text").GetString());
+        Assert.Equal(4, stored["p1"].GetProperty("rating").GetInt32());
+    }
+
+    [Fact]
+    public async Task A_csv_in_the_windows_code_page_it_names_is_read_and_one_that_is_not_utf8_without_a_name_is_400()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+        var bytes = System.Text.Encoding.GetEncoding("windows-1251").GetBytes("text;rating\r\nДуже добре;5\r\n");
+
+        var named = tenant.Request(HttpMethod.Post, "/api/reviews/import/");
+        named.Content = new ByteArrayContent(bytes);
+        named.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv; charset=windows-1251");
+        Assert.Equal(1, (await (await Host.Client.SendAsync(named)).JsonAsync()).GetProperty("created").GetInt32());
+        Assert.Equal("Дуже добре", Assert.Single(await fixture.ListAllAsync(tenant)).GetProperty("text").GetString());
+
+        var unnamed = tenant.Request(HttpMethod.Post, "/api/reviews/import/");
+        unnamed.Content = new ByteArrayContent(bytes);
+        unnamed.Content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse("text/csv");
+        Assert.Contains("UTF-8", (await (await Host.Client.SendAsync(unnamed)).ProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Single(await fixture.ListAllAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Reading_stops_at_the_first_row_past_the_limit_whatever_follows()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var csv = new StringBuilder("text\n");
+        for (var i = 0; i < 1001; i++) csv.Append("Review ").Append(i).Append('\n');
+        csv.Append("\"a quote that never closes and megabytes after it ").Append('x', 2_000_000);
+
+        var problem = await (await fixture.ImportCsvAsync(tenant, csv.ToString())).ProblemAsync(HttpStatusCode.BadRequest);
+
+        Assert.Contains("at most 1000", problem.GetProperty("errors").GetProperty("body")[0].GetString()); // not the broken quote: never read
+        Assert.Empty(await fixture.ListAllAsync(tenant));
+    }
+
+    [Fact]
+    public async Task Megabytes_of_blank_lines_are_skipped_as_they_stream_and_store_nothing()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        var csv = "text\n" + new string('\n', 7 * 1024 * 1024) + "The one review\n";
+
+        var result = await (await fixture.ImportCsvAsync(tenant, csv)).JsonAsync();
+
+        Assert.Equal(1, result.GetProperty("created").GetInt32());
+    }
 }

@@ -10,9 +10,10 @@ public sealed record SessionTokens(IssuedToken Access, string RefreshToken, stri
 /// Refresh-token sessions. Every sign-in starts a session (a token family); each refresh spends the
 /// token presented and issues the next one of the family. Presenting a spent token means it leaked
 /// (or was replayed): the whole family is revoked, so neither the thief nor the owner can go on
-/// with it. Spending is an ETag-guarded update, so of two concurrent uses of one token only one wins.
+/// with it. Spending is an ETag-guarded update, so of two concurrent uses of one token only one wins. Ending a session ends
+/// its access tokens too (<see cref="SessionCheck"/>).
 /// </summary>
-public sealed class SessionService(SessionStore store, AccessTokens tokens, TimeProvider time, ILogger<SessionService> logger)
+public sealed class SessionService(SessionStore store, SessionCheck check, AccessTokens tokens, TimeProvider time, ILogger<SessionService> logger)
 {
     public static readonly TimeSpan RefreshLifetime = TimeSpan.FromDays(30);
 
@@ -34,11 +35,11 @@ public sealed class SessionService(SessionStore store, AccessTokens tokens, Time
         {
             // A spent token came back: whoever holds the family's newer tokens may be a thief. End the session for all.
             logger.LogWarning("Reuse of a spent refresh token: session {Session} of tenant {Tenant} revoked", sessionId, token.TenantId);
-            await store.RevokeSessionAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
+            await RevokeAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
             throw Refused();
         }
-        var session = await store.FindSessionAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
-        if (session is null || session.Revoked || row.ExpiresAt <= time.GetUtcNow()) throw Refused();
+        // The session row and the tenant's freeze in one read: an erased tenant's sessions are refused from its 202 on.
+        if (row.ExpiresAt <= time.GetUtcNow() || !await store.IsLiveAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false)) throw Refused();
 
         var next = OpaqueToken.New(token.TenantId);
         await store.AddRefreshTokenAsync(next, row.UserId, sessionId, time.GetUtcNow() + RefreshLifetime, cancellationToken).ConfigureAwait(false);
@@ -52,7 +53,7 @@ public sealed class SessionService(SessionStore store, AccessTokens tokens, Time
         if (OpaqueToken.TryParse(refreshToken) is not { } token || token.TenantId != caller.TenantId) return;
         if (await store.FindRefreshTokenAsync(token, cancellationToken).ConfigureAwait(false) is { SessionId: { } sessionId } row && row.UserId == caller.UserId)
         {
-            await store.RevokeSessionAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
+            await RevokeAsync(token.TenantId, sessionId, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -63,9 +64,26 @@ public sealed class SessionService(SessionStore store, AccessTokens tokens, Time
         {
             if (session.SessionId != keepSessionId)
             {
-                await store.RevokeSessionAsync(tenantId, session.SessionId, cancellationToken).ConfigureAwait(false);
+                await RevokeAsync(tenantId, session.SessionId, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Account erasure: the tenant is frozen first (no session of it is live from now on, even one started meanwhile), then
+    /// every session is revoked. Idempotent.
+    /// </summary>
+    public async Task FreezeTenantAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        await store.FreezeAsync(tenantId, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        check.Freeze(tenantId);
+        await RevokeAllAsync(tenantId, userId, keepSessionId: null, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task RevokeAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
+    {
+        await store.RevokeSessionAsync(tenantId, sessionId, cancellationToken).ConfigureAwait(false);
+        check.Forget(tenantId, sessionId);
     }
 
     private static OpaqueToken Parse(string? refreshToken) =>

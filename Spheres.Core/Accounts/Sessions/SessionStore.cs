@@ -8,17 +8,23 @@ namespace Spheres.Core.Accounts.Sessions;
 /// Sign-in sessions in the tenant's partition of the Tenants table. A session is a family of
 /// refresh tokens descended from one sign-in: <c>session-{id}</c> says whether it is revoked,
 /// <c>refresh-{sha256}</c> is one token of it (spent once used). Password-reset tokens are
-/// <c>reset-{sha256}</c>. Only hashes of the secrets are stored.
+/// <c>reset-{sha256}</c>. Only hashes of the secrets are stored. A <c>frozen</c> row says the tenant is being erased:
+/// none of its sessions is live any more, whatever its own row says.
 /// </summary>
 public sealed class SessionStore(SpheresStorage storage)
 {
     private const string SessionPrefix = "session-";
     private const string RefreshPrefix = "refresh-";
     private const string ResetPrefix = "reset-";
+    private const string FrozenRow = "frozen";
 
     public sealed record SessionRow(string TenantId, string SessionId, string UserId, bool Revoked);
 
-    public sealed record SecretRow(string TenantId, string Hash, string UserId, string? SessionId, bool Spent, DateTimeOffset ExpiresAt, ETag ETag);
+    public sealed record SecretRow(string TenantId, string Hash, string UserId, string? SessionId, bool Spent, DateTimeOffset ExpiresAt, ETag ETag)
+    {
+        /// <summary>A reset token's: the user's reset generation when it was issued.</summary>
+        public string? Generation { get; init; }
+    }
 
     public async Task CreateSessionAsync(string tenantId, string sessionId, string userId, OpaqueToken first, DateTimeOffset expiresAt,
         DateTimeOffset now, CancellationToken cancellationToken)
@@ -44,13 +50,45 @@ public sealed class SessionStore(SpheresStorage storage)
     public Task<SecretRow?> FindResetTokenAsync(OpaqueToken token, CancellationToken cancellationToken) =>
         FindSecretAsync(token, ResetPrefix, cancellationToken);
 
-    public async Task AddResetTokenAsync(OpaqueToken token, string userId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    /// <summary>A reset token of the user, valid while the user's reset generation is still <paramref name="generation"/>.</summary>
+    public async Task AddResetTokenAsync(OpaqueToken token, string userId, string? generation, DateTimeOffset expiresAt, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         await table.AddEntityAsync(new TableEntity(token.TenantId, ResetPrefix + token.Hash)
         {
-            ["UserId"] = userId, ["Spent"] = false, ["ExpiresAt"] = expiresAt,
+            ["UserId"] = userId, ["Spent"] = false, ["ExpiresAt"] = expiresAt, ["Generation"] = generation,
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the access tokens of the session may still be used: its row exists and is not revoked, and the tenant is
+    /// not frozen. One single-partition query for both rows.
+    /// </summary>
+    public async Task<bool> IsLiveAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and (RowKey eq {SessionPrefix + sessionId} or RowKey eq {FrozenRow})");
+        var live = false;
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 2, select: ["RowKey", "Revoked"], cancellationToken: cancellationToken)
+                           .ConfigureAwait(false))
+        {
+            if (row.RowKey == FrozenRow) return false;
+            live = row.GetBoolean("Revoked") == false;
+        }
+        return live;
+    }
+
+    /// <summary>From now on no session of the tenant is live (account erasure). Idempotent; erasure deletes the row with the partition.</summary>
+    public async Task FreezeAsync(string tenantId, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(tenantId, FrozenRow) { ["At"] = at }, TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async Task<bool> IsFrozenAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        return (await table.GetEntityIfExistsAsync<TableEntity>(tenantId, FrozenRow, ["RowKey"], cancellationToken).ConfigureAwait(false)).HasValue;
     }
 
     /// <summary>Marks a token spent if nobody did since it was read (ETag); false when another use got there first.</summary>
@@ -60,14 +98,6 @@ public sealed class SessionStore(SpheresStorage storage)
         var prefix = row.SessionId is null ? ResetPrefix : RefreshPrefix;
         return await table.TryUpdateAsync(new TableEntity(row.TenantId, prefix + row.Hash) { ["Spent"] = true }, row.ETag, cancellationToken,
             TableUpdateMode.Merge).ConfigureAwait(false) is not null;
-    }
-
-    public async Task<SessionRow?> FindSessionAsync(string tenantId, string sessionId, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, SessionPrefix + sessionId, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        return row.HasValue ? ToSession(row.Value!) : null;
     }
 
     /// <summary>The user's sessions that are not revoked: one single-partition range query.</summary>
@@ -126,7 +156,10 @@ public sealed class SessionStore(SpheresStorage storage)
         if (!row.HasValue) return null;
         var e = row.Value!;
         return new SecretRow(e.PartitionKey, token.Hash, e.GetString("UserId"), e.GetString("SessionId"), e.GetBoolean("Spent") ?? true,
-            e.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue, e.ETag);
+            e.GetDateTimeOffset("ExpiresAt") ?? DateTimeOffset.MinValue, e.ETag)
+        {
+            Generation = e.GetString("Generation"),
+        };
     }
 
     private static TableEntity RefreshRow(OpaqueToken token, string userId, string sessionId, DateTimeOffset expiresAt) =>

@@ -13,14 +13,27 @@ public sealed class GoogleApi(ProviderApiClient http, AccountLookup lookup, Webh
 {
     private string Google => options.Value.BaseUrl;
 
-    /// <summary>The Google account's email, as userinfo reports it for this token.</summary>
+    /// <summary>
+    /// The Google account's email, as userinfo reports it for this token, and only when Google says it verified it
+    /// (<c>email_verified</c>): an unverified address is one anybody could have typed, and Gmail routes a mailbox by it.
+    /// </summary>
     public async Task<string> EmailAsync(string accessToken, CancellationToken cancellationToken)
     {
         var me = await lookup.GetAsync($"{Google}/oauth2/v3/userinfo", accessToken, cancellationToken).ConfigureAwait(false);
-        return ProviderApiClient.Text(me, "email") is { Length: <= 320 } email && email.Contains('@', StringComparison.Ordinal)
+        if (ProviderApiClient.Text(me, "email") is not { Length: <= 320 } email || !email.Contains('@', StringComparison.Ordinal))
+        {
+            throw new ProviderAccountException("Google's userinfo named no email.", answered: true);
+        }
+        return IsVerified(me)
             ? email
-            : throw new ProviderAccountException("Google's userinfo named no email.", answered: true);
+            : throw new ProviderAccountException("Google has not verified this account's email address: verify it at Google, then connect again.",
+                answered: true);
     }
+
+    /// <summary>OpenID Connect's <c>email_verified</c>: a boolean (Google also has sent the string "true").</summary>
+    private static bool IsVerified(JsonElement me) =>
+        me.ValueKind == JsonValueKind.Object && me.TryGetProperty("email_verified", out var verified)
+        && (verified.ValueKind == JsonValueKind.True || (verified.ValueKind == JsonValueKind.String && verified.GetString() == "true"));
 
     /// <summary>Calendar push to our channel: id = the webhook key, token = the channel token the row's vault entry holds.</summary>
     public Task<PushSetUp> WatchCalendarAsync(Integration integration, string accessToken, string channelToken, CancellationToken cancellationToken) =>

@@ -40,8 +40,8 @@ public static class MetaModule
     public const string UserTokenCredential = "user_access_token";
 
     public static readonly OAuthProvider OAuth = new("meta", "Meta",
-        "https://www.facebook.com/v21.0/dialog/oauth", "https://graph.facebook.com/v21.0/oauth/access_token", RevokeUrl: null,
-        SupportsPkce: false, ClientAuthentication.FormPost, RevocationStyle.None)
+        "https://www.facebook.com/v21.0/dialog/oauth", "https://graph.facebook.com/v21.0/oauth/access_token",
+        RevokeUrl: "https://graph.facebook.com/v21.0/me/permissions", SupportsPkce: false, ClientAuthentication.FormPost, RevocationStyle.GraphPermissions)
     {
         IssuesRefreshTokens = false,
         ScopeSeparator = ",",

@@ -6,7 +6,9 @@ namespace Spheres.Core.Providers.Meta;
 /// <summary>
 /// Meta delivers messages only to apps subscribed to the account: the page (its token's <c>/me</c>; for Instagram the page
 /// linked to it, or the Instagram-login account itself) or the WhatsApp business account. Activation routes the account Graph
-/// names, then subscribes (repeating it is harmless); disconnecting removes the subscription.
+/// names, remembers on the row which account it subscribes (<see cref="Integration.SubscribedAccount"/>: Graph's <c>/me</c>
+/// for the token, or the business account Graph listed the routed number under), then subscribes (repeating it is
+/// harmless); disconnecting removes exactly that subscription, whatever the tenant has typed in settings since.
 /// </summary>
 public sealed class MetaSubscription(AccountRouting routing, AccountLookup lookup, ProviderApiClient api, MetaGraph graph, IntegrationRows rows,
     ConnectionRequirements requirements) : IActivation, IDeliveryStop
@@ -22,6 +24,9 @@ public sealed class MetaSubscription(AccountRouting routing, AccountLookup looku
         var pointed = await routing.RouteAsync(integration, credentials, cancellationToken).ConfigureAwait(false);
         try
         {
+            // The row remembers the subscription before Meta hears of it.
+            pointed = await rows.SaveAsync(pointed with { SubscribedAccount = await SubscriberAsync(pointed, credentials, cancellationToken).ConfigureAwait(false) },
+                cancellationToken).ConfigureAwait(false);
             await SubscribeAsync(pointed, credentials, cancellationToken).ConfigureAwait(false);
         }
         catch (ProviderAccountException e)
@@ -68,10 +73,33 @@ public sealed class MetaSubscription(AccountRouting routing, AccountLookup looku
     }
 
     /// <summary>
-    /// Whose subscription to remove: WhatsApp's business account, else the page the token acts for (<c>me</c> is the page for a
-    /// page token, as when the app was subscribed, and covers an Instagram account linked to a page).
+    /// Whose subscription activation makes: WhatsApp's business account (ownership listed the routed number under it for this
+    /// token), else the account the token acts for, as Graph names it (<c>/me</c>: the page of a page token, which also covers
+    /// an Instagram account linked to it, or the Instagram-login account itself).
     /// </summary>
-    private static string? Subscriber(Integration integration) => integration.TypeSlug == MetaModule.WhatsApp
-        ? integration.Setting("waba_id") is { } waba ? Uri.EscapeDataString(waba) : null
-        : integration.Setting("page_id") is { } page ? Uri.EscapeDataString(page) : "me";
+    private async Task<string> SubscriberAsync(Integration integration, IReadOnlyDictionary<string, string> credentials, CancellationToken cancellationToken)
+    {
+        if (integration.TypeSlug == MetaModule.WhatsApp)
+        {
+            return integration.Setting("waba_id") ?? throw new ProviderAccountException("No WhatsApp Business account to subscribe.", answered: true);
+        }
+        if (integration.TypeSlug == MetaModule.Messenger && integration.Setting("page_id") is { } page && integration.RouteKey == RouteOf(integration, page))
+        {
+            return page; // just named by Graph's /me for this token, and routed
+        }
+        var token = credentials.GetValueOrDefault(requirements.For(integration.TypeSlug).PrimaryCredential)
+                    ?? throw new ArgumentException("The credentials are missing their token.");
+        return AccountLookup.Text(await lookup.GetAsync(graph.Url("/me?fields=id"), token, cancellationToken).ConfigureAwait(false), "id");
+    }
+
+    /// <summary>
+    /// Whose subscription to remove: the one activation remembered. A row activated before activation remembered it falls
+    /// back to what the token itself acts for (<c>me</c>), never to a setting.
+    /// </summary>
+    private static string? Subscriber(Integration integration) =>
+        integration.SubscribedAccount is { } account ? Uri.EscapeDataString(account)
+        : integration.TypeSlug == MetaModule.WhatsApp ? null
+        : "me";
+
+    private static string RouteOf(Integration integration, string accountId) => WebhookRoutes.AccountKey(integration.TypeSlug, accountId);
 }
