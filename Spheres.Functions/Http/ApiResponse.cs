@@ -91,4 +91,9 @@ public sealed record ProblemBody(
     int Status,
     string Detail,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyDictionary<string, string[]>? Errors = null);
+    [property: OpenApi.Description("Present only on validation problems: the fields by name, each with its messages.")]
+    IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [property: OpenApi.Description("Present only on plan-required problems: the cheapest plan that unlocks what was refused.")]
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("free", "starter", "professional")]
+    string? RequiredPlan = null);
