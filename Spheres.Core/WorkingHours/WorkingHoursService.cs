@@ -154,6 +154,9 @@ public sealed class WorkingHoursService(
         }, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>One row of the caller's, on every plan (reading is never plan-gated); another tenant's is 404.</summary>
+    public Task<StoredRow> GetRowAsync(Caller caller, int rowId, CancellationToken cancellationToken) => FindRowAsync(caller, rowId, cancellationToken);
+
     private async Task<StoredRow> FindRowAsync(Caller caller, int rowId, CancellationToken cancellationToken) =>
         await store.FindRowAsync(caller.TenantId, rowId, cancellationToken).ConfigureAwait(false) ?? throw RowNotFound(rowId);
 

@@ -112,6 +112,18 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                 .WithHeader("Location", $"/api/integrations/api/working-hours/{created.Id}/");
         });
 
+    [Function("GetWorkingHoursRow")]
+    [ApiOperation(Tag, "One working-hours row.", RequiresBearer = true,
+        Description = "Allowed on every plan. The row as the lists show it; a row of another tenant is 404, like one that does not exist.")]
+    [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
+    [ApiResponses(ApiResponseSet.NotYours)]
+    public Task<IActionResult> GetRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/working-hours/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.GetRowAsync(caller, id, cancellationToken))));
+
     [Function("ReplaceWorkingHoursRow")]
     [ApiOperation(Tag, "Replace one row: weekday, start_time, end_time and is_enabled must all be sent.",
         RequestBody = typeof(WorkingHoursRowPutRequest), RequiresBearer = true,

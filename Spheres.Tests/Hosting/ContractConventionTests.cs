@@ -37,7 +37,7 @@ public sealed class ContractConventionTests
     {
         var problem = System.Text.Json.JsonDocument.Parse(OpenApiDocument.Utf8).RootElement.GetProperty("components").GetProperty("schemas").GetProperty("Problem");
         var required = problem.GetProperty("required").EnumerateArray().Select(r => r.GetString()).ToList();
-        Assert.Equal(["type", "title", "status", "detail"], required);
+        Assert.Equal(["type", "title", "status", "detail", "trace_id"], required);
         foreach (var optional in new[] { "errors", "required_plan" })
         {
             // openapi-typescript reads a default as "always present": an optional property has none.
@@ -59,6 +59,25 @@ public sealed class ContractConventionTests
 
         var reviews = await host.Client.SendAsync(tenant.Request(HttpMethod.Get, "/api/reviews/"));
         Assert.Equal("professional", (await reviews.ProblemAsync(HttpStatusCode.Forbidden)).GetProperty("required_plan").GetString());
+    }
+
+    [Fact]
+    public async Task Every_problem_carries_the_trace_id_of_its_request()
+    {
+        await using var host = await TestHost.StartSharedAsync();
+        var traceIds = new List<string>();
+        foreach (var (path, status) in new[] { ("/api/integrations/api/", HttpStatusCode.Unauthorized), ("/api/nothing-here/", HttpStatusCode.NotFound) })
+        {
+            var problem = await (await host.Client.GetAsync(path)).ProblemAsync(status);
+            traceIds.Add(problem.GetProperty("trace_id").GetString()!);
+        }
+        var parent = new HttpRequestMessage(HttpMethod.Get, "/api/integrations/api/");
+        parent.Headers.Add("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01");
+        var continued = await (await host.Client.SendAsync(parent)).ProblemAsync(HttpStatusCode.Unauthorized);
+
+        Assert.All(traceIds, id => Assert.Matches("^[0-9a-f]{32}$", id));
+        Assert.NotEqual(traceIds[0], traceIds[1]);
+        Assert.Equal("4bf92f3577b34da6a3ce929d0e0e4736", continued.GetProperty("trace_id").GetString()); // the caller's trace goes on
     }
 
     [Theory]

@@ -79,6 +79,10 @@ public sealed class WorkingHoursModalTests : IAsyncLifetime
         var monday = saved.Ids()[0];
         var row = await (await _host.Client.SendAsync(tenant.Request(HttpMethod.Patch, $"{Flat}{monday}/", new { is_enabled = true }))).JsonAsync();
         Assert.Equal(("00:00", "24:00"), (row.GetProperty("start_time").GetString(), row.GetProperty("end_time").GetString()));
+        var read = await _host.GetJsonAsync(tenant, $"{Flat}{monday}/");
+        Assert.Equal((monday, "00:00", "24:00"), (read.GetProperty("id").GetInt32(), read.GetProperty("start_time").GetString(), read.GetProperty("end_time").GetString()));
+        var (stranger, _) = await _host.TenantWithTelegramAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.SendAsync(stranger.Request(HttpMethod.Get, $"{Flat}{monday}/"))).StatusCode);
 
         // Equal times are still no range; 00:00–00:00 is not the whole day.
         var empty = await _host.PostWeekAsync(tenant, id, new[] { Row(0, "00:00", "00:00") });
