@@ -7,10 +7,10 @@ cd "$(dirname "$0")"
 for tool in dotnet node npm; do
   command -v "$tool" >/dev/null || { echo "test.sh: $tool is required but not installed" >&2; exit 1; }
 done
-# Azurite, MailDev, Redocly CLI, openapi-typescript and TypeScript (package.json); the OpenAPI lint and
+# Azurite, MailDev, Redocly CLI, openapi-typescript, TypeScript and the SDK's openapi-fetch (package.json); the OpenAPI lint and
 # the generated-client check run inside the test suite (Spheres.Tests/Hosting/OpenApiClientTests).
 { [ -x node_modules/.bin/azurite ] && [ -x node_modules/.bin/redocly ] && [ -x node_modules/.bin/openapi-typescript ] \
-  && [ -x node_modules/.bin/tsc ] && [ -f node_modules/maildev/dist/bin/maildev.js ]; } || npm ci --no-audit --no-fund
+  && [ -x node_modules/.bin/tsc ] && [ -f node_modules/maildev/dist/bin/maildev.js ] && [ -d node_modules/openapi-fetch ]; } || npm ci --no-audit --no-fund
 
 if [ -f infra/validate.sh ]; then
   bash infra/validate.sh

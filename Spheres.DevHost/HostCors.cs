@@ -14,9 +14,6 @@ internal static class HostCors
     public const string OriginsSetting = "Host:CORS";
     public const string CredentialsSetting = "Host:CORSCredentials";
 
-    /// <summary>Headers a browser script may read: the ones this API documents on its answers.</summary>
-    private static readonly string[] ExposedHeaders = ["ETag", "Location", "Retry-After", "WWW-Authenticate", "Allow"];
-
     /// <summary>The <c>Host</c> section of local.settings.json as settings, next to its <c>Values</c>.</summary>
     public static IEnumerable<KeyValuePair<string, string?>> ReadHostSection(string path)
     {
@@ -40,7 +37,7 @@ internal static class HostCors
         {
             return null;
         }
-        var builder = new CorsPolicyBuilder().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders(ExposedHeaders)
+        var builder = new CorsPolicyBuilder().AllowAnyHeader().AllowAnyMethod().WithExposedHeaders([.. Spheres.Functions.Http.CorsExposedHeaders.Names])
             .SetPreflightMaxAge(TimeSpan.FromHours(1));
         var credentials = bool.TryParse(configuration[CredentialsSetting], out var allow) && allow;
         if (origins.Contains("*"))

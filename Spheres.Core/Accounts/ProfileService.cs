@@ -41,7 +41,7 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
             var current = await FindAsync(caller.TenantId, cancellationToken).ConfigureAwait(false);
             if (ifMatch is not null && ifMatch != current.ETag)
             {
-                throw ProblemException.Conflict("The profile changed since you read it. Reload it and try again.");
+                throw ProblemException.PreconditionFailed("The profile changed since you read it. Reload it and try again.");
             }
             var updated = current with
             {
@@ -57,10 +57,8 @@ public sealed class ProfileService(AccountStore store, CatalogService catalog, U
                 cache.Forget(caller.TenantId);
                 return saved;
             }
-            if (ifMatch is not null || attempt == MaxUpdateAttempts)
-            {
-                throw ProblemException.Conflict("The profile changed while saving. Reload it and try again.");
-            }
+            if (ifMatch is not null) throw ProblemException.PreconditionFailed("The profile changed while saving. Reload it and try again.");
+            if (attempt == MaxUpdateAttempts) throw ProblemException.Conflict("The profile kept changing while saving. Try again.");
         }
     }
 

@@ -24,7 +24,7 @@ public sealed class ChangeIntegration(
         var current = await tenant.FindAsync(caller, id, cancellationToken).ConfigureAwait(false);
         if (ifMatch is not null && ifMatch != current.ETag)
         {
-            throw ProblemException.Conflict("The integration changed since you read it. Reload it and try again.");
+            throw ProblemException.PreconditionFailed("The integration changed since you read it. Reload it and try again.");
         }
         var requirement = requirements.For(current.TypeSlug);
         var errors = new FieldErrors();
@@ -57,7 +57,8 @@ public sealed class ChangeIntegration(
         if (saved is null)
         {
             await rows.DeleteSecretQuietlyAsync(newCredentialsRef).ConfigureAwait(false);
-            throw ProblemException.Conflict("The integration changed while saving. Reload it and try again.");
+            const string changed = "The integration changed while saving. Reload it and try again.";
+            throw ifMatch is null ? ProblemException.Conflict(changed) : ProblemException.PreconditionFailed(changed);
         }
         if (routingChanged && current.RouteKey is { } oldRoute)
         {

@@ -40,8 +40,10 @@ public static class PlanPolicy
     }
 
     public static ProblemException PlanRequired(string what, Plan needed) =>
-        ProblemException.Forbidden(PlanRequiredType,
-            $"{what} are not part of your plan. Upgrade to '{needed.Id}' ({needed.DisplayName}) or higher.");
+        new(403, PlanRequiredType, "Not allowed.", $"{what} are not part of your plan. Upgrade to '{needed.Id}' ({needed.DisplayName}) or higher.")
+        {
+            RequiredPlan = needed.Id,
+        };
 
     public static Plan Cheapest(PlanFeature feature) => Plan.All.First(p => Allows(p, feature));
 }

@@ -18,6 +18,9 @@ public class ProblemException(int status, string typeSuffix, string title, strin
     /// <summary>The <c>WWW-Authenticate</c> challenge of a 401 (RFC 9110 requires one), such as <c>Bearer</c>.</summary>
     public string? Challenge { get; init; }
 
+    /// <summary>On a <c>plan-required</c> problem, the id of the cheapest plan that unlocks what was refused (the upgrade button's target).</summary>
+    public string? RequiredPlan { get; init; }
+
     /// <summary>Seconds the client should wait, sent as <c>Retry-After</c>.</summary>
     public int? RetryAfterSeconds { get; init; }
 
@@ -35,6 +38,9 @@ public class ProblemException(int status, string typeSuffix, string title, strin
     public static ProblemException NotFound(string detail) => new(404, "not-found", "Not found.", detail);
 
     public static ProblemException Conflict(string detail) => new(409, "conflict", "Conflict.", detail);
+
+    /// <summary>412: the <c>If-Match</c> ETag is not the resource's any more (RFC 9110 §13.1.1); nothing was changed.</summary>
+    public static ProblemException PreconditionFailed(string detail) => new(412, "precondition-failed", "Precondition failed.", detail);
 
     public static ProblemException Unauthorized(string detail, string challenge = "Bearer") =>
         new(401, "unauthorized", "Authentication required.", detail) { Challenge = challenge };

@@ -21,7 +21,7 @@ public static partial class WorkingHoursInput
     /// <summary>The key of errors that concern the request as a whole (an overlap of a single row, for instance).</summary>
     public const string WholeRequest = "body";
 
-    /// <summary>An end time of "24:00" is the end of the day, stored as the model's 00:00 end (<see cref="TimeRange"/>).</summary>
+    /// <summary>An end time of "24:00" is the end of the day: the model's 00:00 end, remembered as written (<see cref="TimeRange"/>).</summary>
     public const string EndOfDay = "24:00";
 
     /// <summary>The fields of a row that a PUT must send, in their JSON names.</summary>
@@ -47,8 +47,8 @@ public static partial class WorkingHoursInput
             return valid ? WorkingHoursRow.WithoutTimes(input.Weekday!.Value) : null;
         }
         valid &= ParseTime(input.StartTime, prefix + "start_time", errors, out var start);
-        valid &= ParseTime(input.EndTime == EndOfDay ? "00:00" : input.EndTime, prefix + "end_time", errors, out var end);
-        return valid ? new WorkingHoursRow(input.Weekday!.Value, start, end, input.IsEnabled ?? true) : null;
+        valid &= ParseEnd(input.EndTime, prefix + "end_time", errors, out var end, out var endOfDay);
+        return valid ? new WorkingHoursRow(input.Weekday!.Value, start, end, input.IsEnabled ?? true) { EndsAtEndOfDay = endOfDay } : null;
     }
 
     /// <summary>Parses one exception; problems go to <c>date</c>, <c>ranges[1].start_time</c>…; null when any.</summary>
@@ -88,8 +88,8 @@ public static partial class WorkingHoursInput
                 continue;
             }
             var rangeValid = ParseTime(range.StartTime, field + ".start_time", errors, out var start);
-            rangeValid &= ParseTime(range.EndTime, field + ".end_time", errors, out var end);
-            if (rangeValid) ranges.Add(new TimeRange(start, end));
+            rangeValid &= ParseEnd(range.EndTime, field + ".end_time", errors, out var end, out var endOfDay);
+            if (rangeValid) ranges.Add(new TimeRange(start, end, endOfDay));
             valid &= rangeValid;
         }
         if (!valid) return null;
@@ -167,6 +167,14 @@ public static partial class WorkingHoursInput
         if (WorkingHoursValidator.TryParseTime(text, out time, out var error)) return true;
         errors.Add(field, error);
         return false;
+    }
+
+    private static bool ParseEnd(string? text, string field, FieldErrors errors, out NodaTime.LocalTime time, out bool endOfDay)
+    {
+        endOfDay = text == EndOfDay;
+        if (!endOfDay) return ParseTime(text, field, errors, out time);
+        time = NodaTime.LocalTime.Midnight;
+        return true;
     }
 
     private static string RenameRows(string text, Func<int, string> name) =>

@@ -21,7 +21,10 @@ public sealed record WorkingHoursRow(
     public static WorkingHoursRow WithoutTimes(int weekday) =>
         new(weekday, LocalTime.Midnight, new LocalTime(0, 1), IsEnabled: false, HasTimes: false);
 
-    public TimeRange Range => new(StartTime, EndTime);
+    /// <summary>The end was written "24:00" (the end of the day; <see cref="EndTime"/> is 00:00): read back as written.</summary>
+    public bool EndsAtEndOfDay { get; init; }
+
+    public TimeRange Range => new(StartTime, EndTime, EndsAtEndOfDay);
 
     public bool RunsPastMidnight => Range.RunsPastMidnight;
 

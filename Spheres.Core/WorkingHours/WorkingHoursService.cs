@@ -138,7 +138,7 @@ public sealed class WorkingHoursService(
     private static RowInput Merge(WorkingHoursRow current, RowInput changes, IReadOnlySet<string> given) => new(
         given.Contains("weekday") ? changes.Weekday : current.Weekday,
         given.Contains("start_time") ? changes.StartTime : current.HasTimes ? TimeText.Format(current.StartTime) : null,
-        given.Contains("end_time") ? changes.EndTime : current.HasTimes ? TimeText.Format(current.EndTime) : null,
+        given.Contains("end_time") ? changes.EndTime : current.HasTimes ? TimeText.FormatEnd(current.EndTime, current.EndsAtEndOfDay) : null,
         given.Contains("is_enabled") ? changes.IsEnabled : current.IsEnabled);
 
     public async Task DeleteRowAsync(Caller caller, int rowId, CancellationToken cancellationToken)
@@ -153,6 +153,9 @@ public sealed class WorkingHoursService(
             return change;
         }, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>One row of the caller's, on every plan (reading is never plan-gated); another tenant's is 404.</summary>
+    public Task<StoredRow> GetRowAsync(Caller caller, int rowId, CancellationToken cancellationToken) => FindRowAsync(caller, rowId, cancellationToken);
 
     private async Task<StoredRow> FindRowAsync(Caller caller, int rowId, CancellationToken cancellationToken) =>
         await store.FindRowAsync(caller.TenantId, rowId, cancellationToken).ConfigureAwait(false) ?? throw RowNotFound(rowId);

@@ -207,7 +207,7 @@ public sealed class WorkingHoursStore(SpheresStorage storage)
     {
         ["Kind"] = KindRow, ["RowId"] = stored.Id, ["IntegrationId"] = stored.IntegrationId, ["Weekday"] = stored.Row.Weekday,
         ["StartTime"] = stored.Row.HasTimes ? TimeText.Format(stored.Row.StartTime) : null,
-        ["EndTime"] = stored.Row.HasTimes ? TimeText.Format(stored.Row.EndTime) : null, ["IsEnabled"] = stored.Row.IsEnabled,
+        ["EndTime"] = stored.Row.HasTimes ? TimeText.FormatEnd(stored.Row.EndTime, stored.Row.EndsAtEndOfDay) : null, ["IsEnabled"] = stored.Row.IsEnabled,
     };
 
     private static StoredRow ToRow(TableEntity e)
@@ -217,9 +217,12 @@ public sealed class WorkingHoursStore(SpheresStorage storage)
         {
             return new StoredRow(id, e.GetInt32("IntegrationId") ?? 0, WorkingHoursRow.WithoutTimes(e.GetInt32("Weekday") ?? 0) with { Id = id });
         }
+        var (end, endOfDay) = StoredEnd(e.GetString("EndTime"));
         return new StoredRow(id, e.GetInt32("IntegrationId") ?? 0,
-            new WorkingHoursRow(e.GetInt32("Weekday") ?? 0, StoredTime(e.GetString("StartTime")), StoredTime(e.GetString("EndTime")),
-                e.GetBoolean("IsEnabled") ?? true, id));
+            new WorkingHoursRow(e.GetInt32("Weekday") ?? 0, StoredTime(e.GetString("StartTime")), end, e.GetBoolean("IsEnabled") ?? true, id)
+            {
+                EndsAtEndOfDay = endOfDay,
+            });
     }
 
     private static TableEntity FromException(string tenantId, int integrationId, ScheduleException exception) =>
@@ -235,10 +238,13 @@ public sealed class WorkingHoursStore(SpheresStorage storage)
         WorkingHoursValidator.TryParseDate(e.GetString("Date"), out var date, out _);
         var ranges = (e.GetString("Ranges") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(text => text.Split('-'))
-            .Select(parts => new TimeRange(StoredTime(parts[0]), StoredTime(parts[1])))
+            .Select(parts => StoredEnd(parts[1]) switch { var (end, endOfDay) => new TimeRange(StoredTime(parts[0]), end, endOfDay) })
             .ToList();
         return new ScheduleException(date, e.GetBoolean("IsClosed") ?? false, ranges, e.GetString("Name"), e.GetBoolean("RecurringAnnually") ?? false);
     }
+
+    private static (LocalTime End, bool EndsAtEndOfDay) StoredEnd(string? text) =>
+        TimeText.ParseEnd(text) ?? throw new FormatException($"Stored working hours: the end time {text} is not HH:MM or 24:00.");
 
     private static LocalTime StoredTime(string? text) =>
         WorkingHoursValidator.TryParseTime(text, out var time, out var error) ? time : throw new FormatException("Stored working hours: " + error);

@@ -67,7 +67,7 @@ public static partial class WorkingHoursValidator
 
     /// <summary>
     /// Parses the API's time notation: exactly "HH:MM", 24-hour, two ASCII digits each, hours 00–23,
-    /// minutes 00–59. "24:00" is rejected: midnight at the end of a day is written "00:00".
+    /// minutes 00–59. "24:00" is not a time of day: an end time may be "24:00" (<see cref="TimeText.ParseEnd"/>).
     /// </summary>
     public static bool TryParseTime(string? text, out LocalTime time, [NotNullWhen(false)] out string? error)
     {
@@ -84,7 +84,7 @@ public static partial class WorkingHoursValidator
         int minute = (text[3] - '0') * 10 + (text[4] - '0');
         if (hour > 23)
         {
-            error = $"Hour must be 00 to 23 (midnight at the end of a day is 00:00); got {Quote(text)}.";
+            error = $"Hour must be 00 to 23 (an end time may be 24:00, the end of the day); got {Quote(text)}.";
             return false;
         }
         if (minute > 59)
@@ -112,10 +112,10 @@ public static partial class WorkingHoursValidator
             errors.Add($"{field}.end_time", "End time must be a whole minute (HH:MM).");
             valid = false;
         }
-        if (valid && range.Start == range.End)
+        if (valid && range.Start == range.End && !range.IsWholeDay)
         {
             errors.Add($"{field}.end_time",
-                $"End time must differ from start time ({TimeText.Format(range.Start)}); a range cannot be empty or last a whole day.");
+                $"End time must differ from start time ({TimeText.Format(range.Start)}); a range cannot be empty (a whole day is 00:00–24:00).");
             valid = false;
         }
         return valid;

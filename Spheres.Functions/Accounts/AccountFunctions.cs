@@ -47,7 +47,8 @@ public sealed class AccountFunctions(
         });
 
     [Function("Login")]
-    [ApiOperation(Tag, "Sign in with email and password: a short access token, a refresh token and the user.", RequestBody = typeof(LoginRequest))]
+    [ApiOperation(Tag, "Sign in with email and password: a short access token, a refresh token and the user.", RequestBody = typeof(LoginRequest),
+        Description = "Five wrong passwords for one email from one address within 15 minutes are refused before the password is checked (429); the per-address limit of the sign-in endpoints applies too.")]
     [ApiResponse(200, "Signed in.", Body = typeof(LoginJson))]
     [ApiResponse(400, "Email or password missing.")]
     [ApiResponse(401, "Wrong email or password.")]
@@ -64,7 +65,8 @@ public sealed class AccountFunctions(
         });
 
     [Function("GetProfile")]
-    [ApiOperation(Tag, "The caller's profile, with the signed-in user's email and name. One storage request.", RequiresBearer = true)]
+    [ApiOperation(Tag, "The caller's profile, with the signed-in user's email and name. One storage request.", RequiresBearer = true,
+        Description = "Sphere, business name, time zone, country and plan, with the user's email and name; the ETag is what PATCH takes as If-Match.")]
     [ApiResponse(200, "The profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
     public Task<IActionResult> GetProfile(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/profile")] HttpRequest request,
@@ -79,7 +81,7 @@ public sealed class AccountFunctions(
     [ApiOperation(Tag, "Change sphere (sphere_id or sphere_slug), business_name, timezone or country. Omitted fields stay.",
         RequestBody = typeof(ProfilePatchRequest), RequiresBearer = true,
         Description = "Changing the sphere deletes nothing: integrations outside the new sphere stay, marked unavailable.")]
-    [ApiHeader("If-Match", "The ETag of the profile you read; a stale one is 409.")]
+    [ApiHeader("If-Match", "The ETag of the profile you read; a stale one is 412.")]
     [ApiResponse(200, "The updated profile.", Body = typeof(ProfileJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid fields.")]
     [ApiResponses(ApiResponseSet.StaleIfMatch)]
@@ -95,7 +97,8 @@ public sealed class AccountFunctions(
         });
 
     [Function("GetUsage")]
-    [ApiOperation(Tag, "Messages handed to the AI agent this calendar month (UTC) against the plan's limit.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Messages handed to the AI agent this calendar month (UTC) against the plan's limit.", RequiresBearer = true,
+        Description = "The period is the calendar month in UTC; only messages handed to the agent count, the others are stored all the same.")]
     [ApiResponse(200, "Usage.", Body = typeof(UsageJson))]
     public Task<IActionResult> GetUsage(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/usage")] HttpRequest request,

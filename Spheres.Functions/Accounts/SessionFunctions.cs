@@ -57,7 +57,8 @@ public sealed class SessionFunctions(
         });
 
     [Function("ChangePassword")]
-    [ApiOperation(Tag, "Change the password; every other session ends, this one goes on.", RequestBody = typeof(PasswordChangeRequest), RequiresBearer = true)]
+    [ApiOperation(Tag, "Change the password; every other session ends, this one goes on.", RequestBody = typeof(PasswordChangeRequest), RequiresBearer = true,
+        Description = "Needs the current password; the new one must meet the same rules as at registration. Every other session ends at once.")]
     [ApiResponse(204, "Changed.")]
     [ApiResponse(400, "current_password wrong or missing, or new_password too short or too long.")]
     [ApiResponse(429, "5 password checks for this account within 15 minutes (sign-ins included); wait Retry-After seconds.")]
@@ -91,7 +92,8 @@ public sealed class SessionFunctions(
         });
 
     [Function("ConfirmPasswordReset")]
-    [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest))]
+    [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest),
+        Description = "The token from the mail works once and for 30 minutes; using it spends every other reset link of the account and ends every session.")]
     [ApiResponse(204, "The password is changed; sign in with it.")]
     [ApiResponse(400, "The token is not valid, used or expired (errors.token), or new_password is too short or too long.")]
     [ApiResponses(ApiResponseSet.SignInRateLimit)]
@@ -107,7 +109,8 @@ public sealed class SessionFunctions(
         });
 
     [Function("ListPlans")]
-    [ApiOperation(Tag, "The plans and what each unlocks, cheapest first.", NoStorage = true)]
+    [ApiOperation(Tag, "The plans and what each unlocks, cheapest first.", NoStorage = true,
+        Description = "Public: each plan with its monthly message limit and the features it unlocks (sphere integrations, working hours, analytics).")]
     [ApiResponse(200, "The plans.", Body = typeof(PlanJson[]), Headers = ["Cache-Control"])]
     public IActionResult ListPlans(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "accounts/plans")] HttpRequest request) =>

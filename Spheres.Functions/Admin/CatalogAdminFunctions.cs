@@ -17,7 +17,8 @@ namespace Spheres.Functions.Admin;
 public sealed class CatalogAdminFunctions(CatalogService catalog, ILogger<CatalogAdminFunctions> logger)
 {
     [Function("ReseedCatalog")]
-    [ApiOperation("admin", "Reseed the catalog from the seed file now. Idempotent; safe to run concurrently.")]
+    [ApiOperation("admin", "Reseed the catalog from the seed file now. Idempotent; safe to run concurrently.",
+        Description = "Function key. Overrides are kept; the catalog version goes up so every instance reloads within 30 seconds.")]
     [ApiResponse(200, "The catalog storage now holds.", Body = typeof(ReseedResultJson))]
     public Task<IActionResult> Reseed(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "admin/catalog/reseed")] HttpRequest request,

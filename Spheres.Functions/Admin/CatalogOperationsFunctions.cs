@@ -37,7 +37,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     private const int DefaultPageSize = 50, MaxPageSize = 200;
 
     [Function("AdminListSpheres")]
-    [ApiOperation(Tag, "Every sphere as the public endpoints serve it (active or not), each with `overridden`: the fields an override sets.")]
+    [ApiOperation(Tag, "Every sphere as the public endpoints serve it (active or not), each with `overridden`: the fields an override sets.",
+        Description = "Function key. Switched-off spheres are included.")]
     [ApiResponse(200, "The spheres, each also with overridden: [field…].", Body = typeof(SphereJson[]))]
     public Task<IActionResult> ListSpheres(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/spheres")] HttpRequest request,
@@ -45,7 +46,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         Api.RunAsync(request, logger, async () => ApiResponse.Json(SpheresJson(await admin.ReadAsync(cancellationToken))));
 
     [Function("AdminListIntegrationTypes")]
-    [ApiOperation(Tag, "Every integration type as served (active or not), each with `overridden`.")]
+    [ApiOperation(Tag, "Every integration type as served (active or not), each with `overridden`.",
+        Description = "Function key. Switched-off types are included; overridden lists the fields an override sets over the seed.")]
     [ApiResponse(200, "The types, each also with overridden: [field…].", Body = typeof(IntegrationTypeJson[]))]
     public Task<IActionResult> ListIntegrationTypes(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "admin/catalog/integration-types")] HttpRequest request,
@@ -89,7 +91,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         });
 
     [Function("AdminResetSphere")]
-    [ApiOperation(Tag, "Drop a sphere's override: it serves the seed's values again.")]
+    [ApiOperation(Tag, "Drop a sphere's override: it serves the seed's values again.",
+        Description = "Function key. Every instance serves the seed's values within 30 seconds; the change is audited.")]
     [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
     [ApiResponses(ApiResponseSet.UnknownSphereSlug)]
     public Task<IActionResult> ResetSphere(
@@ -100,7 +103,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
             ApiResponse.Json(OneSphere(await admin.ResetAsync(CatalogItemKind.Sphere, slug, Who(request), cancellationToken), slug)));
 
     [Function("AdminResetIntegrationType")]
-    [ApiOperation(Tag, "Drop an integration type's override: it serves the seed's values again.")]
+    [ApiOperation(Tag, "Drop an integration type's override: it serves the seed's values again.",
+        Description = "Function key. Every instance serves the seed's values within 30 seconds; the change is audited.")]
     [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
     [ApiResponses(ApiResponseSet.UnknownTypeSlug)]
     public Task<IActionResult> ResetIntegrationType(
@@ -111,7 +115,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
             ApiResponse.Json(OneType(await admin.ResetAsync(CatalogItemKind.IntegrationType, slug, Who(request), cancellationToken), slug)));
 
     [Function("AdminCatalogAudit")]
-    [ApiOperation(Tag, "Catalog changes, newest first, paged: what, action, before, after, when, who.")]
+    [ApiOperation(Tag, "Catalog changes, newest first, paged: what, action, before, after, when, who.",
+        Description = "Function key. Paged with limit and an opaque cursor from next; each entry names the operator from X-Changed-By, else the function key.")]
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(CatalogAuditPageJson))]

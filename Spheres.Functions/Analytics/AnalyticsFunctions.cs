@@ -25,7 +25,8 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
 
     [Function("PeakHours")]
     [ApiOperation(Tag, "When customers write: a 7×24 heatmap by sent_at in the profile's time zone, the five busiest slots, and the demand that arrived while the integration's working hours were closed.",
-        RequiresBearer = true)]
+        RequiresBearer = true,
+        Description = "Professional plan. The period is from/to in the profile's local dates (default the last 30 days, at most 366), DST-exact; integration narrows it to one channel.")]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]
@@ -39,7 +40,8 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
 
     [Function("TopQuestions")]
     [ApiOperation(Tag, "What customers ask: the period's inbound messages grouped by meaning across languages (greetings and thanks left out), largest group first, each with a short label, the most typical question, examples, languages and every member's message id. Answered from a cache that new messages make stale; a message counts within a minute of arrival.",
-        RequiresBearer = true)]
+        RequiresBearer = true,
+        Description = "Professional plan. limit is 1-50 (default 10); from, to and integration narrow the period and channel.")]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]
@@ -55,7 +57,8 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
 
     [Function("SentimentAnalytics")]
     [ApiOperation(Tag, "How the period's reviews feel: counts by sentiment, average rating, a weekly trend and the aspects behind negative reviews, worst first.",
-        RequiresBearer = true)]
+        RequiresBearer = true,
+        Description = "Professional plan. Reviews belong to the tenant, not to a channel; weeks start on Monday in the profile's zone.")]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), "Checked (404 when not yours) but it does not narrow the summary: reviews belong to the business, not to a channel.")]
@@ -69,7 +72,8 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
 
     [Function("Recommendations")]
     [ApiOperation(Tag, "What to change, most urgent first, each with its evidence: extend_hours (a weekday whose closed hours drew customers), answer_top_question (a question customers keep asking), fix_aspect (what negative reviews are about). In Ukrainian for a profile in UA, otherwise English.",
-        RequiresBearer = true)]
+        RequiresBearer = true,
+        Description = "Professional plan. Built from the same cached reports as peak hours, sentiment and top questions, over the last 30 days.")]
     [ApiQuery("from", typeof(string), FromHelp)]
     [ApiQuery("to", typeof(string), ToHelp)]
     [ApiQuery("integration", typeof(int), IntegrationHelp)]

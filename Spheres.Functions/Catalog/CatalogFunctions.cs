@@ -22,7 +22,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
     private const string Tag = "catalog";
 
     [Function("ListSpheres")]
-    [ApiOperation(Tag, "List the active spheres, ordered by `order`.")]
+    [ApiOperation(Tag, "List the active spheres, ordered by `order`.",
+        Description = "Public and cached (ETag, max-age 300): the spheres a business picks at sign-up.")]
     [ApiResponse(200, "The spheres.", Body = typeof(SphereJson[]), Headers = ["ETag", "Cache-Control"])]
     [ApiResponses(ApiResponseSet.NotModified)]
     public Task<IActionResult> ListSpheres(
@@ -36,7 +37,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
         });
 
     [Function("GetSphere")]
-    [ApiOperation(Tag, "One active sphere by slug.")]
+    [ApiOperation(Tag, "One active sphere by slug.",
+        Description = "Public and cached (ETag, max-age 300); 404 for a slug that is unknown or switched off.")]
     [ApiResponse(200, "The sphere.", Body = typeof(SphereJson), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(404, "No active sphere has this slug.")]
     [ApiResponses(ApiResponseSet.NotModified)]
@@ -52,7 +54,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
         });
 
     [Function("ListIntegrationTypes")]
-    [ApiOperation(Tag, "List the active integration types, ordered by `order`. Filters combine with AND.")]
+    [ApiOperation(Tag, "List the active integration types, ordered by `order`. Filters combine with AND.",
+        Description = "Public and cached (ETag, max-age 300). The filters sphere_id, sphere_slug, country and integration_type narrow the list together; each type carries the connect block its form is drawn from.")]
     [ApiQuery("sphere_id", typeof(int), "Only types offered in this sphere (general types are offered in every sphere).")]
     [ApiQuery("sphere_slug", typeof(string), "Like sphere_id, by slug.")]
     [ApiQuery("country", typeof(string), "ISO 3166-1 alpha-2: types available there (or worldwide).")]
@@ -74,7 +77,8 @@ public sealed class CatalogFunctions(CatalogService catalog, CatalogResponses re
         });
 
     [Function("GetIntegrationType")]
-    [ApiOperation(Tag, "One active integration type by slug.")]
+    [ApiOperation(Tag, "One active integration type by slug.",
+        Description = "Public and cached (ETag, max-age 300); 404 for a slug that is unknown or switched off.")]
     [ApiResponse(200, "The type.", Body = typeof(IntegrationTypeJson), Headers = ["ETag", "Cache-Control"])]
     [ApiResponse(404, "No active type has this slug.")]
     [ApiResponses(ApiResponseSet.NotModified)]

@@ -66,7 +66,7 @@ public static class Api
 
     public static ApiResponse ToResponse(ProblemException problem)
     {
-        var response = ApiResponse.Problem(new ProblemBody(problem.Type, problem.Title, problem.Status, problem.Detail, problem.Errors));
+        var response = ApiResponse.Problem(new ProblemBody(problem.Type, problem.Title, problem.Status, problem.Detail, problem.Errors, problem.RequiredPlan));
         if (problem.Challenge is { } challenge)
         {
             response.WithHeader("WWW-Authenticate", challenge);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
@@ -65,6 +66,7 @@ public sealed class ApiResponse : IActionResult
     public async Task WriteAsync(HttpResponse response)
     {
         response.StatusCode = Status;
+        response.Headers[CorsExposedHeaders.HeaderName] = CorsExposedHeaders.HeaderValue;
         foreach (var (name, value) in Headers)
         {
             response.Headers[name] = value;
@@ -91,4 +93,19 @@ public sealed record ProblemBody(
     int Status,
     string Detail,
     [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
-    IReadOnlyDictionary<string, string[]>? Errors = null);
+    [property: OpenApi.Description("Present only on validation problems: the fields by name, each with its messages.")]
+    IReadOnlyDictionary<string, string[]>? Errors = null,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
+    [property: OpenApi.Description("Present only on plan-required problems: the cheapest plan that unlocks what was refused.")]
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("free", "starter", "professional")]
+    string? RequiredPlan = null)
+{
+    /// <summary>
+    /// The W3C trace id of the request: its activity's when one runs (telemetry, ASP.NET Core), else a fresh one. The
+    /// logs carry the same id, so a problem a user quotes leads to what happened.
+    /// </summary>
+    [System.ComponentModel.DataAnnotations.RegularExpression("^[0-9a-f]{32}$")]
+    [OpenApi.Description("The W3C trace id of the request (32 hex digits), which the logs and the telemetry carry too: quote it when reporting a failure.")]
+    public string TraceId { get; init; } =
+        (Activity.Current is { IdFormat: ActivityIdFormat.W3C } current ? current.TraceId : ActivityTraceId.CreateRandom()).ToHexString();
+}

@@ -33,8 +33,30 @@ public static class RequestBody
     public static async Task<T> ReadJsonAsync<T>(HttpRequest request, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes)
     {
         var bytes = await ReadBytesAsync(request, limitBytes, cancellationToken).ConfigureAwait(false);
+        RequireJson(request, bytes.Length);
         return ParseJson<T>(bytes);
     }
+
+    /// <summary>
+    /// 415 for a body that does not say it is JSON (<c>application/json</c> or a <c>+json</c> type): a <c>text/plain</c> body
+    /// is what <c>fetch</c> sends when a client forgets the header, and reading it as JSON anyway hides that mistake.
+    /// </summary>
+    public static void RequireJson(HttpRequest request, long bodyLength)
+    {
+        if (request.ContentType is null && bodyLength == 0) return; // no body at all: the caller says what is missing
+        if (!IsJson(request.ContentType))
+        {
+            throw UnsupportedMediaType("application/json");
+        }
+    }
+
+    public static bool IsJson(string? contentType) =>
+        Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media)
+        && (media.MediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || media.Suffix.Equals("json", StringComparison.OrdinalIgnoreCase));
+
+    public static ProblemException UnsupportedMediaType(string expected) =>
+        new(415, "unsupported-media-type", "Unsupported media type.", $"Send the body as {expected} (the Content-Type header says what it is).");
 
     /// <summary>
     /// A body that is a JSON array. Errors name items as <c>{itemsField}[2].weekday</c>, so they read
@@ -44,6 +66,7 @@ public static class RequestBody
         HttpRequest request, string itemsField, CancellationToken cancellationToken, int limitBytes = DefaultLimitBytes) where T : class
     {
         var bytes = await ReadBytesAsync(request, limitBytes, cancellationToken).ConfigureAwait(false);
+        RequireJson(request, bytes.Length);
         if (bytes.Length == 0)
         {
             throw ProblemException.BadRequest("The request needs a JSON array as its body.");

@@ -31,7 +31,8 @@ public sealed class IntegrationFunctions(
     private const string Tag = "integrations";
 
     [Function("ListIntegrations")]
-    [ApiOperation(Tag, "The tenant's integrations, by id.", RequiresBearer = true)]
+    [ApiOperation(Tag, "The tenant's integrations, by id.", RequiresBearer = true,
+        Description = "Every integration of the tenant, each with status, status_detail when it is not active, whether the plan and sphere allow it now, and its webhook URL; credentials are never returned.")]
     [ApiQuery("status", typeof(string), "Only integrations in this status.", Enum = ["pending", "active", "inactive", "error", "relink_required"])]
     [ApiResponse(200, "The integrations.", Body = typeof(IntegrationJson[]))]
     [ApiResponse(400, "status is empty or not a status.")]
@@ -85,7 +86,8 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("GetIntegration")]
-    [ApiOperation(Tag, "One integration.", RequiresBearer = true)]
+    [ApiOperation(Tag, "One integration.", RequiresBearer = true,
+        Description = "The integration with its ETag, which PUT and PATCH take as If-Match.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(
@@ -100,7 +102,7 @@ public sealed class IntegrationFunctions(
     [Function("ReplaceIntegration")]
     [ApiOperation(Tag, "Replace settings (when given) and credentials (when given).", RequestBody = typeof(IntegrationRequest), RequiresBearer = true,
         Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
-    [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
+    [ApiHeader("If-Match", "The ETag you read; a stale one is 412.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid settings or credentials.")]
     [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.StaleIfMatch)]
@@ -117,7 +119,7 @@ public sealed class IntegrationFunctions(
     [Function("PatchIntegration")]
     [ApiOperation(Tag, "Change only what the body names: settings keys (null clears one) and credentials.", RequestBody = typeof(IntegrationRequest),
         RequiresBearer = true, Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
-    [ApiHeader("If-Match", "The ETag you read; a stale one is 409.")]
+    [ApiHeader("If-Match", "The ETag you read; a stale one is 412.")]
     [ApiResponse(200, "The integration.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Invalid settings or credentials, an unknown settings key, or another type named.")]
     [ApiResponses(ApiResponseSet.NotYours, ApiResponseSet.StaleIfMatch)]
@@ -132,7 +134,8 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("DeleteIntegration")]
-    [ApiOperation(Tag, "Disconnect (Telegram's webhook removed, routes freed) and delete, with its credentials.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Disconnect (Telegram's webhook removed, routes freed) and delete, with its credentials.", RequiresBearer = true,
+        Description = "The row goes first; then the provider is told to stop (Telegram's webhook, Google's channels, Meta's subscription) and the OAuth grant is revoked where the provider offers it; secrets and working hours are deleted.")]
     [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.NotYours)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/{id:int}")] HttpRequest request,
@@ -145,7 +148,8 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("ActivateIntegration")]
-    [ApiOperation(Tag, "Activate: Telegram checks the token and sets the webhook; Meta channels claim their account id.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Activate: Telegram checks the token and sets the webhook; Meta channels claim their account id.", RequiresBearer = true,
+        Description = "The provider is set up with the stored credentials: Telegram's getMe and setWebhook, the account the provider names for Meta, Zoom, Square and Calendly (routed only if no other integration holds it), Google Calendar's channel. A refusal leaves status error with the reason.")]
     [ApiResponse(200, "Active.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponse(400, "Required credentials or settings missing, or the provider refused them (status is then error).")]
     [ApiResponse(403, "Not available in your sphere or plan any more.")]
@@ -162,7 +166,8 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("DeactivateIntegration")]
-    [ApiOperation(Tag, "Deactivate: messages are no longer handed to the agent.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Deactivate: messages are no longer handed to the agent.", RequiresBearer = true,
+        Description = "Messages still arrive and are stored as inactive; Telegram's webhook is removed. Activate again to resume.")]
     [ApiResponse(200, "Inactive.", Body = typeof(IntegrationJson), Headers = ["ETag"])]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Deactivate(

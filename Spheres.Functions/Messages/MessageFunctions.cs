@@ -46,7 +46,8 @@ public sealed class MessageFunctions(
     public const int MaxPageSize = 200;
 
     [Function("ListMessages")]
-    [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
+    [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true,
+        Description = "Paged with limit (1-200, default 50) and an opaque cursor taken from next; integration narrows the list to one of yours.")]
     [ApiQuery("integration", typeof(int), "Only this integration's messages.")]
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
@@ -80,7 +81,8 @@ public sealed class MessageFunctions(
         });
 
     [Function("GetMessage")]
-    [ApiOperation("messages", "One inbound message with its reply.", RequiresBearer = true)]
+    [ApiOperation("messages", "One inbound message with its reply.", RequiresBearer = true,
+        Description = "The message with its reply: kind (out_of_hours, quota_exceeded, agent), text, status (pending, sent, failed, skipped), sent_at and error.")]
     [ApiResponse(200, "The message.", Body = typeof(MessageJson))]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(

@@ -58,7 +58,11 @@ public static class ApiResponseSets
         ApiResponseSet.AccountGone => [new(404, "The account no longer exists.")],
         ApiResponseSet.UnknownSphereSlug => [new(404, "No sphere has this slug.")],
         ApiResponseSet.UnknownTypeSlug => [new(404, "No type has this slug.")],
-        ApiResponseSet.StaleIfMatch => [new(409, "If-Match is stale.")],
+        ApiResponseSet.StaleIfMatch =>
+        [
+            new(409, "Another request changed it while saving (no If-Match was sent): reload and try again."),
+            new(412, "If-Match is stale: it changed since you read it; nothing was changed."),
+        ],
         ApiResponseSet.WeekEditConflict => [new(409, "Other edits of this week kept winning; reload and try again.")],
         ApiResponseSet.BodyOver1Mb => [new(413, "Body over 1 MB.")],
         ApiResponseSet.BodyOver4Mb => [new(413, "Body over 4 MB.")],

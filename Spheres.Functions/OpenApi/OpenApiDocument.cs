@@ -24,7 +24,7 @@ public static partial class OpenApiDocument
         var schemas = new OpenApiSchemas();
         schemas.For(typeof(ProblemBody), request: false);
         var paths = new JsonObject();
-        foreach (var group in functions.GroupBy(f => "/api/" + RouteConstraint().Replace(f.RouteTemplate, "{$1}").TrimEnd('/')))
+        foreach (var group in functions.GroupBy(f => PathOf(f.RouteTemplate)))
         {
             var item = new JsonObject();
             foreach (var function in group)
@@ -44,9 +44,12 @@ public static partial class OpenApiDocument
             {
                 ["title"] = "Spheres API",
                 ["version"] = "1.0",
-                ["description"] = "Backend of the Spheres AI chat agent for small businesses. Every path also works with a trailing slash.",
+                ["license"] = new JsonObject { ["name"] = "Proprietary: the Spheres product's own API, under no public license", ["identifier"] = "LicenseRef-Proprietary" },
+                ["description"] = "Backend of the Spheres AI chat agent for small businesses. Paths are written as the contract writes them, " +
+                                  "with their trailing slash; each also works without it.",
             },
             ["servers"] = new JsonArray(new JsonObject { ["url"] = "/" }),
+            ["tags"] = new JsonArray(OpenApiTags.All.Select(t => (JsonNode)new JsonObject { ["name"] = t.Name, ["description"] = t.Description }).ToArray()),
             ["paths"] = paths,
             ["components"] = new JsonObject
             {
@@ -60,17 +63,28 @@ public static partial class OpenApiDocument
         };
     }
 
+    /// <summary>
+    /// The path as API.md writes it: <c>/api/</c>, the route with its parameters unconstrained, and the trailing slash (a file
+    /// name such as <c>openapi.json</c> has none), so a client typed by path accepts the contract's URLs.
+    /// </summary>
+    public static string PathOf(string routeTemplate)
+    {
+        var path = "/api/" + RouteConstraint().Replace(routeTemplate, "{$1}").TrimEnd('/');
+        return path[(path.LastIndexOf('/') + 1)..].Contains('.', StringComparison.Ordinal) ? path : path + "/";
+    }
+
     private static JsonObject Operation(HttpFunction function, OpenApiSchemas schemas)
     {
         var doc = function.Method.GetCustomAttribute<ApiOperationAttribute>()
             ?? throw new InvalidOperationException($"Function {function.Name} has no [ApiOperation]: document it.");
+        if (!OpenApiTags.All.Any(t => t.Name == doc.Tag)) throw new InvalidOperationException($"Function {function.Name}: declare tag '{doc.Tag}' in OpenApiTags.");
         var operation = new JsonObject
         {
             ["operationId"] = function.Name,
             ["tags"] = new JsonArray(doc.Tag),
             ["summary"] = doc.Summary,
+            ["description"] = doc.Description ?? throw new InvalidOperationException($"Function {function.Name} has no Description: say what a caller must know."),
         };
-        if (doc.Description is not null) operation["description"] = doc.Description;
 
         var parameters = new JsonArray();
         foreach (Match m in RouteParameter().Matches(function.RouteTemplate))
@@ -79,6 +93,7 @@ public static partial class OpenApiDocument
             parameters.Add(new JsonObject
             {
                 ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true,
+                ["description"] = OpenApiTags.PathParameter(function.RouteTemplate, m.Groups[1].Value),
                 ["schema"] = new JsonObject { ["type"] = type },
             });
         }

@@ -8,7 +8,8 @@ namespace Spheres.Functions.OpenApi;
 public sealed class OpenApiFunctions
 {
     [Function("OpenApiDocument")]
-    [ApiOperation("meta", "This API's OpenAPI 3.1 document.", NoStorage = true)]
+    [ApiOperation("meta", "This API's OpenAPI 3.1 document.", NoStorage = true,
+        Description = "Generated from the functions themselves, so it cannot drift from the API; public and cached for 5 minutes.")]
     [ApiResponse(200, "The document.")]
     public IActionResult Get(
         [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "openapi.json")] HttpRequest request) =>

@@ -89,6 +89,8 @@ internal sealed class OpenApiSchemas
     private static void Describe(JsonObject schema, JsonPropertyInfo property, bool request)
     {
         var optionalInResponse = !request && Has<JsonIgnoreAttribute>(property); // left out when null, never null
+        // "default": null (from an optional constructor parameter) says nothing, and typed clients read a default as "always present".
+        if (schema.TryGetPropertyValue("default", out var fallback) && fallback is null) schema.Remove("default");
         if ((request && !Has<ApiNullableAttribute>(property)) || optionalInResponse) RemoveNull(schema);
         if (request && property.NumberHandling is { } handling && handling.HasFlag(JsonNumberHandling.AllowReadingFromString))
         {

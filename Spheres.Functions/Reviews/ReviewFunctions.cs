@@ -25,7 +25,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     private const string Tag = "reviews";
 
     [Function("CreateReview")]
-    [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true)]
+    [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true,
+        Description = "Professional plan. One review per (source, external_id): a repeat is 409.")]
     [ApiResponse(201, "Created; sentiment is null until analysed.", Body = typeof(ReviewJson), Headers = ["Location"])]
     [ApiResponse(400, "A field is invalid (errors names each).")]
     [ApiResponse(403, "Reviews are not in your plan (plan-required), or it stores no more reviews (review-limit).")]
@@ -71,7 +72,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
         });
 
     [Function("ListReviews")]
-    [ApiOperation(Tag, "Reviews, newest first, paged: follow `next` until it is null.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Reviews, newest first, paged: follow `next` until it is null.", RequiresBearer = true,
+        Description = "Professional plan. Paged with limit and an opaque cursor; sentiment, source, from and to narrow the list.")]
     [ApiQuery("sentiment", typeof(string), "positive, neutral or negative (analysed reviews only).")]
     [ApiQuery("source", typeof(string), "Only reviews from this source (manual, google, facebook...).")]
     [ApiQuery("from", typeof(string), "Created at or after: an ISO 8601 instant or a date (UTC).")]
@@ -93,7 +95,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
         });
 
     [Function("SearchReviews")]
-    [ApiOperation(Tag, "Reviews nearest in meaning to q, best first (any of uk, ru, pl, en); analysed reviews only.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Reviews nearest in meaning to q, best first (any of uk, ru, pl, en); analysed reviews only.", RequiresBearer = true,
+        Description = "Professional plan. q is at most 500 characters; limit is 1-50. Reviews embedded by another model than the configured one are not compared.")]
     [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.")]
     [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).")]
     [ApiResponse(200, "The nearest reviews with their cosine similarity.", Body = typeof(SearchHitJson[]))]
@@ -110,7 +113,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
         });
 
     [Function("GetReview")]
-    [ApiOperation(Tag, "One review.", RequiresBearer = true)]
+    [ApiOperation(Tag, "One review.", RequiresBearer = true,
+        Description = "Professional plan. With its sentiment and aspects once analysed (null until then).")]
     [ApiResponse(200, "The review.", Body = typeof(ReviewJson))]
     [ApiResponses(ApiResponseSet.ReviewsPlan, ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(
@@ -121,7 +125,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
             ApiResponse.Json(ReviewJson.From(await reviews.GetAsync(caller, id, cancellationToken))));
 
     [Function("DeleteReview")]
-    [ApiOperation(Tag, "Delete a review (it may then be imported again).", RequiresBearer = true)]
+    [ApiOperation(Tag, "Delete a review (it may then be imported again).", RequiresBearer = true,
+        Description = "Professional plan. The tenant's analytics are recomputed without it.")]
     [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.ReviewsPlan, ApiResponseSet.NotYours)]
     public Task<IActionResult> Delete(
         [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "reviews/{id}")] HttpRequest request,

@@ -56,6 +56,7 @@ public static class ReviewImportBody
         }
 
         if (request.ContentLength == 0) throw EmptyBody();
+        if (!Http.RequestBody.IsJson(request.ContentType)) throw Http.RequestBody.UnsupportedMediaType("application/json (a JSON array) or text/csv");
         try
         {
             var index = 0;

@@ -23,7 +23,8 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     private const string Tag = "webhooks";
 
     [Function("CalendlyWebhook")]
-    [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).", RequestBody = typeof(CalendlyEvent))]
+    [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).", RequestBody = typeof(CalendlyEvent),
+        Description = "Verified with Calendly-Webhook-Signature (HMAC-SHA256 of t.body with our signing key, t within 3 minutes); routed by the user the consent connected; stored once.")]
     [ApiHeader("Calendly-Webhook-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(key, t + '.' + body)>", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Calendly event.")]
@@ -39,7 +40,8 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
         });
 
     [Function("ZoomWebhook")]
-    [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.", RequestBody = typeof(ZoomEvent))]
+    [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.", RequestBody = typeof(ZoomEvent),
+        Description = "Verified with x-zm-signature over v0:{timestamp}:{body}, the timestamp within 5 minutes; endpoint.url_validation is answered with the signed plain token.")]
     [ApiHeader("x-zm-signature", "v0=<hex HMAC-SHA256(secret, 'v0:' + timestamp + ':' + body)>", Required = true)]
     [ApiHeader("x-zm-request-timestamp", "The timestamp signed.", Required = true)]
     [ApiResponse(200, "Received, or {plainToken, encryptedToken} for a URL validation.", Body = typeof(EventAckJson))]
@@ -56,7 +58,8 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
         });
 
     [Function("SquareWebhook")]
-    [ApiOperation(Tag, "Square Appointments booking events.", RequestBody = typeof(SquareEvent))]
+    [ApiOperation(Tag, "Square Appointments booking events.", RequestBody = typeof(SquareEvent),
+        Description = "Verified with x-square-hmacsha256-signature over our notification URL and the body; routed by the merchant the consent connected.")]
     [ApiHeader("x-square-hmacsha256-signature", "base64 HMAC-SHA256(signature key, notification URL + body)", Required = true)]
     [ApiResponse(200, "Received.", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Square event.")]
@@ -71,7 +74,8 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
         });
 
     [Function("GoogleCalendarWebhook")]
-    [ApiOperation(Tag, "Google Calendar push notifications (no body): calendar changed.")]
+    [ApiOperation(Tag, "Google Calendar push notifications (no body): calendar changed.",
+        Description = "Verified by X-Goog-Channel-ID and X-Goog-Channel-Token, the channel we opened; sync is the handshake and is not stored.")]
     [ApiHeader("X-Goog-Channel-ID", "Our channel id.", Required = true)]
     [ApiHeader("X-Goog-Channel-Token", "Our channel token.", Required = true)]
     [ApiHeader("X-Goog-Resource-State", "sync (the handshake, not stored), then exists.", Required = true)]

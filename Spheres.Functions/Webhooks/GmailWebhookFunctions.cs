@@ -17,7 +17,8 @@ namespace Spheres.Functions.Webhooks;
 public sealed class GmailWebhookFunctions(WebhookIntake intake, ILogger<GmailWebhookFunctions> logger)
 {
     [Function("GmailWebhook")]
-    [ApiOperation("webhooks", "Gmail mailbox changes pushed by Google Pub/Sub (users.watch), stored once per messageId.", RequestBody = typeof(PubSubPush))]
+    [ApiOperation("webhooks", "Gmail mailbox changes pushed by Google Pub/Sub (users.watch), stored once per messageId.", RequestBody = typeof(PubSubPush),
+        Description = "Verified by Google's OIDC token on Authorization (issuer, audience, our push service account); routed by the mailbox Google reported at consent. A mailbox nobody connected is acknowledged and ignored.")]
     [ApiHeader("Authorization", "Bearer <OIDC token Google signs for the push subscription's service account>", Required = true)]
     [ApiResponse(200, "Received, a repeat, or ignored (a mailbox nobody connected).", Body = typeof(EventAckJson))]
     [ApiResponse(400, "Verified, but not a Gmail push.")]

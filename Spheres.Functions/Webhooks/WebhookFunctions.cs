@@ -52,7 +52,8 @@ public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFuncti
         });
 
     [Function("MetaWebhookVerification")]
-    [ApiOperation(Tag, "Meta's webhook subscription handshake: answers hub.challenge when hub.verify_token matches.", NoStorage = true)]
+    [ApiOperation(Tag, "Meta's webhook subscription handshake: answers hub.challenge when hub.verify_token matches.", NoStorage = true,
+        Description = "Meta calls this once when the subscription is set up; anything else is 403.")]
     [ApiQuery("hub.mode", typeof(string), "subscribe", Enum = ["subscribe"])]
     [ApiQuery("hub.verify_token", typeof(string), "The verify token configured in the Meta app.")]
     [ApiQuery("hub.challenge", typeof(string), "Echoed back as the plain-text body.")]

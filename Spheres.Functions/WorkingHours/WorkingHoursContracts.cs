@@ -9,11 +9,14 @@ namespace Spheres.Functions.WorkingHours;
 /// <summary>Working-hours row JSON (API.md): times "HH:MM", weekday 0 = Monday … 6 = Sunday; a disabled row may have both times null.</summary>
 public sealed record WorkingHoursRowJson(
     int Id, int Integration, [property: Range(0, 6)] int Weekday,
-    [property: RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime, [property: RegularExpression(WorkingHoursRowJson.TimePattern)] string? EndTime, bool IsEnabled)
+    [property: RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime,
+    [property: RegularExpression(WorkingHoursRowJson.EndTimePattern), Description("\"24:00\" is the end of the day, read back as written.")] string? EndTime,
+    bool IsEnabled)
 {
     public static WorkingHoursRowJson From(StoredRow stored) => new(
         stored.Id, stored.IntegrationId, stored.Row.Weekday,
-        stored.Row.HasTimes ? HourMinute(stored.Row.StartTime) : null, stored.Row.HasTimes ? HourMinute(stored.Row.EndTime) : null, stored.Row.IsEnabled);
+        stored.Row.HasTimes ? HourMinute(stored.Row.StartTime) : null,
+        stored.Row.HasTimes ? EndOf(stored.Row.Range) : null, stored.Row.IsEnabled);
 
     /// <summary>"HH:MM", 24-hour.</summary>
     public const string TimePattern = "^([01][0-9]|2[0-3]):[0-5][0-9]$";
@@ -22,6 +25,9 @@ public sealed record WorkingHoursRowJson(
     public const string EndTimePattern = "^(([01][0-9]|2[0-3]):[0-5][0-9]|24:00)$";
 
     internal static string HourMinute(LocalTime time) => time.ToString("HH:mm", CultureInfo.InvariantCulture);
+
+    /// <summary>The end as the owner wrote it: "24:00" stays "24:00".</summary>
+    internal static string EndOf(TimeRange range) => range.EndsAtEndOfDay ? WorkingHoursInput.EndOfDay : HourMinute(range.End);
 }
 
 /// <summary>One row of a week sent to <c>POST …/{id}/working_hours</c>. <c>is_enabled</c> defaults to true; ids sent back are ignored.</summary>
@@ -70,7 +76,7 @@ public sealed record ScheduleExceptionJson(string Date, bool IsClosed, IReadOnly
 {
     public static ScheduleExceptionJson From(ScheduleException exception) => new(
         exception.Date.ToString("uuuu-MM-dd", CultureInfo.InvariantCulture), exception.IsClosed,
-        exception.Ranges.Select(r => new TimeRangeJson(WorkingHoursRowJson.HourMinute(r.Start), WorkingHoursRowJson.HourMinute(r.End))).ToList(),
+        exception.Ranges.Select(r => new TimeRangeJson(WorkingHoursRowJson.HourMinute(r.Start), WorkingHoursRowJson.EndOf(r))).ToList(),
         exception.Name, exception.RecurringAnnually);
 }
 

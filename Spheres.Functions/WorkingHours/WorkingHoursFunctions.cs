@@ -17,9 +17,9 @@ namespace Spheres.Functions.WorkingHours;
 ///   GET    integrations/api/{id}/working_hours/status   open now? next opening and closing
 ///   GET    integrations/api/working-hours               every row of the tenant; ?integration={id}
 ///   POST   integrations/api/working-hours               add one row to an integration's week
-///   PUT    integrations/api/working-hours/{rowId}       replace one row (every field sent)
-///   PATCH  integrations/api/working-hours/{rowId}       change the fields sent
-///   DELETE integrations/api/working-hours/{rowId}       delete one row
+///   PUT    integrations/api/working-hours/{id}       replace one row (every field sent)
+///   PATCH  integrations/api/working-hours/{id}       change the fields sent
+///   DELETE integrations/api/working-hours/{id}       delete one row
 /// Reads are allowed on every plan; writes need a plan with working hours. Exceptions: <see cref="ScheduleExceptionFunctions"/>.
 /// </summary>
 public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, AccessTokens tokens, ILogger<WorkingHoursFunctions> logger)
@@ -112,6 +112,18 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                 .WithHeader("Location", $"/api/integrations/api/working-hours/{created.Id}/");
         });
 
+    [Function("GetWorkingHoursRow")]
+    [ApiOperation(Tag, "One working-hours row.", RequiresBearer = true,
+        Description = "Allowed on every plan. The row as the lists show it; a row of another tenant is 404, like one that does not exist.")]
+    [ApiResponse(200, "The row.", Body = typeof(WorkingHoursRowJson))]
+    [ApiResponses(ApiResponseSet.NotYours)]
+    public Task<IActionResult> GetRow(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "integrations/api/working-hours/{id:int}")] HttpRequest request,
+        int id,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.GetRowAsync(caller, id, cancellationToken))));
+
     [Function("ReplaceWorkingHoursRow")]
     [ApiOperation(Tag, "Replace one row: weekday, start_time, end_time and is_enabled must all be sent.",
         RequestBody = typeof(WorkingHoursRowPutRequest), RequiresBearer = true,
@@ -122,8 +134,8 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     [ApiResponse(400, "A missing field, an invalid row or an overlap with another row (named by id).")]
     [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> ReplaceRow(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
-        int rowId,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "put", Route = "integrations/api/working-hours/{id:int}")] HttpRequest request,
+        int id,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
@@ -134,7 +146,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
                 missing.Add(field, "PUT replaces the whole row: send this field too (or use PATCH to change only some).");
             }
             missing.ThrowIfAny();
-            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken)));
+            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, id, body.ToInput(), cancellationToken)));
         });
 
     [Function("PatchWorkingHoursRow")]
@@ -145,13 +157,13 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     [ApiResponse(400, "An invalid field, or an overlap with another row (named by id).")]
     [ApiResponses(ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict, ApiResponseSet.BodyOver1Mb)]
     public Task<IActionResult> PatchRow(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
-        int rowId,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "patch", Route = "integrations/api/working-hours/{id:int}")] HttpRequest request,
+        int id,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
             var (body, given) = await ReadRowAsync(request, cancellationToken);
-            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, rowId, body.ToInput(), cancellationToken, given)));
+            return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, id, body.ToInput(), cancellationToken, given)));
         });
 
     /// <summary>The row and the names of the fields the body actually carries (null counts as sent: it clears a time).</summary>
@@ -165,15 +177,16 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     }
 
     [Function("DeleteWorkingHoursRow")]
-    [ApiOperation(Tag, "Delete one row.", RequiresBearer = true)]
+    [ApiOperation(Tag, "Delete one row.", RequiresBearer = true,
+        Description = "Needs a plan with working hours; the week without the row must still be valid.")]
     [ApiResponses(ApiResponseSet.Deleted, ApiResponseSet.WorkingHoursPlan, ApiResponseSet.NotYours, ApiResponseSet.WeekEditConflict)]
     public Task<IActionResult> DeleteRow(
-        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{rowId:int}")] HttpRequest request,
-        int rowId,
+        [HttpTrigger(AuthorizationLevel.Anonymous, "delete", Route = "integrations/api/working-hours/{id:int}")] HttpRequest request,
+        int id,
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            await workingHours.DeleteRowAsync(caller, rowId, cancellationToken);
+            await workingHours.DeleteRowAsync(caller, id, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status204NoContent);
         });
 

@@ -63,14 +63,14 @@ public sealed class ProfileTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_stale_if_match_is_409_and_a_fresh_one_is_accepted()
+    public async Task A_stale_if_match_is_412_and_a_fresh_one_is_accepted()
     {
         var tenant = await _host.RegisterAsync();
         var read = await _host.Client.SendAsync(tenant.Request(HttpMethod.Get, "/api/accounts/profile/"));
         var etag = read.Headers.ETag!.Tag;
         await (await PatchAsync(tenant, new { business_name = "First" }, etag)).JsonAsync();
 
-        await (await PatchAsync(tenant, new { business_name = "Second" }, etag)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await PatchAsync(tenant, new { business_name = "Second" }, etag)).ProblemAsync(HttpStatusCode.PreconditionFailed);
 
         Assert.Equal("First", (await _host.GetJsonAsync(tenant, "/api/accounts/profile/")).GetProperty("business_name").GetString());
     }

@@ -4,7 +4,7 @@ using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Hardening;
 
-/// <summary><c>If-Match: *</c> means "any current version" (RFC 9110); a stale tag is still a 409.</summary>
+/// <summary><c>If-Match: *</c> means "any current version" (RFC 9110); a stale tag is a 412 (RFC 9110).</summary>
 public sealed class IfMatchTests
 {
     [Fact]
@@ -24,6 +24,6 @@ public sealed class IfMatchTests
 
         var stale = tenant.Request(HttpMethod.Patch, "/api/accounts/profile/", new { business_name = "Too late" });
         stale.Headers.TryAddWithoutValidation("If-Match", "\"c3RhbGU\"");
-        await (await host.Client.SendAsync(stale)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await host.Client.SendAsync(stale)).ProblemAsync(HttpStatusCode.PreconditionFailed);
     }
 }

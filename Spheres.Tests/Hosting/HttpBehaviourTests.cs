@@ -138,5 +138,27 @@ public sealed class HttpBehaviourTests : IAsyncLifetime
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    /// <summary>
+    /// As in Azure, where platform CORS allows the origin but cannot expose headers: a host with no CORS of its own
+    /// still lets a browser read ETag and Location, because the app's answers name them (successes and problems alike).
+    /// </summary>
+    [Fact]
+    public async Task Answers_expose_the_documented_headers_without_host_cors()
+    {
+        await using var bare = await TestHost.StartSharedAsync();
+        var spheres = new HttpRequestMessage(HttpMethod.Get, "/api/accounts/spheres/");
+        spheres.Headers.Add("Origin", "https://app.example.com");
+        var ok = await bare.Client.SendAsync(spheres);
+        var unauthorized = await bare.Client.GetAsync("/api/integrations/api/");
+
+        foreach (var answer in new[] { ok, unauthorized })
+        {
+            var exposed = answer.Headers.GetValues("Access-Control-Expose-Headers").Single().Split(", ");
+            Assert.Superset(new HashSet<string> { "ETag", "Location", "Retry-After", "WWW-Authenticate" }, exposed.ToHashSet());
+            Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin")); // allowing an origin stays the platform's job
+        }
+        Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
+    }
+
     private static StringContent JsonBody(string json) => new(json, System.Text.Encoding.UTF8, "application/json");
 }

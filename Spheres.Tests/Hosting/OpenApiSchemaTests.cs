@@ -89,11 +89,11 @@ public sealed class OpenApiSchemaTests
     }
 
     [Theory]
-    [InlineData("/api/webhooks/telegram/{integration_key}", "TelegramUpdate")]
-    [InlineData("/api/webhooks/meta", "MetaDelivery")]
-    [InlineData("/api/webhooks/calendly", "CalendlyEvent")]
-    [InlineData("/api/webhooks/zoom", "ZoomEvent")]
-    [InlineData("/api/webhooks/square", "SquareEvent")]
+    [InlineData("/api/webhooks/telegram/{integration_key}/", "TelegramUpdate")]
+    [InlineData("/api/webhooks/meta/", "MetaDelivery")]
+    [InlineData("/api/webhooks/calendly/", "CalendlyEvent")]
+    [InlineData("/api/webhooks/zoom/", "ZoomEvent")]
+    [InlineData("/api/webhooks/square/", "SquareEvent")]
     public void Webhook_request_bodies_are_documented(string path, string schema)
     {
         var body = Document.GetProperty("paths").GetProperty(path).GetProperty("post").GetProperty("requestBody");
@@ -104,10 +104,10 @@ public sealed class OpenApiSchemaTests
     [Fact]
     public void Query_parameters_carry_their_bounds_and_values()
     {
-        var parameters = Document.GetProperty("paths").GetProperty("/api/messages").GetProperty("get").GetProperty("parameters").EnumerateArray()
+        var parameters = Document.GetProperty("paths").GetProperty("/api/messages/").GetProperty("get").GetProperty("parameters").EnumerateArray()
             .ToDictionary(p => p.GetProperty("name").GetString()!, p => p.GetProperty("schema"));
         Assert.Equal((1, 200), (parameters["limit"].GetProperty("minimum").GetInt32(), parameters["limit"].GetProperty("maximum").GetInt32()));
-        var status = Document.GetProperty("paths").GetProperty("/api/integrations/api").GetProperty("get").GetProperty("parameters")[0];
+        var status = Document.GetProperty("paths").GetProperty("/api/integrations/api/").GetProperty("get").GetProperty("parameters")[0];
         Assert.Equal(["pending", "active", "inactive", "error", "relink_required"], Strings(status.GetProperty("schema").GetProperty("enum")));
     }
 

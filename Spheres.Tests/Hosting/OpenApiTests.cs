@@ -37,7 +37,7 @@ public sealed class OpenApiTests
     {
         await using var host = await TestHost.StartSharedAsync();
         var document = await (await host.Client.GetAsync("/api/openapi.json/")).JsonAsync();
-        var list = document.GetProperty("paths").GetProperty("/api/accounts/integration-types").GetProperty("get");
+        var list = document.GetProperty("paths").GetProperty("/api/accounts/integration-types/").GetProperty("get");
 
         Assert.Equal(["sphere_id", "sphere_slug", "country", "integration_type"], list.GetProperty("parameters").Strings("name"));
         var itemRef = list.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
@@ -47,9 +47,9 @@ public sealed class OpenApiTests
         Assert.True(item.TryGetProperty("supports_working_hours", out _));
         Assert.True(item.TryGetProperty("sphere_ids", out _));
 
-        var detail = document.GetProperty("paths").GetProperty("/api/accounts/integration-types/{slug}").GetProperty("get");
+        var detail = document.GetProperty("paths").GetProperty("/api/accounts/integration-types/{slug}/").GetProperty("get");
         Assert.Equal("path", detail.GetProperty("parameters")[0].GetProperty("in").GetString());
-        var reseed = document.GetProperty("paths").GetProperty("/api/admin/catalog/reseed").GetProperty("post");
+        var reseed = document.GetProperty("paths").GetProperty("/api/admin/catalog/reseed/").GetProperty("post");
         Assert.Equal(JsonValueKind.Array, reseed.GetProperty("security")[0].GetProperty("functionKey").ValueKind);
     }
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Spheres.Tests.Infrastructure;
 
@@ -23,7 +24,19 @@ public static class HttpAssertions
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         Assert.StartsWith("https://", problem.GetProperty("type").GetString());
         Assert.DoesNotContain("   at ", body, StringComparison.Ordinal); // no stack trace, ever
+        Assert.Matches("^[0-9a-f]{32}$", problem.GetProperty("trace_id").GetString());
         return problem;
+    }
+
+    /// <summary>
+    /// A body as text without its trace_id, which is each request's own: two answers that must say the same thing
+    /// (and leak nothing by differing) compare equal this way.
+    /// </summary>
+    public static string WithoutTraceId(string body)
+    {
+        if (JsonNode.Parse(body) is not JsonObject json) return body;
+        json.Remove("trace_id");
+        return json.ToJsonString();
     }
 
     public static IEnumerable<string> Strings(this JsonElement array, string property) =>

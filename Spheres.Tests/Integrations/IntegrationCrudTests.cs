@@ -166,7 +166,7 @@ public sealed class IntegrationCrudTests : IAsyncLifetime
 
         var stale = tenant.Request(HttpMethod.Put, path, new { settings = new { location_id = "odesa-3" } });
         stale.Headers.TryAddWithoutValidation("If-Match", etag);
-        await (await _host.Client.SendAsync(stale)).ProblemAsync(HttpStatusCode.Conflict);
+        await (await _host.Client.SendAsync(stale)).ProblemAsync(HttpStatusCode.PreconditionFailed);
         Assert.Equal("lviv-2", (await _host.GetJsonAsync(tenant, path)).GetProperty("settings").GetProperty("location_id").GetString());
 
         // Credentials only: settings stay as they are.

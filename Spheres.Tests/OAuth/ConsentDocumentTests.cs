@@ -13,14 +13,14 @@ public sealed class ConsentDocumentTests
         var document = await (await host.Client.GetAsync("/api/openapi.json")).JsonAsync();
         var paths = document.GetProperty("paths");
 
-        var connect = paths.GetProperty("/api/integrations/api/{id}/connect").GetProperty("post");
+        var connect = paths.GetProperty("/api/integrations/api/{id}/connect/").GetProperty("post");
         Assert.Equal("ConnectIntegration", connect.GetProperty("operationId").GetString());
         var schemaRef = connect.GetProperty("responses").GetProperty("200").GetProperty("content").GetProperty("application/json")
             .GetProperty("schema").GetProperty("$ref").GetString()!;
         var schema = document.GetProperty("components").GetProperty("schemas").GetProperty(schemaRef.Split('/')[^1]);
         Assert.Equal(["authorization_url", "expires_at"], schema.GetProperty("properties").EnumerateObject().Select(p => p.Name).Order());
 
-        var callback = paths.GetProperty("/api/oauth/{provider}/callback").GetProperty("get");
+        var callback = paths.GetProperty("/api/oauth/{provider}/callback/").GetProperty("get");
         Assert.Equal("OAuthCallback", callback.GetProperty("operationId").GetString());
         Assert.True(callback.GetProperty("responses").TryGetProperty("302", out var found));
         Assert.Equal(JsonValueKind.Object, found.GetProperty("headers").GetProperty("Location").ValueKind);

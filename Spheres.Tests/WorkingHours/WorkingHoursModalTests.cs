@@ -56,15 +56,37 @@ public sealed class WorkingHoursModalTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Twenty_four_hundred_ends_a_day()
+    public async Task Twenty_four_hundred_ends_a_day_and_reads_back_as_written()
     {
         var (tenant, id) = await _host.TenantWithTelegramAsync();
-        var saved = await _host.SetWeekAsync(tenant, id, Row(4, "18:00", "24:00"), Row(5, "00:00", "02:00"));
-        Assert.Equal(["4 18:00-00:00", "5 00:00-02:00"], saved.Describe());
+        var saved = await _host.SetWeekAsync(tenant, id, Row(4, "18:00", "24:00"), Row(5, "00:00", "02:00"), Row(6, "20:00", "00:00"));
+        Assert.Equal(["4 18:00-24:00", "5 00:00-02:00", "6 20:00-00:00"], saved.Describe());
+        Assert.Equal(["4 18:00-24:00", "5 00:00-02:00", "6 20:00-00:00"], (await _host.GetJsonAsync(tenant, Week(id))).Describe());
 
         // Saturday from midnight does not overlap Friday until 24:00, a Friday row inside it does.
         var overlap = await _host.PostWeekAsync(tenant, id, new[] { Row(4, "18:00", "24:00"), Row(4, "23:00", "23:30") });
         Assert.Contains("rows[1]", (await overlap.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
+    }
+
+    [Fact]
+    public async Task A_whole_day_is_00_00_to_24_00_and_is_open_at_every_minute_of_it()
+    {
+        var (tenant, id) = await _host.TenantWithTelegramAsync();
+        var saved = await _host.SetWeekAsync(tenant, id, Row(0, "00:00", "24:00"), Row(1, "09:00", "24:00"));
+        Assert.Equal(["0 00:00-24:00", "1 09:00-24:00"], (await _host.GetJsonAsync(tenant, Week(id))).Describe());
+
+        // The single-row endpoints read and change it the same way.
+        var monday = saved.Ids()[0];
+        var row = await (await _host.Client.SendAsync(tenant.Request(HttpMethod.Patch, $"{Flat}{monday}/", new { is_enabled = true }))).JsonAsync();
+        Assert.Equal(("00:00", "24:00"), (row.GetProperty("start_time").GetString(), row.GetProperty("end_time").GetString()));
+        var read = await _host.GetJsonAsync(tenant, $"{Flat}{monday}/");
+        Assert.Equal((monday, "00:00", "24:00"), (read.GetProperty("id").GetInt32(), read.GetProperty("start_time").GetString(), read.GetProperty("end_time").GetString()));
+        var (stranger, _) = await _host.TenantWithTelegramAsync();
+        Assert.Equal(HttpStatusCode.NotFound, (await _host.Client.SendAsync(stranger.Request(HttpMethod.Get, $"{Flat}{monday}/"))).StatusCode);
+
+        // Equal times are still no range; 00:00–00:00 is not the whole day.
+        var empty = await _host.PostWeekAsync(tenant, id, new[] { Row(0, "00:00", "00:00") });
+        Assert.Contains("rows[0].end_time", (await empty.ProblemAsync(HttpStatusCode.BadRequest)).ErrorFields());
     }
 
     [Fact]

@@ -131,7 +131,7 @@ public class WorkingHoursValidatorTests
     public void Rejects_hour_24_and_minute_60_with_a_reason()
     {
         Assert.False(WorkingHoursValidator.TryParseTime("24:00", out _, out var hourError));
-        Assert.Contains("midnight at the end of a day is 00:00", hourError);
+        Assert.Contains("an end time may be 24:00", hourError); // a time of day is never 24:00; only an end time may be
         Assert.False(WorkingHoursValidator.TryParseTime("23:60", out _, out var minuteError));
         Assert.StartsWith("Minutes must be 00 to 59", minuteError);
     }

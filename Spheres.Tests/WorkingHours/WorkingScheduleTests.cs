@@ -22,6 +22,18 @@ public class WorkingScheduleTests
     }
 
     [Fact]
+    public void A_whole_day_is_open_from_its_midnight_to_the_next_and_no_longer()
+    {
+        var schedule = Schedule(Utc, new WorkingHoursRow(Monday, Time("00:00"), Time("00:00")) { EndsAtEndOfDay = true });
+
+        Assert.False(schedule.IsOpenAt(AtUtc(2026, 3, 1, 23, 59, 59))); // Sunday night
+        Assert.True(schedule.IsOpenAt(AtUtc(2026, 3, 2, 0, 0)));
+        Assert.True(schedule.IsOpenAt(AtUtc(2026, 3, 2, 23, 59, 59)));
+        Assert.False(schedule.IsOpenAt(AtUtc(2026, 3, 3, 0, 0))); // Tuesday
+        Assert.Equal("2026-03-03 00:00 +00", Local(schedule.NextClosing(AtUtc(2026, 3, 2, 12, 0)), Utc));
+    }
+
+    [Fact]
     public void Overnight_row_runs_into_the_next_morning()
     {
         var schedule = Schedule(Utc, Row(Friday, "20:00", "02:00"));
