@@ -9,11 +9,12 @@ public sealed class MessageListTests(WebhookFixture fixture) : IClassFixture<Web
     public async Task Messages_come_newest_first_in_pages_that_link_to_the_next()
     {
         var (tenant, integrationId, url, secret) = await fixture.ActiveTelegramAsync();
+        // Written minutes apart before they arrived: lists order by when the customer wrote.
         var start = fixture.Clock.GetUtcNow();
         for (var i = 0; i < 5; i++)
         {
             await WebhookFixture.OkAsync(await fixture.Host.Client.SendAsync(Deliveries.Telegram(url, secret,
-                Deliveries.TelegramUpdate(700_000 + i, 1, $"message {i}", start.AddMinutes(i)))));
+                Deliveries.TelegramUpdate(700_001 + i, 1, $"message {i}", start.AddMinutes(i - 10)))));
         }
 
         var texts = new List<string>();
