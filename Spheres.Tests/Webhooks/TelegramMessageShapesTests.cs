@@ -81,8 +81,11 @@ public sealed class TelegramMessageShapesTests(ReplyFixture fixture) : IClassFix
         Assert.Equal("Подруга радила вас", At(11).GetProperty("text").GetString());
         Assert.Equal($"{chat}:1", At(12).GetProperty("reply_to").GetString());
         Assert.Empty(At(0).GetProperty("attachments").EnumerateArray());
-        Assert.Equal("Оксана Коваль", (await fixture.Host.GetJsonAsync(tenant, "/api/accounts/export/")).GetProperty("messages")
-            .EnumerateArray().First().GetProperty("sender_name").GetString());
+        var exported = (await fixture.Host.GetJsonAsync(tenant, "/api/accounts/export/")).GetProperty("messages").EnumerateArray()
+            .ToDictionary(m => m.GetProperty("external_id").GetString()!);
+        Assert.Equal("Оксана Коваль", exported[$"{chat}:101"].GetProperty("sender_name").GetString());
+        Assert.Equal("AgAD-large", Assert.Single(exported[$"{chat}:101"].GetProperty("attachments").EnumerateArray()).GetProperty("media_id").GetString());
+        Assert.Equal($"{chat}:1", exported[$"{chat}:112"].GetProperty("reply_to").GetString());
 
         var queued = (await Deliveries.DrainAsync(fixture.Azurite.ConnectionString, TableNames.AgentRequestsQueue))
             .Where(q => q.GetProperty("tenant_id").GetString() == tenant.TenantId).ToList();

@@ -56,7 +56,7 @@ public static class MessagingEvents
     private static MessageAttachment? Attachment(JsonElement attachment, bool isSticker)
     {
         var payload = attachment.OptionalObject("payload");
-        var url = payload?.OptionalText("url");
+        var url = payload?.OptionalText("url") ?? attachment.OptionalText("url"); // a fallback attachment carries its link beside a null payload
         var title = payload?.OptionalText("title") ?? attachment.OptionalText("title");
         return attachment.OptionalText("type") switch
         {
