@@ -14,6 +14,21 @@ public static class PayloadFields
     public static string RequiredText(this JsonElement element, string name) =>
         element.GetProperty(name).GetString() is { Length: > 0 } text ? text : throw new InvalidOperationException($"{name} is empty.");
 
+    /// <summary>A delivery's body as JSON; a 400 (<see cref="WebhookRejected.Malformed"/>) only when it is no JSON object at all.</summary>
+    public static JsonDocument ParseObject(byte[] body, string refusal)
+    {
+        try
+        {
+            var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
+            document.Dispose();
+        }
+        catch (JsonException)
+        {
+        }
+        throw WebhookRejected.Malformed(refusal);
+    }
+
     public static JsonElement? OptionalObject(this JsonElement element, string name) =>
         element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.Object ? value : null;
 

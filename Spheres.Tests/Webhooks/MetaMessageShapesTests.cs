@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Outbound;
+using static Spheres.Tests.Infrastructure.MessageAssertions;
 
 namespace Spheres.Tests.Webhooks;
 
@@ -247,15 +248,5 @@ public sealed class MetaMessageShapesTests(ReplyFixture fixture) : IClassFixture
 
         Assert.Equal(["m_a1", "m_a2", "m_a3"], (await StoredAsync(one)).Keys.Order());
         Assert.Equal(["m_b1", "m_b2"], (await StoredAsync(two)).Keys.Order());
-    }
-
-    private static JsonElement AttachmentIs(JsonElement message, string type, string? mediaId = null, string? mime = null, string? name = null, string? url = null)
-    {
-        var attachment = Assert.Single(message.GetProperty("attachments").EnumerateArray(), a => a.GetProperty("type").GetString() == type);
-        if (mediaId is not null) Assert.Equal(mediaId, attachment.GetProperty("media_id").GetString());
-        if (mime is not null) Assert.Equal(mime, attachment.GetProperty("mime_type").GetString());
-        if (name is not null) Assert.Equal(name, attachment.GetProperty("name").GetString());
-        if (url is not null) Assert.Equal(url, attachment.GetProperty("url").GetString());
-        return attachment;
     }
 }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Outbound;
+using static Spheres.Tests.Infrastructure.MessageAssertions;
 
 namespace Spheres.Tests.Webhooks;
 
@@ -180,16 +181,5 @@ public sealed class TelegramMessageShapesTests(ReplyFixture fixture) : IClassFix
         Assert.Empty(deleted.GetProperty("attachments").EnumerateArray());
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Single(fixture.SendsOf(token)); // the delete was not answered
-    }
-
-    private static JsonElement AttachmentIs(JsonElement message, string type, string? mediaId = null, string? mime = null, string? name = null, string? url = null)
-    {
-        var attachment = Assert.Single(message.GetProperty("attachments").EnumerateArray());
-        Assert.Equal(type, attachment.GetProperty("type").GetString());
-        if (mediaId is not null) Assert.Equal(mediaId, attachment.GetProperty("media_id").GetString());
-        if (mime is not null) Assert.Equal(mime, attachment.GetProperty("mime_type").GetString());
-        if (name is not null) Assert.Equal(name, attachment.GetProperty("name").GetString());
-        if (url is not null) Assert.Equal(url, attachment.GetProperty("url").GetString());
-        return attachment;
     }
 }

@@ -14,7 +14,7 @@ public static class MetaDeliveries
 {
     public static MetaReading Read(byte[] body)
     {
-        using var document = Parse(body);
+        using var document = PayloadFields.ParseObject(body, "This is not a Meta webhook delivery: the body must be a JSON object.");
         var root = document.RootElement;
         var messages = new List<DeliveredMessage>();
         var changes = new List<DeliveredChange>();
@@ -44,20 +44,6 @@ public static class MetaDeliveries
             }
         }
         return new MetaReading(messages, changes, skipped);
-    }
-
-    private static JsonDocument Parse(byte[] body)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
-            document.Dispose();
-        }
-        catch (JsonException)
-        {
-        }
-        throw WebhookRejected.Malformed("This is not a Meta webhook delivery: the body must be a JSON object.");
     }
 
     /// <summary>The events of a Messenger or Instagram entry, read lazily so that one failing event is skipped on its own.</summary>

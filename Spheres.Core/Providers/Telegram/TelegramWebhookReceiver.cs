@@ -26,7 +26,7 @@ public sealed class TelegramWebhookReceiver(IntegrationCache cache, ILogger<Tele
         {
             throw WebhookRejected.Unauthorized($"The {SecretHeader} header does not match this webhook.");
         }
-        using var document = ParseUpdate(delivery.Body);
+        using var document = PayloadFields.ParseObject(delivery.Body, "This is not a Telegram update: the body must be a JSON object.");
         var (message, changes) = TelegramUpdates.Read(document.RootElement);
         if (message is null && changes.Count == 0)
         {
@@ -37,21 +37,6 @@ public sealed class TelegramWebhookReceiver(IntegrationCache cache, ILogger<Tele
         {
             Changes = changes.Select(change => new DeliveredChange(routeKey!, change)).ToList(),
         };
-    }
-
-    /// <summary>The update as JSON; 400 only for a body that is no JSON object at all. Any update Telegram may send is read, not refused.</summary>
-    private static JsonDocument ParseUpdate(byte[] body)
-    {
-        try
-        {
-            var document = JsonDocument.Parse(body);
-            if (document.RootElement.ValueKind == JsonValueKind.Object) return document;
-            document.Dispose();
-        }
-        catch (JsonException)
-        {
-        }
-        throw WebhookRejected.Malformed("This is not a Telegram update: the body must be a JSON object.");
     }
 
     /// <summary>The kind of an update (its one field besides update_id), for the log; never its content.</summary>
