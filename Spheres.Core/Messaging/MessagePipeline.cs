@@ -111,13 +111,23 @@ public sealed class MessagePipeline(
     {
         var m = routed.Message;
         return new InboundMessage(routed.TenantId, routed.IntegrationId, m.MessageId(routed.IntegrationId), m.Provider, m.ExternalId,
-            Bounded(m.Sender, 256), Bounded(m.Text, MaxStoredTextLength), m.SentAt, now, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim);
+            Bounded(m.Sender, MaxStoredIdLength), Bounded(m.Text), m.SentAt, now, decision, reply, Enqueued: false, ClaimedUntil: now + EnqueueClaim)
+        {
+            Attachments = StoredAttachments.Bounded(m.Attachments),
+            Payload = m.Payload,
+            ReplyTo = m.ReplyTo is { } replyTo ? Bounded(replyTo, MaxStoredIdLength) : null,
+            SenderName = m.SenderName is { } name ? Bounded(name, MaxStoredIdLength) : null,
+            ReplyRecipient = m.ReplyRecipient is { } recipient ? Bounded(recipient, MaxStoredIdLength) : null,
+        };
     }
+
+    /// <summary>Ids and names are short at every provider; a longer one is cut, never a failed store.</summary>
+    private const int MaxStoredIdLength = 256;
 
     /// <summary>Providers cap a message at 4,096 characters; a table property holds 32K. Longer text is cut, never a failed store.</summary>
     public const int MaxStoredTextLength = 8_000;
 
-    private static string Bounded(string text, int length) => text.Length <= length ? text : text[..length];
+    public static string Bounded(string text, int length = MaxStoredTextLength) => text.Length <= length ? text : text[..length];
 
     /// <summary>Providers retry for up to 7 days (WhatsApp); a message that old is not "first received" any earlier.</summary>
     public static readonly TimeSpan LongestProviderRetry = TimeSpan.FromDays(8);

@@ -3,13 +3,15 @@ using System.Text.Json.Serialization;
 using Spheres.Core.Accounts;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Plans;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// A queue message for the agent or the auto-replier: enough to answer the customer, and the
-/// message id to deduplicate by (a retry may enqueue a stored message a second time).
+/// message id to deduplicate by (a retry may enqueue a stored message a second time). <c>recipient</c> is where a reply goes
+/// at the provider: the sender, or for a Telegram Business chat its connection and chat.
 /// </summary>
 public sealed record QueuedMessage(
     [property: JsonPropertyName("message_id")] string MessageId,
@@ -21,7 +23,25 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("decision")] string Decision,
     [property: JsonPropertyName("reply_text")] string? ReplyText,
     [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt,
-    [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt);
+    [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt,
+    [property: JsonPropertyName("attachments")] IReadOnlyList<QueuedAttachment> Attachments,
+    [property: JsonPropertyName("payload")] string? Payload,
+    [property: JsonPropertyName("reply_to")] string? ReplyTo,
+    [property: JsonPropertyName("recipient")] string Recipient);
+
+/// <summary>An attachment as the agent's queue message and the export carry it: API.md's <c>{type, media_id, url, mime_type, name, latitude, longitude}</c>.</summary>
+public sealed record QueuedAttachment(
+    [property: JsonPropertyName("type")] string Type,
+    [property: JsonPropertyName("media_id")] string? MediaId,
+    [property: JsonPropertyName("url")] string? Url,
+    [property: JsonPropertyName("mime_type")] string? MimeType,
+    [property: JsonPropertyName("name")] string? Name,
+    [property: JsonPropertyName("latitude")] double? Latitude,
+    [property: JsonPropertyName("longitude")] double? Longitude)
+{
+    public static QueuedAttachment From(MessageAttachment a) =>
+        new(MessageAttachment.TypeName(a.Type), a.MediaId, a.Url, a.MimeType, a.Name, a.Latitude, a.Longitude);
+}
 
 public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddings, ProfileCache profiles)
 {
@@ -52,7 +72,8 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
         if (message.Decision == MessageDecision.Inactive) return;
         var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
         var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,
-            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt);
+            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt,
+            message.Attachments.Select(QueuedAttachment.From).ToList(), message.Payload, message.ReplyTo, message.Recipient);
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(body), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

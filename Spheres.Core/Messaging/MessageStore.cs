@@ -49,7 +49,7 @@ public sealed class MessageStore(SpheresStorage storage)
             {
                 ["MessageKey"] = Key(message), [IdentityReceivedAt] = message.ReceivedAt,
             }),
-            new(TableTransactionActionType.Add, ToRow(message)),
+            new(TableTransactionActionType.Add, MessageRows.ToRow(message)),
         };
         if (countAgainst is { } usage)
         {
@@ -79,11 +79,7 @@ public sealed class MessageStore(SpheresStorage storage)
     {
         if (!IsMessageId(messageId)) return null;
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var identity = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, IdentityPrefix + messageId, cancellationToken: cancellationToken)
-            .ConfigureAwait(false);
-        if (!identity.HasValue || identity.Value!.GetString("MessageKey") is not { } key) return null;
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return row.HasValue ? FromRow(row.Value!) : null;
+        return await FindRowAsync(table, tenantId, messageId, cancellationToken).ConfigureAwait(false) is { } row ? MessageRows.FromRow(row) : null;
     }
 
     /// <summary>Exactly the shape <see cref="Key"/> makes: the prefix, 19 digits, a dash, a message id.</summary>
@@ -100,7 +96,7 @@ public sealed class MessageStore(SpheresStorage storage)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var claimed = message with { ClaimedUntil = until };
-        return await table.TryUpdateAsync(ToRow(claimed), new ETag(message.ETag!), cancellationToken).ConfigureAwait(false) is { } etag
+        return await table.TryUpdateAsync(MessageRows.ToRow(claimed), new ETag(message.ETag!), cancellationToken).ConfigureAwait(false) is { } etag
             ? claimed with { ETag = etag.ToString() }
             : null;
     }
@@ -139,7 +135,7 @@ public sealed class MessageStore(SpheresStorage storage)
                            .ConfigureAwait(false))
         {
             if (page.Count == pageSize) return (page, Key(page[^1])); // one more exists: the next page starts after this one
-            page.Add(FromRow(row));
+            page.Add(MessageRows.FromRow(row));
         }
         return (page, null);
     }
@@ -248,20 +244,36 @@ public sealed class MessageStore(SpheresStorage storage)
     /// <summary>Lists order by when the customer wrote; a provider clock ahead of ours counts as now.</summary>
     private static DateTimeOffset Newest(InboundMessage m) => m.SentAt < m.ReceivedAt ? m.SentAt : m.ReceivedAt;
 
-    private static TableEntity ToRow(InboundMessage m) => new(m.TenantId, Key(m))
+    /// <summary>
+    /// Applies a customer's edit or delete to the message it names, if we stored it from the same sender: the row is replaced
+    /// whole (ETag-checked, so a concurrent claim or vector write is read again), and its vector dropped with the words it
+    /// stood for. False when there is no such message, or it was deleted already.
+    /// </summary>
+    public async Task<bool> TryChangeAsync(string tenantId, string messageId, string sender, Func<InboundMessage, InboundMessage> change,
+        CancellationToken cancellationToken)
     {
-        ["Id"] = m.Id, ["IntegrationId"] = m.IntegrationId, ["Provider"] = m.Provider, ["ExternalId"] = m.ExternalId,
-        ["Sender"] = m.Sender, ["Text"] = m.Text, ["SentAt"] = m.SentAt, ["ReceivedAt"] = m.ReceivedAt, ["Decision"] = m.Decision.ToString(),
-        ["ReplyText"] = m.ReplyText, ["Enqueued"] = m.Enqueued, ["ClaimedUntil"] = m.ClaimedUntil,
-    };
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= 3; attempt++)
+        {
+            if (await FindRowAsync(table, tenantId, messageId, cancellationToken).ConfigureAwait(false) is not { } row) return false;
+            var stored = MessageRows.FromRow(row);
+            if (stored.Deleted || stored.Sender != sender) return false;
+            var changed = change(stored);
+            row["Text"] = changed.Text;
+            MessageRows.WriteContent(row, changed);
+            row.Remove("Vector");
+            row.Remove("VectorModel");
+            if (await table.TryUpdateAsync(row, row.ETag, cancellationToken, TableUpdateMode.Replace).ConfigureAwait(false) is not null) return true;
+        }
+        throw ProblemException.StorageUnavailable(); // the row kept changing under us: let the provider retry
+    }
 
-    private static InboundMessage FromRow(TableEntity e) => new(
-        e.PartitionKey, e.GetInt32("IntegrationId") ?? 0, e.GetString("Id"), e.GetString("Provider"), e.GetString("ExternalId"),
-        e.GetString("Sender"), e.GetString("Text") ?? "", e.GetDateTimeOffset("SentAt") ?? e.GetDateTimeOffset("ReceivedAt") ?? default,
-        e.GetDateTimeOffset("ReceivedAt") ?? default,
-        Enum.Parse<MessageDecision>(e.GetString("Decision")), e.GetString("ReplyText"), e.GetBoolean("Enqueued") ?? false,
-        e.GetDateTimeOffset("ClaimedUntil") ?? default)
+    private static async Task<TableEntity?> FindRowAsync(TableClient table, string tenantId, string messageId, CancellationToken cancellationToken)
     {
-        ETag = e.ETag.ToString(),
-    };
+        var identity = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, IdentityPrefix + messageId, cancellationToken: cancellationToken)
+            .ConfigureAwait(false);
+        if (!identity.HasValue || identity.Value!.GetString("MessageKey") is not { } key) return null;
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return row.HasValue ? row.Value : null;
+    }
 }

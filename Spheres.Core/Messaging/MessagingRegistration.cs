@@ -13,6 +13,7 @@ public static class MessagingRegistration
         services.TryAddSingleton<MessageQueues>();
         services.TryAddSingleton<TenantUsageGate>();
         services.TryAddSingleton<MessagePipeline>();
+        services.TryAddSingleton<MessageChanges>();
         services.AddSingleton<IEmbeddingSubject, MessageEmbeddings>();
         return services;
     }

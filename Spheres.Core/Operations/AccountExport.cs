@@ -104,6 +104,15 @@ public sealed class AccountExport(
                 json.WriteString("external_id", m.ExternalId);
                 json.WriteString("sender", m.Sender);
                 json.WriteString("text", m.Text);
+                json.WritePropertyName("attachments");
+                // Serialized aside: JsonSerializer.Serialize would flush the writer, a synchronous write to the response.
+                json.WriteRawValue(JsonSerializer.SerializeToUtf8Bytes(m.Attachments.Select(QueuedAttachment.From).ToList()));
+                json.WriteString("payload", m.Payload);
+                json.WriteString("reply_to", m.ReplyTo);
+                if (m.EditedAt is { } editedAt) json.WriteString("edited_at", editedAt);
+                else json.WriteNull("edited_at");
+                json.WriteBoolean("deleted", m.Deleted);
+                json.WriteString("sender_name", m.SenderName);
                 json.WriteString("sent_at", m.SentAt);
                 json.WriteString("received_at", m.ReceivedAt);
                 json.WriteString("decision", MessageQueues.DecisionName(m.Decision));

@@ -23,7 +23,7 @@ public sealed class MessageReplies(ReplyStore store)
                 _ => (ReplyKind?)null,
             };
             if (kind is { } k)
-                all[m.Id] = new Reply(tenantId, m.Id, m.IntegrationId, k, m.ReplyText, m.Sender, ReplyStatus.Pending, m.ReceivedAt);
+                all[m.Id] = new Reply(tenantId, m.Id, m.IntegrationId, k, m.ReplyText, m.Recipient, ReplyStatus.Pending, m.ReceivedAt);
         }
         return all;
     }

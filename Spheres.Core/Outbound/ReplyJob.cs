@@ -28,7 +28,8 @@ public sealed partial record ReplyJob(
             _ => (ReplyKind?)null,
         };
         if (kind is null) return Invalid("decision is not out_of_hours or quota_exceeded");
-        if (Field(root, "sender") is not { Length: > 0 } sender) return Invalid("sender is missing");
+        // Messages queued before replies named their recipient are answered to their sender, as then.
+        if ((Field(root, "recipient") ?? Field(root, "sender")) is not { Length: > 0 } sender) return Invalid("sender is missing");
         if (!root.TryGetProperty("received_at", out var at) || at.ValueKind != JsonValueKind.String || !at.TryGetDateTimeOffset(out var receivedAt)) return Invalid("received_at is missing");
         return (kind, Field(root, "reply_text"), sender, receivedAt, null);
     });

@@ -46,6 +46,6 @@ public sealed class ReplySender(MessageStore messages, ReplyDelivery delivery, I
             logger.LogWarning("agent-replies message dropped: {Problem}", problem);
             return;
         }
-        await delivery.SendAsync(job! with { Recipient = message!.Sender, ReceivedAt = message.ReceivedAt }, cancellationToken).ConfigureAwait(false);
+        await delivery.SendAsync(job! with { Recipient = message!.Recipient, ReceivedAt = message.ReceivedAt }, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -3,7 +3,11 @@ using System.Text;
 
 namespace Spheres.Core.Providers;
 
-/// <summary>A customer's message as a provider delivered it, before any decision; <c>SentAt</c> is the provider's own timestamp.</summary>
+/// <summary>
+/// A customer's message as a provider delivered it, before any decision; <c>SentAt</c> is the provider's own timestamp.
+/// Its content (API.md, "What a customer message is"): <c>Text</c> (words, caption, or the title of what was tapped),
+/// <c>Attachments</c>, the tapped button's <c>Payload</c>, and <c>ReplyTo</c> (the external id of the message answered).
+/// </summary>
 public sealed record IncomingMessage(
     string Provider,
     string ExternalId,
@@ -11,12 +15,33 @@ public sealed record IncomingMessage(
     string Text,
     DateTimeOffset SentAt)
 {
+    public IReadOnlyList<MessageAttachment> Attachments { get; init; } = [];
+
+    public string? Payload { get; init; }
+
+    public string? ReplyTo { get; init; }
+
+    /// <summary>The customer's name as the provider gives it (Telegram first and last name, WhatsApp profile name); null when it gives none.</summary>
+    public string? SenderName { get; init; }
+
+    /// <summary>
+    /// Where a reply goes at the provider when that is not simply <see cref="Sender"/> (a Telegram Business chat is answered
+    /// through its business connection); null otherwise. Only the provider's reply channel reads it.
+    /// </summary>
+    public string? ReplyRecipient { get; init; }
+
+    /// <summary>A customer message has words or something attached; anything else (a service event, an empty tap) is not one.</summary>
+    public bool HasContent => Text.Length > 0 || Attachments.Count > 0;
+
     /// <summary>
     /// The message's id, derived from the provider's own event id: a retried delivery of the same
     /// event has the same id, which is what makes storing it an insert-if-absent.
     /// </summary>
-    public string MessageId(int integrationId) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{integrationId}|{Provider}|{ExternalId}")))[..24];
+    public string MessageId(int integrationId) => IdOf(integrationId, Provider, ExternalId);
+
+    /// <summary>The id of the message <paramref name="externalId"/> of <paramref name="provider"/> on an integration: how an edit finds what it edits.</summary>
+    public static string IdOf(int integrationId, string provider, string externalId) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{integrationId}|{provider}|{externalId}")))[..24];
 }
 
 /// <summary>A delivery as it reached us: the key in its URL (a bot's webhook key), its headers, and its raw body.</summary>
@@ -42,6 +67,9 @@ public sealed record DeliveredRating(
 public sealed record WebhookReading(
     IReadOnlyList<DeliveredMessage> Messages, IReadOnlyList<DeliveredEvent> Events, IReadOnlyList<DeliveredRating> Ratings, object? Answer = null)
 {
+    /// <summary>Edits and deletes of messages stored earlier: applied to them, never new messages.</summary>
+    public IReadOnlyList<DeliveredChange> Changes { get; init; } = [];
+
     public static readonly WebhookReading Nothing = new([], [], []);
 
     public static WebhookReading Of(DeliveredEvent delivered) => new([], [delivered], []);

@@ -16,12 +16,14 @@ public sealed record WebhookResult(IReadOnlyList<InboundMessage> Messages, Event
 /// <summary>
 /// Every provider delivery, the same way once its provider module has verified and read it (<see cref="IWebhookReceiver"/>):
 /// each message, event and rating is routed on its own by its account's key (so one delivery may carry many tenants'),
-/// then messages go through the <see cref="MessagePipeline"/>, events are stored once, ratings become reviews.
+/// then messages go through the <see cref="MessagePipeline"/>, edits and deletes change what they name (<see cref="MessageChanges"/>),
+/// events are stored once, ratings become reviews. Only storage trouble fails a delivery (503): the provider retries it, and what
+/// was stored already is recognised as a repeat.
 /// Something for an account nobody connected is acknowledged and logged: the provider would retry anything else for days.
 /// </summary>
 public sealed class WebhookIntake(
-    ProviderRegistry providers, IntegrationCache cache, MessagePipeline pipeline, IntegrationEventStore events, ReviewRatings ratings,
-    ILogger<WebhookIntake> logger)
+    ProviderRegistry providers, IntegrationCache cache, MessagePipeline pipeline, MessageChanges changes, IntegrationEventStore events,
+    ReviewRatings ratings, ILogger<WebhookIntake> logger)
 {
     /// <summary>The provider's subscription handshake on <paramref name="endpoint"/>; 404 where it has none.</summary>
     public string Handshake(string endpoint, Func<string, string?> query) =>
@@ -35,7 +37,20 @@ public sealed class WebhookIntake(
         foreach (var (routeKey, message) in reading.Messages)
         {
             if (await RouteAsync(endpoint, routeKey, cancellationToken).ConfigureAwait(false) is not { } route) continue;
-            stored.Add(await pipeline.ProcessAsync(new RoutedMessage(route.TenantId, route.IntegrationId, message), cancellationToken).ConfigureAwait(false));
+            try
+            {
+                stored.Add(await pipeline.ProcessAsync(new RoutedMessage(route.TenantId, route.IntegrationId, message), cancellationToken).ConfigureAwait(false));
+            }
+            catch (ProblemException e) when (e.Status == 404)
+            {
+                // Its integration or tenant went between routing and storing (a DELETE racing the delivery): the others still count.
+                logger.LogInformation("{Endpoint} message for a removed integration skipped", endpoint);
+            }
+        }
+        foreach (var (routeKey, change) in reading.Changes)
+        {
+            if (await RouteAsync(endpoint, routeKey, cancellationToken).ConfigureAwait(false) is not { } route) continue;
+            await changes.ApplyAsync(route.TenantId, route.IntegrationId, change, cancellationToken).ConfigureAwait(false);
         }
         var outcome = reading.Events.Count == 0 ? EventOutcome.Ignored : EventOutcome.Repeat;
         foreach (var delivered in reading.Events)

@@ -7,21 +7,52 @@ using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
 using Spheres.Core.Outbound;
 using Spheres.Core.Problems;
+using Spheres.Core.Providers;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Messages;
 
+/// <summary>API.md, "Inbound message JSON" and "What a customer message is".</summary>
 public sealed record MessageJson(
     string Id, int Integration,
     [property: System.ComponentModel.DataAnnotations.AllowedValues("telegram", "whatsapp", "instagram", "messenger")] string Provider,
-    string ExternalId, string Sender, string Text, DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
+    [property: Description("The provider's id of the message (Telegram: chat id and message id, `{chat}:{message}`; Business chats prefix the connection).")]
+    string ExternalId,
+    string Sender,
+    [property: Description("The customer's words: the text, a media caption, or the title of the button, list row, quick reply, postback or ice-breaker tapped; \"\" when there are none.")]
+    string Text,
+    IReadOnlyList<AttachmentJson> Attachments,
+    [property: Description("The developer payload of a tapped button, postback or quick reply; null otherwise.")]
+    string? Payload,
+    [property: Description("The external_id of the message the customer replied to, when the provider says.")]
+    string? ReplyTo,
+    [property: Description("When the customer last edited the message; null if never.")]
+    DateTimeOffset? EditedAt,
+    [property: Description("The customer unsent (deleted) it: text and attachments are cleared.")]
+    bool Deleted,
+    DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
     [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision,
     ReplyJson? Reply)
 {
     public static MessageJson From(InboundMessage m, IReadOnlyDictionary<string, Reply> replies) =>
-        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision),
+        new(m.Id, m.IntegrationId, m.Provider, m.ExternalId, m.Sender, m.Text, m.Attachments.Select(AttachmentJson.From).ToList(), m.Payload,
+            m.ReplyTo, m.EditedAt, m.Deleted, m.SentAt, m.ReceivedAt, MessageQueues.DecisionName(m.Decision),
             replies.TryGetValue(m.Id, out var reply) ? ReplyJson.From(reply) : null);
+}
+
+/// <summary>Something a customer sent besides words; absent fields are null.</summary>
+public sealed record AttachmentJson(
+    [property: System.ComponentModel.DataAnnotations.AllowedValues(
+        "image", "video", "audio", "voice", "file", "sticker", "location", "contact", "share", "story", "order", "other")] string Type,
+    [property: Description("The provider's id to fetch the media later (Telegram file_id, WhatsApp media id).")] string? MediaId,
+    [property: Description("Only where the provider sends one (Messenger and Instagram media, a contact's tel: number, a location's link).")] string? Url,
+    string? MimeType,
+    [property: Description("A file name, a contact's or place's name, a sticker's emoji, a forwarded message's origin.")] string? Name,
+    double? Latitude, double? Longitude)
+{
+    public static AttachmentJson From(MessageAttachment a) =>
+        new(MessageAttachment.TypeName(a.Type), a.MediaId, a.Url, a.MimeType, a.Name, a.Latitude, a.Longitude);
 }
 
 /// <summary>API.md: <c>{kind, text, status, sent_at, error}</c>.</summary>

@@ -21,7 +21,7 @@ public static class Deliveries
         update_id = updateId,
         message = new
         {
-            message_id = updateId % 100_000, date = at.ToUnixTimeSeconds(), text,
+            message_id = updateId % 100_000 + 1, date = at.ToUnixTimeSeconds(), text,
             chat = new { id = chatId, type = "private", first_name = "Оксана" },
             from = new { id = chatId, is_bot = false, first_name = "Оксана", language_code = "uk" },
         },

@@ -47,6 +47,10 @@ public static class Tenants
         await (await host.Client.SendAsync(request)).JsonAsync();
     }
 
+    /// <summary>The messages the tenant's plan counted this month (<c>GET /api/accounts/usage/</c>).</summary>
+    public static async Task<int> UsageAsync(this TestHost host, TenantSession tenant) =>
+        (await host.GetJsonAsync(tenant, "/api/accounts/usage/")).GetProperty("messages_used").GetInt32();
+
     public static async Task<JsonElement> GetJsonAsync(this TestHost host, TenantSession tenant, string path, HttpStatusCode expected = HttpStatusCode.OK) =>
         await (await host.Client.SendAsync(tenant.Request(HttpMethod.Get, path))).JsonAsync(expected);
 }

@@ -12,19 +12,10 @@ public sealed class AgentAndMetaReplyTests(ReplyFixture fixture) : IClassFixture
 {
     private TestHost Host => fixture.Host;
 
-    private static string NewAccountId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString();
+    private static string NewAccountId() => ReplyFixture.NewAccountId();
 
-    private async Task<(TenantSession Tenant, int IntegrationId, string Token)> ActiveMetaAsync(string slug, string routingSetting, string accountId,
-        string credential, string plan = "starter")
-    {
-        var tenant = await Host.RegisterAsync(plan: plan);
-        var token = (await FakeProviderAccounts.Shared).TokenFor(slug, accountId);
-        var settings = new Dictionary<string, string> { [routingSetting] = accountId };
-        if (slug == "whatsapp") settings["waba_id"] = "102290129340398";
-        var integration = await Host.CreateIntegrationAsync(tenant, slug, settings, new Dictionary<string, string> { [credential] = token });
-        await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
-        return (tenant, integration.Id(), token);
-    }
+    private Task<(TenantSession Tenant, int IntegrationId, string Token)> ActiveMetaAsync(string slug, string routingSetting, string accountId,
+        string credential, string plan = "starter") => fixture.ActiveMetaAsync(slug, routingSetting, accountId, credential, plan);
 
     private Task AgentAnswersAsync(TenantSession tenant, int integrationId, string messageId, string text) =>
         fixture.Queue(TableNames.AgentRepliesQueue).SendMessageAsync(JsonSerializer.Serialize(new

@@ -21,7 +21,7 @@ public sealed class InterruptedSendTests(ReplyFixture fixture) : IClassFixture<R
         var autoReplies = fixture.Host.Services.GetRequiredService<Spheres.DevHost.FunctionQueues>().Activity(TableNames.AutoRepliesQueue);
         // The row a stopped process left: claimed for sending, its answer never written (written before the delivery, so no send happens first).
         var update = Deliveries.TelegramUpdate(910_001, 4601, "Добрий вечір", fixture.Clock.GetUtcNow());
-        var messageId = new Spheres.Core.Providers.IncomingMessage("telegram", "910001", "4601", "", default).MessageId(integrationId);
+        var messageId = Spheres.Core.Providers.IncomingMessage.IdOf(integrationId, "telegram", "4601:10002"); // chat 4601, message 910001 % 100000 + 1
         var table = await fixture.Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Replies, default);
         await table.AddEntityAsync(new TableEntity(tenant.TenantId, "r-" + messageId)
         {

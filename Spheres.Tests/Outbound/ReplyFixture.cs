@@ -83,6 +83,21 @@ public class ReplyFixture : IAsyncLifetime
         return (tenant, integration.Id(), token, integration.GetProperty("webhook_url").GetString()!, secret);
     }
 
+    public static string NewAccountId() => Random.Shared.NextInt64(100_000_000_000, 999_999_999_999).ToString();
+
+    /// <summary>A tenant with an active Messenger, Instagram or WhatsApp integration for <paramref name="accountId"/> (Graph confirms the owner).</summary>
+    public async Task<(TenantSession Tenant, int IntegrationId, string Token)> ActiveMetaAsync(string slug, string routingSetting, string accountId,
+        string credential, string plan = "starter")
+    {
+        var tenant = await Host.RegisterAsync(plan: plan);
+        var token = (await FakeProviderAccounts.Shared).TokenFor(slug, accountId);
+        var settings = new Dictionary<string, string> { [routingSetting] = accountId };
+        if (slug == "whatsapp") settings["waba_id"] = "102290129340398";
+        var integration = await Host.CreateIntegrationAsync(tenant, slug, settings, new Dictionary<string, string> { [credential] = token });
+        await (await Host.PostActionAsync(tenant, integration.Id(), "activate")).JsonAsync();
+        return (tenant, integration.Id(), token);
+    }
+
     /// <summary>A week that is closed now in Kyiv: open only on the weekday two days ahead, 09:00–18:00; and that opening.</summary>
     public object[] ClosedNowWeek(out NodaTime.OffsetDateTime nextOpen)
     {

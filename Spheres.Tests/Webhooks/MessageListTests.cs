@@ -1,4 +1,8 @@
 using System.Net;
+using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Webhooks;
@@ -9,11 +13,12 @@ public sealed class MessageListTests(WebhookFixture fixture) : IClassFixture<Web
     public async Task Messages_come_newest_first_in_pages_that_link_to_the_next()
     {
         var (tenant, integrationId, url, secret) = await fixture.ActiveTelegramAsync();
+        // Written minutes apart before they arrived: lists order by when the customer wrote.
         var start = fixture.Clock.GetUtcNow();
         for (var i = 0; i < 5; i++)
         {
             await WebhookFixture.OkAsync(await fixture.Host.Client.SendAsync(Deliveries.Telegram(url, secret,
-                Deliveries.TelegramUpdate(700_000 + i, 1, $"message {i}", start.AddMinutes(i)))));
+                Deliveries.TelegramUpdate(700_001 + i, 1, $"message {i}", start.AddMinutes(i - 10)))));
         }
 
         var texts = new List<string>();
@@ -29,7 +34,7 @@ public sealed class MessageListTests(WebhookFixture fixture) : IClassFixture<Web
         Assert.Equal(["message 4", "message 3", "message 2", "message 1", "message 0"], texts);
         var filtered = await fixture.Host.GetJsonAsync(tenant, $"/api/messages/?integration={integrationId}&limit=100");
         Assert.Equal(5, filtered.GetProperty("results").GetArrayLength());
-        Assert.Equal(System.Text.Json.JsonValueKind.Null, filtered.GetProperty("next").ValueKind);
+        Assert.Equal(JsonValueKind.Null, filtered.GetProperty("next").ValueKind);
     }
 
     [Theory]
@@ -65,5 +70,31 @@ public sealed class MessageListTests(WebhookFixture fixture) : IClassFixture<Web
         // Once the second has an integration 2 of its own, that id shows the second's messages (none), not the first's.
         Assert.Equal(2, (await fixture.Host.CreateIntegrationAsync(second, "instagram")).Id());
         Assert.Empty((await fixture.MessagesAsync(second, $"?integration={integrationId}")).GetProperty("results").EnumerateArray());
+    }
+
+    [Fact]
+    public async Task A_message_stored_before_attachments_existed_reads_back_with_none()
+    {
+        var tenant = await fixture.Host.RegisterAsync();
+        var storage = fixture.Host.Services.GetRequiredService<SpheresStorage>();
+        var table = await storage.TableAsync(TableNames.Messages, default);
+        // Both rows exactly as the store wrote them before the content model: no Attachments, Payload, ReplyTo, EditedAt or Deleted column.
+        const string id = "0123456789abcdef01234567";
+        var at = fixture.Clock.GetUtcNow();
+        var key = "m-" + (DateTimeOffset.MaxValue.UtcTicks - at.UtcTicks).ToString("D19") + "-" + id;
+        await table.AddEntityAsync(new TableEntity(tenant.TenantId, "id-" + id) { ["MessageKey"] = key, ["IdentityOf"] = at });
+        await table.AddEntityAsync(new TableEntity(tenant.TenantId, key)
+        {
+            ["Id"] = id, ["IntegrationId"] = 1, ["Provider"] = "telegram", ["ExternalId"] = "990001", ["Sender"] = "42", ["Text"] = "старе",
+            ["SentAt"] = at, ["ReceivedAt"] = at, ["Decision"] = "Agent", ["Enqueued"] = true, ["ClaimedUntil"] = at,
+        });
+
+        var message = await fixture.Host.GetJsonAsync(tenant, $"/api/messages/{id}/");
+        Assert.Equal("старе", message.GetProperty("text").GetString());
+        Assert.Empty(message.GetProperty("attachments").EnumerateArray());
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("payload").ValueKind);
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("reply_to").ValueKind);
+        Assert.Equal(JsonValueKind.Null, message.GetProperty("edited_at").ValueKind);
+        Assert.False(message.GetProperty("deleted").GetBoolean());
     }
 }

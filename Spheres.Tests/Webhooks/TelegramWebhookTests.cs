@@ -28,7 +28,7 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
         Assert.Equal(text, message.GetProperty("text").GetString());
         Assert.Equal(Encoding.UTF8.GetBytes(text), Encoding.UTF8.GetBytes(message.GetProperty("text").GetString()!));
         Assert.Equal("telegram", message.GetProperty("provider").GetString());
-        Assert.Equal(updateId.ToString(), message.GetProperty("external_id").GetString());
+        Assert.Equal($"777001:{updateId % 100_000 + 1}", message.GetProperty("external_id").GetString()); // chat and message id
         Assert.Equal("777001", message.GetProperty("sender").GetString());
         Assert.Equal(integrationId, message.GetProperty("integration").GetInt32());
         Assert.Equal(1, await fixture.UsageAsync(tenant));

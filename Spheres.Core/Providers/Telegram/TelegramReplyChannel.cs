@@ -8,7 +8,7 @@ using Spheres.Core.Integrations;
 namespace Spheres.Core.Providers.Telegram;
 
 /// <summary>
-/// Telegram <c>sendMessage(chat_id, text)</c>. Telegram's answers map to outcomes: 429 with
+/// Telegram <c>sendMessage(chat_id, text)</c>, with <c>business_connection_id</c> for a Business chat. Telegram's answers map to outcomes: 429 with
 /// <c>parameters.retry_after</c> and 5xx are retried; 400 (chat not found), 401 (token revoked) and
 /// 403 (bot blocked by the user, kicked) are final. The token is in the URL, so neither URL nor
 /// inner exception ever leaves this class. Sends keep Telegram's rates (<see cref="SendRateLimiter"/>).
@@ -30,9 +30,9 @@ public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptio
     public Task<SendOutcome> SendAsync(ReplyAddress address, string text, CancellationToken cancellationToken) =>
         SendAsync(address.Credentials["bot_token"], address.Recipient, text, cancellationToken);
 
-    private async Task<SendOutcome> SendAsync(string botToken, string chatId, string text, CancellationToken cancellationToken)
+    private async Task<SendOutcome> SendAsync(string botToken, string recipient, string text, CancellationToken cancellationToken)
     {
-        if (!long.TryParse(chatId, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var chat))
+        if (TelegramRecipients.Parse(recipient) is not var (connection, chat))
         {
             return new SendOutcome.Refused("Telegram chat id is not a number.");
         }
@@ -40,8 +40,9 @@ public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptio
         HttpResponseMessage response;
         try
         {
-            response = await http.PostAsJsonAsync($"{baseUrl}/bot{botToken}/sendMessage", new { chat_id = chat, text }, cancellationToken)
-                .ConfigureAwait(false);
+            // A Business chat is answered on behalf of the business account, through its connection.
+            object body = connection is null ? new { chat_id = chat, text } : new { business_connection_id = connection, chat_id = chat, text };
+            response = await http.PostAsJsonAsync($"{baseUrl}/bot{botToken}/sendMessage", body, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (SendFailures.Classify(e, cancellationToken, "Telegram") is { } outcome)
         {

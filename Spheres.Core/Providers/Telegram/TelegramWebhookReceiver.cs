@@ -1,5 +1,5 @@
-using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Spheres.Core.Integrations;
 using Spheres.Core.Storage;
 
@@ -7,9 +7,9 @@ namespace Spheres.Core.Providers.Telegram;
 
 /// <summary>
 /// Telegram deliveries: one URL per bot (<c>/webhooks/telegram/{key}/</c>), each carrying the secret_token we gave
-/// setWebhook in <c>X-Telegram-Bot-Api-Secret-Token</c>. One update per delivery, deduplicated by update_id.
+/// setWebhook in <c>X-Telegram-Bot-Api-Secret-Token</c>. One update per delivery, read by <see cref="TelegramUpdates"/>.
 /// </summary>
-public sealed class TelegramWebhookReceiver(IntegrationCache cache) : IWebhookReceiver
+public sealed class TelegramWebhookReceiver(IntegrationCache cache, ILogger<TelegramWebhookReceiver> logger) : IWebhookReceiver
 {
     public const string SecretHeader = "X-Telegram-Bot-Api-Secret-Token";
 
@@ -26,30 +26,21 @@ public sealed class TelegramWebhookReceiver(IntegrationCache cache) : IWebhookRe
         {
             throw WebhookRejected.Unauthorized($"The {SecretHeader} header does not match this webhook.");
         }
-        return Parse(delivery.Body) is { } message ? new WebhookReading([new DeliveredMessage(routeKey!, message)], [], []) : WebhookReading.Nothing;
+        using var document = PayloadFields.ParseObject(delivery.Body, "This is not a Telegram update: the body must be a JSON object.");
+        var (message, changes) = TelegramUpdates.Read(document.RootElement);
+        if (message is null && changes.Count == 0)
+        {
+            logger.LogDebug("Telegram update without a customer message skipped ({Kind})", UpdateKind(document.RootElement));
+            return WebhookReading.Nothing;
+        }
+        return new WebhookReading(message is null ? [] : [new DeliveredMessage(routeKey!, message)], [], [])
+        {
+            Changes = changes.Select(change => new DeliveredChange(routeKey!, change)).ToList(),
+        };
     }
 
-    /// <summary>The customer message of an update; null for other updates (edits, joins, callbacks).</summary>
-    public static IncomingMessage? Parse(byte[] body)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(body);
-            var update = document.RootElement;
-            var updateId = update.GetProperty("update_id").GetInt64();
-            if (!update.TryGetProperty("message", out var message)) return null;
-            var text = message.TryGetProperty("text", out var t) ? t.GetString()
-                : message.TryGetProperty("caption", out var c) ? c.GetString() : null;
-            return new IncomingMessage(
-                TelegramModule.TypeSlug,
-                updateId.ToString(CultureInfo.InvariantCulture),
-                message.GetProperty("chat").GetProperty("id").GetInt64().ToString(CultureInfo.InvariantCulture),
-                text ?? "",
-                DateTimeOffset.FromUnixTimeSeconds(message.GetProperty("date").GetInt64()));
-        }
-        catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or ArgumentException)
-        {
-            throw WebhookRejected.Malformed("This is not a Telegram update: update_id and message.chat.id, message.date are required.");
-        }
-    }
+    /// <summary>The kind of an update (its one field besides update_id), for the log; never its content.</summary>
+    private static string UpdateKind(JsonElement update) =>
+        update.EnumerateObject().Select(p => p.Name).FirstOrDefault(name => name != "update_id") is { Length: <= 40 } kind
+        && kind.All(c => char.IsAsciiLetterLower(c) || c == '_') ? kind : "unknown";
 }

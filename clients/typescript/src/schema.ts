@@ -1715,6 +1715,19 @@ export interface components {
             /** Format: date-time */
             next_close_at: string | null;
         };
+        Attachment: {
+            /** @enum {string} */
+            type: "image" | "video" | "audio" | "voice" | "file" | "sticker" | "location" | "contact" | "share" | "story" | "order" | "other";
+            /** @description The provider's id to fetch the media later (Telegram file_id, WhatsApp media id). */
+            media_id: string | null;
+            /** @description Only where the provider sends one (Messenger and Instagram media, a contact's tel: number, a location's link). */
+            url: string | null;
+            mime_type: string | null;
+            /** @description A file name, a contact's or place's name, a sticker's emoji, a forwarded message's origin. */
+            name: string | null;
+            latitude: number | null;
+            longitude: number | null;
+        };
         Reply: {
             /** @enum {string} */
             kind: "out_of_hours" | "quota_exceeded" | "agent";
@@ -1730,9 +1743,23 @@ export interface components {
             integration: number;
             /** @enum {string} */
             provider: "telegram" | "whatsapp" | "instagram" | "messenger";
+            /** @description The provider's id of the message (Telegram: chat id and message id, `{chat}:{message}`; Business chats prefix the connection). */
             external_id: string;
             sender: string;
+            /** @description The customer's words: the text, a media caption, or the title of the button, list row, quick reply, postback or ice-breaker tapped; "" when there are none. */
             text: string;
+            attachments: components["schemas"]["Attachment"][];
+            /** @description The developer payload of a tapped button, postback or quick reply; null otherwise. */
+            payload: string | null;
+            /** @description The external_id of the message the customer replied to, when the provider says. */
+            reply_to: string | null;
+            /**
+             * Format: date-time
+             * @description When the customer last edited the message; null if never.
+             */
+            edited_at: string | null;
+            /** @description The customer unsent (deleted) it: text and attachments are cleared. */
+            deleted: boolean;
             /** Format: date-time */
             sent_at: string;
             /** Format: date-time */
