@@ -175,6 +175,19 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
         Assert.False(Parameter("corsAllowedOrigins").TryGetProperty("defaultValue", out _));
     }
 
+    [Fact]
+    public void The_platform_probes_the_anonymous_health_endpoint_on_every_instance()
+    {
+        var siteConfig = FunctionApp().GetProperty("properties").GetProperty("siteConfig");
+        // The path the probe calls is the health route of the app, anonymous (the probe sends no key).
+        var health = typeof(Spheres.Functions.Health.HealthFunctions).GetMethod(nameof(Spheres.Functions.Health.HealthFunctions.Get))!;
+        var trigger = health.GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false))
+            .SelectMany(a => a).Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Single();
+        Assert.Equal("health", trigger.Route);
+        Assert.Equal("/api/health/", siteConfig.GetProperty("healthCheckPath").GetString());
+        Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, trigger.AuthLevel);
+    }
+
     [Theory]
     [InlineData("functionAppUrl")]
     [InlineData("functionAppName")]
