@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spheres.Core.Configuration;
+using Spheres.Core.Storage;
 
 namespace Spheres.Tests.Infra;
 
@@ -59,7 +60,7 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
             .Select(r => r.GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("queueNames"))
             .Single()
             .EnumerateArray().Select(q => q.GetString());
-        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures", "embeddings"], queueNames);
+        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures", "embeddings", TableNames.PasswordResetMailQueue], queueNames);
         var queues = template.SingleResource("Microsoft.Storage/storageAccounts/queueServices/queues");
         Assert.Equal("[length(variables('queueNames'))]", queues.GetProperty("copy").GetProperty("count").GetString());
         Assert.Single(template.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices"));
