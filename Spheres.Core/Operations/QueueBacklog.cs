@@ -29,7 +29,7 @@ public sealed class QueueBacklog(SpheresStorage storage, TimeProvider time, ILog
     public static readonly Gauge<double> OldestAge = Meter.CreateGauge<double>("spheres.queue.oldest_age", "s",
         "Seconds since the oldest visible message of a work queue was inserted; 0 when none is waiting.");
 
-    /// <summary>Two storage requests at most per queue (a list page, then properties or one peek).</summary>
+    /// <summary>The queue list, then one request per queue: a poison queue's properties or one peek (and, once per instance, its create-if-missing).</summary>
     public async Task<IReadOnlyList<QueueReading>> MeasureAsync(CancellationToken cancellationToken)
     {
         var names = await storage.ListQueueNamesAsync(cancellationToken).ConfigureAwait(false);
@@ -47,12 +47,10 @@ public sealed class QueueBacklog(SpheresStorage storage, TimeProvider time, ILog
                 continue;
             }
             var oldest = (await queue.PeekMessagesAsync(1, cancellationToken).ConfigureAwait(false)).Value.FirstOrDefault();
-            var age = oldest?.InsertedOn is { } inserted ? Max(time.GetUtcNow() - inserted, TimeSpan.Zero) : TimeSpan.Zero;
+            var age = oldest?.InsertedOn is { } inserted && time.GetUtcNow() - inserted is var waited && waited > TimeSpan.Zero ? waited : TimeSpan.Zero;
             OldestAge.Record(age.TotalSeconds, tag);
             readings.Add(new QueueReading(name, null, age));
         }
         return readings;
     }
-
-    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
 }
