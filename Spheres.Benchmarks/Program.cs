@@ -1,7 +1,9 @@
 using BenchmarkDotNet.Running;
+using Spheres.Benchmarks;
 using Spheres.Benchmarks.Http;
 
 // `http`, `startup`, `deliveries` and `replies` drive DevHost over real sockets; any other arguments go to BenchmarkDotNet.
+// Every mode takes `--smoke` (Smoke.cs); ./test.sh runs each that way.
 return args.FirstOrDefault() switch
 {
     "http" => await HttpThroughputMode.RunAsync(BenchOptions.Parse(args[1..])),
@@ -16,8 +18,21 @@ return args.FirstOrDefault() switch
     _ => RunBenchmarkDotNet(args),
 };
 
+// `--smoke` alone: every BenchmarkDotNet benchmark once, in this process (Dry job), artifacts in a temporary folder.
+// Non-zero when a benchmark failed to build, validate or run, so ./test.sh notices.
 static int RunBenchmarkDotNet(string[] args)
 {
-    BenchmarkSwitcher.FromAssembly(typeof(HttpThroughputMode).Assembly).Run(args);
-    return 0;
+    var artifacts = Smoke.In(args) ? Directory.CreateTempSubdirectory("spheres-bench-").FullName : null;
+    if (artifacts is not null) args = ["--filter", "*", "--job", "Dry", "--inProcess", "--artifacts", artifacts];
+    try
+    {
+        var summaries = BenchmarkSwitcher.FromAssembly(typeof(HttpThroughputMode).Assembly).Run(args).ToList();
+        var failed = summaries.Where(s => s.HasCriticalValidationErrors || s.Reports.Any(r => !r.Success) || s.Reports.IsEmpty).ToList();
+        return Smoke.Check("BenchmarkDotNet", failed.Count == 0 && (artifacts is null || summaries.Count > 0),
+            $"{failed.Count} of {summaries.Count} benchmark classes failed: {string.Join(", ", failed.Select(s => s.Title))}");
+    }
+    finally
+    {
+        if (artifacts is not null) Directory.Delete(artifacts, recursive: true);
+    }
 }

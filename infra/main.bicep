@@ -45,6 +45,9 @@ param instanceMemoryMB int = 2048
 @description('Upper bound of Flex Consumption scale-out (instances).')
 param maximumInstanceCount int = 100
 
+@description('Email address the alerts (poison queues, 5xx rate, waiting auto-replies, provider refusals) are sent to. Empty: the alerts fire in the portal only.')
+param alertEmail string = ''
+
 @description('Deploy an Azure OpenAI account with an embedding deployment and use it for review and message embeddings. False: the local model shipped with the app (no network).')
 param deployAzureOpenAI bool = false
 
@@ -75,6 +78,17 @@ module monitoring 'app/monitoring.bicep' = {
     tags: tags
     logAnalyticsName: 'log-spheres-${resourceToken}'
     applicationInsightsName: 'appi-spheres-${resourceToken}'
+  }
+}
+
+module alerts 'app/alerts.bicep' = {
+  name: 'alerts'
+  params: {
+    location: location
+    tags: tags
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    actionGroupName: 'ag-spheres-${resourceToken}'
+    alertEmail: alertEmail
   }
 }
 

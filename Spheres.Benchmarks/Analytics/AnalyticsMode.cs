@@ -21,8 +21,9 @@ public static class AnalyticsMode
 
     public static async Task<int> RunAsync(string[] args)
     {
-        var count = args.SkipWhile(a => a != "--messages").Skip(1).Select(int.Parse).FirstOrDefault(10_000);
-        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(5);
+        var smoke = Smoke.In(args);
+        var count = args.SkipWhile(a => a != "--messages").Skip(1).Select(int.Parse).FirstOrDefault(smoke ? 100 : 10_000);
+        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(smoke ? 1 : 5);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; {count} messages in the period + {count} before it, {rounds} rounds");
         await using var azurite = await AzuriteServer.StartAsync();
         var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
@@ -66,7 +67,7 @@ public static class AnalyticsMode
         Console.WriteLine();
         Console.WriteLine("| Round | peak hours (ms) | rows counted | naive whole partition (ms) | rows read | ratio naive/peak | allocated by peak hours (MB) |");
         Console.WriteLine("|---|---|---|---|---|---|---|");
-        await PeakHours();
+        var countedOnce = await PeakHours();
         await NaiveWholePartition(); // warm-up
         for (var round = 1; round <= rounds; round++)
         {
@@ -90,6 +91,6 @@ public static class AnalyticsMode
             grid.Report(period);
         }
         Console.WriteLine($"\nin memory only (zone conversion + IsOpenAt + grid) for {count} messages: {watch.Elapsed.TotalMilliseconds / 20:F2} ms");
-        return 0;
+        return Smoke.Check("analytics", countedOnce == count, $"peak hours counted {countedOnce} of the period's {count} messages");
     }
 }

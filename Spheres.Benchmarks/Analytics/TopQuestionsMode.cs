@@ -23,8 +23,10 @@ public static class TopQuestionsMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
+        var smoke = Smoke.In(args);
         var unique = args.SkipWhile(a => a != "--unique").Skip(1).Select(double.Parse).FirstOrDefault(0.2);
-        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(3);
+        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(smoke ? 1 : 3);
+        var (sizes, storedCount, reviewCount) = smoke ? (new[] { 200 }, 200, 40) : (new[] { 1_000, 5_000, 10_000 }, 10_000, 2_000);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; {unique:P0} asked once, {rounds} rounds");
         using var set = JsonDocument.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "Spheres.Tests", "Analytics", "Data", "questions.json")));
         var texts = set.RootElement.EnumerateArray().Where(q => q.GetProperty("intent").GetString() != "greeting")
@@ -36,7 +38,7 @@ public static class TopQuestionsMode
         Console.WriteLine("| questions | grouping p50 (ms) | min / max (ms) | clusters of 2+ | in them | allocated (MB) | vectors in (MB) | ratio to 1k |");
         Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
         double? first = null;
-        foreach (var n in new[] { 1_000, 5_000, 10_000 })
+        foreach (var n in sizes)
         {
             var questions = Synthetic(n, texts, bases, unique, new Random(n));
             TopQuestions.Build(questions[..Math.Min(200, n)]); // warm-up
@@ -61,7 +63,7 @@ public static class TopQuestionsMode
 
         await using var azurite = await AzuriteServer.StartAsync();
         var store = new MessageStore(SpheresStorage.FromConnectionString(azurite.ConnectionString));
-        var stored = Synthetic(10_000, texts, bases, unique, new Random(7));
+        var stored = Synthetic(storedCount, texts, bases, unique, new Random(7));
         var start = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
         await Parallel.ForEachAsync(Enumerable.Range(0, stored.Length), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
@@ -71,6 +73,7 @@ public static class TopQuestionsMode
             var (_, written, _) = await store.TryStoreAsync(message, null, ct);
             await store.SaveVectorAsync("bench-tenant", MessageStore.RowKeyOf(written), stored[i].Vector, "bench-model", ct);
         });
+        var readBack = 0;
         for (var r = 0; r < rounds; r++)
         {
             var before = GC.GetTotalAllocatedBytes(precise: true);
@@ -82,19 +85,21 @@ public static class TopQuestionsMode
             var readMb = (GC.GetTotalAllocatedBytes(precise: true) - before) / 1048576.0;
             watch.Restart();
             var report = TopQuestions.Build(read);
-            Console.WriteLine($"read 10,000 stored vectors from Azurite: {readMs:F0} ms ({read.Count} rows, {readMb:F0} MB allocated); grouping them: {watch.Elapsed.TotalMilliseconds:F0} ms; working set {Environment.WorkingSet / 1048576} MB");
+            readBack = read.Count;
+            Console.WriteLine($"read {stored.Length:N0} stored vectors from Azurite: {readMs:F0} ms ({read.Count} rows, {readMb:F0} MB allocated); grouping them: {watch.Elapsed.TotalMilliseconds:F0} ms; working set {Environment.WorkingSet / 1048576} MB");
         }
-        await SentimentAsync(SpheresStorage.FromConnectionString(azurite.ConnectionString), bases[0], rounds);
-        return 0;
+        var summarised = await SentimentAsync(SpheresStorage.FromConnectionString(azurite.ConnectionString), bases[0], reviewCount, rounds);
+        return Smoke.Check("top-questions", readBack == stored.Length && summarised == reviewCount,
+            $"read back {readBack} of {stored.Length} stored vectors, summarised {summarised} of {reviewCount} reviews");
     }
 
-    /// <summary>2,000 analysed reviews in a 30-day month, folded as GET /api/analytics/sentiment/ does (pages of 1,000).</summary>
-    private static async Task SentimentAsync(SpheresStorage storage, float[] vector, int rounds)
+    /// <summary>Analysed reviews (2,000) in a 30-day month, folded as GET /api/analytics/sentiment/ does (pages of 1,000); returns how many were summarised.</summary>
+    private static async Task<int> SentimentAsync(SpheresStorage storage, float[] vector, int count, int rounds)
     {
         var reviews = new ReviewStore(storage);
         var texts = new[] { "Чекали годину, адміністратор грубий", "Дуже гарний манікюр, дякую!", "Цены завышены, но мастер хороший", "Great colour, friendly staff" };
         var month = new DateTimeOffset(2026, 10, 1, 0, 0, 0, TimeSpan.Zero);
-        await Parallel.ForEachAsync(Enumerable.Range(0, 2_000), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
+        await Parallel.ForEachAsync(Enumerable.Range(0, count), new ParallelOptions { MaxDegreeOfParallelism = 16 }, async (i, ct) =>
         {
             var createdAt = month.AddMinutes(21 * i);
             var text = texts[i % texts.Length];
@@ -105,6 +110,7 @@ public static class TopQuestionsMode
         var zone = NodaTime.DateTimeZoneProviders.Tzdb["Europe/Kyiv"];
         var period = new Spheres.Core.Analytics.AnalyticsQuery(new NodaTime.LocalDate(2026, 10, 1), new NodaTime.LocalDate(2026, 10, 30), null)
             .Resolve(zone, NodaTime.Instant.FromUtc(2026, 11, 27, 0, 0));
+        var total = 0;
         for (var r = 0; r < rounds; r++)
         {
             var watch = Stopwatch.StartNew();
@@ -117,8 +123,10 @@ public static class TopQuestionsMode
                 foreach (var review in page) summary.Add(review);
             }
             while (after is not null);
-            Console.WriteLine($"sentiment summary of {summary.Report().Total} reviews (read + fold): {watch.Elapsed.TotalMilliseconds:F0} ms");
+            total = summary.Report().Total;
+            Console.WriteLine($"sentiment summary of {total} reviews (read + fold): {watch.Elapsed.TotalMilliseconds:F0} ms");
         }
+        return total;
     }
 
     private static StoredQuestion[] Synthetic(int n, string[] texts, float[][] bases, double unique, Random random)

@@ -17,13 +17,14 @@ public static class EmbeddingsMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var texts = Option(args, "--texts", 256);
-        var reviews = Option(args, "--reviews", 10_000);
-        var searches = Option(args, "--searches", 200);
+        var smoke = Smoke.In(args);
+        var texts = Option(args, "--texts", smoke ? 32 : 256);
+        var reviews = Option(args, "--reviews", smoke ? 50 : 10_000);
+        var searches = Option(args, "--searches", smoke ? 5 : 200);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; ONNX Runtime session with 1 intra-op thread (per-core figures)");
         Throughput(SampleTexts(texts));
-        await SearchAsync(reviews, searches);
-        return 0;
+        var indexed = await SearchAsync(reviews, searches);
+        return Smoke.Check("embeddings", indexed == reviews, $"the index loaded {indexed} of {reviews} stored vectors");
     }
 
     private static void Throughput(IReadOnlyList<string> texts)
@@ -42,7 +43,8 @@ public static class EmbeddingsMode
         Console.WriteLine($"  MiniLM alone batched {texts.Count / modelOnly,8:F1} texts/s; n-gram + concept blocks alone {texts.Count / extraBlocks,8:F0} texts/s");
     }
 
-    private static async Task SearchAsync(int count, int searches)
+    /// <returns>How many vectors the index loaded.</returns>
+    private static async Task<int> SearchAsync(int count, int searches)
     {
         await using var azurite = await AzuriteServer.StartAsync();
         var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
@@ -92,6 +94,7 @@ public static class EmbeddingsMode
         }
         Console.WriteLine($"warm scan for the top 10 of {snapshot.Ids.Length}: p50 {Percentile(scan, 50):F2} ms, p95 {Percentile(scan, 95):F2} ms");
         Console.WriteLine($"query embedding: p50 {Percentile(embedQuery, 50):F1} ms, p95 {Percentile(embedQuery, 95):F1} ms");
+        return snapshot.Ids.Length;
     }
 
     private static List<string> SampleTexts(int count)

@@ -7,9 +7,12 @@ namespace Spheres.Benchmarks.Http;
 /// to see what DevHost's request logging costs, <c>--devhost-log-level Warning</c> (Logging:LogLevel:Default),
 /// <c>--wrk</c> to measure both targets with wrk as well, when it is installed, and for the deliveries mode
 /// <c>--tenants 8</c> to spread the deliveries over several tenants; for the replies mode <c>--messages 1000</c> per phase.
+/// <c>--smoke</c> (<see cref="Smoke"/>): 1 s phases, 2 connections, one round, one launch, 20 messages, options after it still apply.
 /// </summary>
 public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk, int Tenants = 1, int Messages = 1000)
 {
+    public bool IsSmoke { get; init; }
+
     private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
 
     public static BenchOptions Parse(string[] args)
@@ -17,6 +20,12 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
         var options = new BenchOptions(Seconds: 10, WarmupSeconds: 5, Connections: 32, Rounds: 2, Launches: 5, DevHostLogLevel: null, Wrk: false);
         for (var i = 0; i < args.Length; i += 2)
         {
+            if (args[i] == Smoke.Flag)
+            {
+                options = options with { IsSmoke = true, Seconds = 1, WarmupSeconds = 1, Connections = 2, Rounds = 1, Launches = 1, Messages = 20 };
+                i--;
+                continue;
+            }
             if (args[i] == "--wrk")
             {
                 options = options with { Wrk = true };
@@ -43,7 +52,7 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
                 "--messages" => options with { Messages = value },
                 "--launches" => options with { Launches = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --launches --devhost-log-level --wrk."),
+                    $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --tenants --messages --launches --devhost-log-level --wrk --smoke."),
             };
         }
         return options;

@@ -135,7 +135,7 @@ public static class HttpThroughputMode
 
         await bare.StopAsync();
         await devHost.StopAsync();
-        return results.Any(r => r.Result.Errors > 0) || wrkFailed ? 1 : 0;
+        return Smoke.Check("http", !results.Any(r => r.Result.Errors > 0 || r.Result.Requests == 0) && !wrkFailed, "a phase had errors or answered nothing");
     }
 
     private static async Task<bool> CrossCheckWithWrkAsync(
@@ -170,12 +170,13 @@ public static class HttpThroughputMode
         return failed;
     }
 
-    /// <summary>What DevHost needs to serve the catalog from the given storage.</summary>
+    /// <summary>What DevHost needs to start and serve from the given storage (the local credential store's key is new per run).</summary>
     public static IReadOnlyDictionary<string, string> DevHostSettings(string storageConnectionString) => new Dictionary<string, string>
     {
         [SettingNames.Storage] = storageConnectionString,
         [SettingNames.AuthSigningKey] = SigningKey,
         [SettingNames.DevHostFunctionKey] = FunctionKey,
+        [SettingNames.LocalCredentialKey] = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
     };
 
     public static void PrintMachine(TextWriter report, string what, bool servesHere)

@@ -19,8 +19,9 @@ public static class OAuthDueMode
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var tenants = args.SkipWhile(a => a != "--tenants").Skip(1).Select(int.Parse).FirstOrDefault(1_000);
-        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(5);
+        var smoke = Smoke.In(args);
+        var tenants = args.SkipWhile(a => a != "--tenants").Skip(1).Select(int.Parse).FirstOrDefault(smoke ? 30 : 1_000);
+        var rounds = args.SkipWhile(a => a != "--rounds").Skip(1).Select(int.Parse).FirstOrDefault(smoke ? 1 : 5);
         Console.WriteLine($".NET {Environment.Version}, {Environment.ProcessorCount} cores; {tenants} tenants x 3 integrations, {rounds} rounds");
         await using var azurite = await AzuriteServer.StartAsync();
         var storage = SpheresStorage.FromConnectionString(azurite.ConnectionString);
@@ -64,6 +65,7 @@ public static class OAuthDueMode
         Console.WriteLine("|---|---|---|---|---|---|");
         await schedule.TokensDueAsync(before, TokenRefresher.MaxPerRun, CancellationToken.None);
         await PerPartition(); // warm-up
+        var agreed = true;
         for (var round = 1; round <= rounds; round++)
         {
             watch.Restart();
@@ -73,7 +75,8 @@ public static class OAuthDueMode
             var perPartition = await PerPartition();
             var perPartitionMs = watch.Elapsed.TotalMilliseconds;
             Console.WriteLine($"| {round} | {queryMs:F0} | {due.Count} | {perPartitionMs:F0} | {perPartition} | {perPartitionMs / queryMs:F2} |");
+            agreed &= due.Count == perPartition && due.Count > 0;
         }
-        return 0;
+        return Smoke.Check("oauth-due", agreed, "the query and the per-partition scan found different due tokens, or none");
     }
 }

@@ -103,10 +103,13 @@ public sealed class AccountStore(SpheresStorage storage)
         }
     }
 
-    public async Task<EmailEntry?> FindEmailAsync(string email, CancellationToken cancellationToken)
+    public Task<EmailEntry?> FindEmailAsync(string email, CancellationToken cancellationToken) => FindEmailByKeyAsync(EmailKey(email), cancellationToken);
+
+    /// <summary>The email's row by its <see cref="EmailKey"/> (a password-reset request carries only the key, not the address).</summary>
+    public async Task<EmailEntry?> FindEmailByKeyAsync(string emailKey, CancellationToken cancellationToken)
     {
         var table = await storage.TableAsync(TableNames.EmailIndex, cancellationToken).ConfigureAwait(false);
-        var row = await table.GetEntityIfExistsAsync<TableEntity>(EmailKey(email), "", cancellationToken: cancellationToken).ConfigureAwait(false);
+        var row = await table.GetEntityIfExistsAsync<TableEntity>(emailKey, "", cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!row.HasValue) return null;
         var e = row.Value!;
         return new EmailEntry(e.GetString("Email"), e.GetString("TenantId"), e.GetString("UserId"),

@@ -27,7 +27,6 @@ public static class AccountsRegistration
         services.TryAddSingleton<PasswordService>();
         services.TryAddSingleton<IMailSender, SmtpMailSender>();
         services.TryAddSingleton<PasswordResetMailer>();
-        services.AddHostedService(sp => sp.GetRequiredService<PasswordResetMailer>());
         services.TryAddSingleton<UsageMeter>();
         services.TryAddSingleton<ProfileService>();
         services.TryAddSingleton<ProfileCache>();

@@ -35,17 +35,21 @@ public sealed class PasswordService(
         await sessions.RevokeAllAsync(caller.TenantId, caller.UserId, keepSessionId: caller.SessionId, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>A new reset token for a known, active email, or null for any other (the caller answers the same either way).</summary>
-    public async Task<(UserAccount User, string Token)?> IssueResetTokenAsync(string email, CancellationToken cancellationToken)
+    /// <summary>The account of a known, active email (by its index key), or null for any other: unknown, pending or being erased.</summary>
+    public async Task<UserAccount?> FindResetRecipientAsync(string emailKey, CancellationToken cancellationToken)
     {
-        var entry = await accounts.FindEmailAsync(AccountValidation.NormalizeEmail(email), cancellationToken).ConfigureAwait(false);
+        var entry = await accounts.FindEmailByKeyAsync(emailKey, cancellationToken).ConfigureAwait(false);
         if (entry is not { State: AccountStore.EmailState.Active }) return null;
-        var user = await accounts.FindUserAsync(entry.TenantId, entry.UserId, cancellationToken).ConfigureAwait(false);
-        if (user is null) return null;
+        return await accounts.FindUserAsync(entry.TenantId, entry.UserId, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>A new reset token of the user, valid for <see cref="ResetTokenLifetime"/>; only its hash is stored.</summary>
+    public async Task<string> IssueResetTokenAsync(UserAccount user, CancellationToken cancellationToken)
+    {
         var token = OpaqueToken.New(user.TenantId);
         await sessionStore.AddResetTokenAsync(token, user.UserId, user.ResetGeneration, time.GetUtcNow() + ResetTokenLifetime, cancellationToken)
             .ConfigureAwait(false);
-        return (user, token.ToString());
+        return token.ToString();
     }
 
     public async Task ConfirmResetAsync(string? token, string? newPassword, CancellationToken cancellationToken)

@@ -31,6 +31,9 @@ public static class SettingNames
     /// where clients reach us directly (DevHost), so a client cannot choose its own address.
     /// </summary>
     public const string RateLimitTrustForwardedFor = "Spheres:RateLimit:TrustForwardedFor";
+
+    /// <summary>Proxies of ours that append to X-Forwarded-For: 1 (Azure's front end, the default), 2 behind an edge (Front Door, API Management).</summary>
+    public const string RateLimitForwardedProxies = "Spheres:RateLimit:ForwardedProxies";
     public const string FrontendBaseUrl = "Spheres:FrontendBaseUrl";
     public const string SmtpHost = "Spheres:Smtp:Host";
     public const string SmtpPort = "Spheres:Smtp:Port";

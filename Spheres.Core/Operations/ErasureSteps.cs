@@ -46,7 +46,7 @@ public sealed class ErasureSteps(
         new("providers", DisconnectProvidersAsync),
         new("secrets", DeleteSecretsAsync),
         new("routes", DeleteRoutesAsync, SettleAfter: Max(IntegrationCache.Lifetime, ProfileCache.Lifetime) + TimeSpan.FromSeconds(5)),
-        new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
+        new("queue-messages", (job, ct) => queues.DeleteTenantMessagesAsync(job.TenantId, AccountStore.EmailKey(job.Email), new HashSet<string> { TableNames.AccountErasureQueue }, ct)),
         new("rows", DeleteRowsAsync),
         new("secrets-sweep", (job, ct) => vault.DeleteAllOfTenantAsync(job.TenantId, ct)),
         new("email", FreeEmailAsync),

@@ -5,7 +5,7 @@ namespace Spheres.Core.Operations;
 
 public static class OperationsRegistration
 {
-    /// <summary>What the business must do with tenants' data: export, erasure, retention, and support's lookup.</summary>
+    /// <summary>What the business must do with tenants' data: export, erasure, retention, support's lookup, and the queue backlog the alerts read.</summary>
     public static IServiceCollection AddSpheresOperations(this IServiceCollection services)
     {
         services.AddOptions<RetentionOptions>().BindConfiguration(RetentionOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -17,6 +17,7 @@ public static class OperationsRegistration
         services.TryAddSingleton<ExportOptions>();
         services.TryAddSingleton<AccountExport>();
         services.TryAddSingleton<DataRetention>();
+        services.TryAddSingleton<QueueBacklog>();
         return services;
     }
 }

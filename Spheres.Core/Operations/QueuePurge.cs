@@ -15,20 +15,21 @@ public sealed class QueuePurge(SpheresStorage storage)
     private static readonly TimeSpan HoldDuringScan = TimeSpan.FromMinutes(2);
     private const int BatchSize = 32;
 
+    /// <param name="emailKey">The index key of the tenant's email: a password-reset request names no tenant, only that key.</param>
     /// <returns>How many messages of the tenant were deleted.</returns>
-    public async Task<int> DeleteTenantMessagesAsync(string tenantId, IReadOnlySet<string> skipQueues, CancellationToken cancellationToken)
+    public async Task<int> DeleteTenantMessagesAsync(string tenantId, string emailKey, IReadOnlySet<string> skipQueues, CancellationToken cancellationToken)
     {
         var deleted = 0;
         foreach (var name in await storage.ListQueueNamesAsync(cancellationToken).ConfigureAwait(false))
         {
             if (skipQueues.Contains(name)) continue;
             var queue = await storage.QueueAsync(name, cancellationToken).ConfigureAwait(false);
-            deleted += await PurgeAsync(queue, tenantId, cancellationToken).ConfigureAwait(false);
+            deleted += await PurgeAsync(queue, tenantId, emailKey, cancellationToken).ConfigureAwait(false);
         }
         return deleted;
     }
 
-    private static async Task<int> PurgeAsync(QueueClient queue, string tenantId, CancellationToken cancellationToken)
+    private static async Task<int> PurgeAsync(QueueClient queue, string tenantId, string emailKey, CancellationToken cancellationToken)
     {
         var properties = await queue.GetPropertiesAsync(cancellationToken).ConfigureAwait(false);
         // Bounded before starting: at most what the queue held, plus what arrives during one scan's worth of batches.
@@ -44,7 +45,7 @@ public sealed class QueuePurge(SpheresStorage storage)
                 budget -= batch.Length;
                 foreach (var message in batch)
                 {
-                    if (IsOfTenant(message, tenantId))
+                    if (IsOfTenant(message, tenantId, emailKey))
                     {
                         await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt, cancellationToken).ConfigureAwait(false);
                         deleted++;
@@ -74,19 +75,24 @@ public sealed class QueuePurge(SpheresStorage storage)
         return deleted;
     }
 
-    /// <summary>Every queue message of the app is JSON naming its tenant as <c>tenant_id</c>.</summary>
-    private static bool IsOfTenant(QueueMessage message, string tenantId)
+    /// <summary>
+    /// Every queue message of the app is JSON naming its tenant as <c>tenant_id</c>, but a password-reset request, which names
+    /// the email's index key as <c>email_key</c> (it is queued before anyone looks up whose email it is).
+    /// </summary>
+    private static bool IsOfTenant(QueueMessage message, string tenantId, string emailKey)
     {
         try
         {
             using var json = JsonDocument.Parse(message.Body);
             return json.RootElement.ValueKind == JsonValueKind.Object
-                && json.RootElement.TryGetProperty("tenant_id", out var tenant) && tenant.ValueKind == JsonValueKind.String
-                && tenant.GetString() == tenantId;
+                && (Names(json.RootElement, "tenant_id", tenantId) || Names(json.RootElement, "email_key", emailKey));
         }
         catch (JsonException)
         {
             return false;
         }
     }
+
+    private static bool Names(JsonElement message, string property, string value) =>
+        message.TryGetProperty(property, out var named) && named.ValueKind == JsonValueKind.String && named.GetString() == value;
 }

@@ -19,6 +19,14 @@ public sealed class RateLimitOptions
     /// directly (DevHost), so a client cannot choose its own address.
     /// </summary>
     public bool TrustForwardedFor { get; set; }
+
+    /// <summary>
+    /// How many proxies of ours append to X-Forwarded-For (with <see cref="TrustForwardedFor"/>): 1, Azure's front end; 2 with
+    /// Front Door or API Management before it (the client is the entry the edge appended, before the front end's). Entries
+    /// further left were written by the client and never count.
+    /// </summary>
+    [Range(1, 4)]
+    public int ForwardedProxies { get; set; } = 1;
 }
 
 /// <summary>

@@ -99,6 +99,18 @@ public sealed class SpheresStorage
         return names;
     }
 
+    /// <summary>The first page (one name) of the table list: proof the Table service answers, creating nothing.</summary>
+    public async Task ProbeTablesAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in _tables.QueryAsync(maxPerPage: 1, cancellationToken: cancellationToken).AsPages().ConfigureAwait(false)) return;
+    }
+
+    /// <summary>The first page (one name) of the queue list: proof the Queue service answers, creating nothing.</summary>
+    public async Task ProbeQueuesAsync(CancellationToken cancellationToken)
+    {
+        await foreach (var _ in _queues.GetQueuesAsync(cancellationToken: cancellationToken).AsPages(pageSizeHint: 1).ConfigureAwait(false)) return;
+    }
+
     private static async Task<T> GetOrCreate<T>(ConcurrentDictionary<string, Lazy<Task<T>>> cache, string name, Func<Task<T>> create)
     {
         var lazy = cache.GetOrAdd(name, _ => new Lazy<Task<T>>(create));

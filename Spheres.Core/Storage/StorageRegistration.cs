@@ -23,6 +23,7 @@ public static class StorageRegistration
         .ValidateOnStart();
         services.TryAddSingleton<StorageClientSettings>();
         services.TryAddSingleton<SpheresStorage>();
+        services.TryAddSingleton<StorageHealth>();
         return services;
     }
 }

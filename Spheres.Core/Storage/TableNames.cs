@@ -65,6 +65,12 @@ public static class TableNames
     /// <summary>Queue of texts to embed and analyse off the request path (reviews, inbound messages).</summary>
     public const string EmbeddingsQueue = "embeddings";
 
+    /// <summary>
+    /// Queue of password-reset mails to send: <c>{request_id, email_key}</c>, the key of the email's <see cref="EmailIndex"/> row. Never
+    /// the address, never a token: the token is made by the function that sends the mail.
+    /// </summary>
+    public const string PasswordResetMailQueue = "password-reset-mail";
+
     /// <summary>Tenant rows: computed analytics per period (top questions) and a stamp row whose ETag changes whenever their data does.</summary>
     public const string Analytics = "Analytics";
 }

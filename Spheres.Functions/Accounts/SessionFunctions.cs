@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Accounts.Sessions;
 using Spheres.Core.Plans;
+using Spheres.Core.Storage;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
 
@@ -16,6 +17,7 @@ namespace Spheres.Functions.Accounts;
 ///   POST accounts/logout                   end the session of a refresh token                (bearer)
 ///   POST accounts/password                 change the password; other sessions end          (bearer)
 ///   POST accounts/password/reset           mail a reset link; 202 whoever asks               (anonymous)
+///   queue password-reset-mail              makes the link's token and sends the mail
 ///   POST accounts/password/reset/confirm   set a new password with the link's token         (anonymous)
 ///   GET  accounts/plans                    the plans and what they unlock                    (anonymous)
 /// </summary>
@@ -87,9 +89,17 @@ public sealed class SessionFunctions(
         {
             signInLimit.Check(request);
             var body = await RequestBody.ReadJsonAsync<PasswordResetRequest>(request, cancellationToken);
-            resets.Request(body.Email);
+            await resets.RequestAsync(body.Email, cancellationToken);
             return ApiResponse.Empty(StatusCodes.Status202Accepted);
         });
+
+    /// <summary>
+    /// Sends the reset mail of one queued request. A failure (SMTP, storage) throws: the host delivers the message again,
+    /// after 5 deliveries to password-reset-mail-poison.
+    /// </summary>
+    [Function("SendPasswordResetMail")]
+    public Task SendResetMail([QueueTrigger(TableNames.PasswordResetMailQueue)] string message, CancellationToken cancellationToken) =>
+        resets.SendAsync(message, cancellationToken);
 
     [Function("ConfirmPasswordReset")]
     [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest),

@@ -9,17 +9,19 @@ namespace Spheres.Functions.Http;
 /// <summary>
 /// The address a request's rate limits are counted by. Behind Azure's front end (setting
 /// <c>Spheres:RateLimit:TrustForwardedFor</c>) it is the last X-Forwarded-For entry, the one the
-/// front end appended; anything before it was written by the client. IPv6 counts per /64, the
-/// block one subscriber is usually given.
+/// front end appended; anything before it was written by the client. Behind an edge as well
+/// (<c>Spheres:RateLimit:ForwardedProxies</c> 2) it is the entry before that, the one the edge appended.
+/// IPv6 counts per /64, the block one subscriber is usually given.
 /// </summary>
 public static class ClientAddress
 {
-    public static string Of(HttpRequest request, bool trustForwardedFor)
+    public static string Of(HttpRequest request, bool trustForwardedFor, int forwardedProxies)
     {
         var address = request.HttpContext.Connection.RemoteIpAddress;
         if (trustForwardedFor
-            && request.Headers["X-Forwarded-For"].LastOrDefault()?.Split(',').LastOrDefault() is { } forwarded
-            && Parse(forwarded.Trim()) is { } client)
+            && request.Headers["X-Forwarded-For"].LastOrDefault()?.Split(',') is { } entries
+            && entries.Length >= forwardedProxies
+            && Parse(entries[^forwardedProxies].Trim()) is { } client)
         {
             address = client;
         }
@@ -46,5 +48,5 @@ public sealed class SignInRateLimit(ClientRateLimiter limiter, IOptions<RateLimi
     public void Check(HttpRequest request) => limiter.Acquire(ClientOf(request));
 
     /// <summary>The caller's address as the limits count it (the per-email sign-in lock counts per address too).</summary>
-    public string ClientOf(HttpRequest request) => ClientAddress.Of(request, options.Value.TrustForwardedFor);
+    public string ClientOf(HttpRequest request) => ClientAddress.Of(request, options.Value.TrustForwardedFor, options.Value.ForwardedProxies);
 }

@@ -14,7 +14,7 @@ public static class OpenApiTags
         ("analytics", "What the professional plan shows: peak hours, sentiment, top questions and recommendations."),
         ("webhooks", "Deliveries from providers, verified on their raw bytes before anything is read."),
         ("admin", "Operations with the function key: the catalog's overrides and reseed, support's tenant lookup, plans."),
-        ("meta", "This document."),
+        ("meta", "This document, and the health check."),
     ];
 
     /// <summary>What a route's path parameter is; a parameter nobody described stops the document from being built.</summary>

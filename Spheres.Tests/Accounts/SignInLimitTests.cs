@@ -77,6 +77,21 @@ public sealed class SignInLimitTests
     }
 
     [Fact]
+    public async Task Behind_an_edge_each_client_is_counted_by_the_address_the_edge_appended_not_by_the_edges_own()
+    {
+        await using var host = await TestHost.StartSharedAsync(new Dictionary<string, string?>
+        {
+            [SettingNames.RateLimitAuthPerMinute] = "2", [SettingNames.RateLimitTrustForwardedFor] = "true", [SettingNames.RateLimitForwardedProxies] = "2",
+        });
+        // "what the client wrote, the client as the edge saw it, the edge as Azure's front end saw it"
+        const string edge = "192.0.2.10:443";
+        for (var i = 0; i < 2; i++) await LoginAsync(host, Tenants.UniqueEmail(), "x", forwardedFor: $"198.51.100.{i}, 203.0.113.7, {edge}");
+        await (await LoginAsync(host, Tenants.UniqueEmail(), "x", forwardedFor: $"198.51.100.9, 203.0.113.7, {edge}")).ProblemAsync(HttpStatusCode.TooManyRequests);
+        // Another client behind the same edge address has its own minute.
+        await (await LoginAsync(host, Tenants.UniqueEmail(), "x", forwardedFor: $"203.0.113.8, {edge}")).ProblemAsync(HttpStatusCode.Unauthorized);
+    }
+
+    [Fact]
     public async Task A_burst_that_locks_an_email_ends_with_the_window_and_the_owner_signs_in()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));

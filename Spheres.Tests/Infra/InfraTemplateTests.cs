@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Spheres.Core.Configuration;
+using Spheres.Core.Storage;
 
 namespace Spheres.Tests.Infra;
 
@@ -59,7 +60,7 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
             .Select(r => r.GetProperty("properties").GetProperty("template").GetProperty("variables").GetProperty("queueNames"))
             .Single()
             .EnumerateArray().Select(q => q.GetString());
-        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures", "embeddings"], queueNames);
+        Assert.Equal(["agent-requests", "auto-replies", "agent-replies", "account-erasures", "embeddings", TableNames.PasswordResetMailQueue], queueNames);
         var queues = template.SingleResource("Microsoft.Storage/storageAccounts/queueServices/queues");
         Assert.Equal("[length(variables('queueNames'))]", queues.GetProperty("copy").GetProperty("count").GetString());
         Assert.Single(template.ResourcesOfType("Microsoft.Storage/storageAccounts/tableServices"));
@@ -173,6 +174,19 @@ public sealed class InfraTemplateTests(CompiledTemplate template) : IClassFixtur
             siteConfig.GetProperty("cors").GetProperty("allowedOrigins").GetString());
         // The frontend's origin has no sensible default: a deployment must state it.
         Assert.False(Parameter("corsAllowedOrigins").TryGetProperty("defaultValue", out _));
+    }
+
+    [Fact]
+    public void The_platform_probes_the_anonymous_health_endpoint_on_every_instance()
+    {
+        var siteConfig = FunctionApp().GetProperty("properties").GetProperty("siteConfig");
+        // The path the probe calls is the health route of the app, anonymous (the probe sends no key).
+        var health = typeof(Spheres.Functions.Health.HealthFunctions).GetMethod(nameof(Spheres.Functions.Health.HealthFunctions.Get))!;
+        var trigger = health.GetParameters().Select(p => p.GetCustomAttributes(typeof(Microsoft.Azure.Functions.Worker.HttpTriggerAttribute), false))
+            .SelectMany(a => a).Cast<Microsoft.Azure.Functions.Worker.HttpTriggerAttribute>().Single();
+        Assert.Equal("health", trigger.Route);
+        Assert.Equal("/api/health/", siteConfig.GetProperty("healthCheckPath").GetString());
+        Assert.Equal(Microsoft.Azure.Functions.Worker.AuthorizationLevel.Anonymous, trigger.AuthLevel);
     }
 
     [Theory]

@@ -30,8 +30,10 @@ public static class AzuriteContents
     }
 
     /// <summary>Visible queue messages naming the tenant, as "queue: body", across every queue.</summary>
-    public static async Task<List<string>> QueueMessagesOfTenantAsync(string connectionString, string tenantId)
+    /// <param name="email">Also the messages that name the tenant only by its email's index key (password-reset requests).</param>
+    public static async Task<List<string>> QueueMessagesOfTenantAsync(string connectionString, string tenantId, string? email = null)
     {
+        var emailKey = email is null ? null : Spheres.Core.Accounts.AccountStore.EmailKey(Spheres.Core.Accounts.AccountValidation.NormalizeEmail(email));
         var service = new QueueServiceClient(connectionString, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });
         var found = new List<string>();
         await foreach (var queue in service.GetQueuesAsync())
@@ -39,7 +41,8 @@ public static class AzuriteContents
             foreach (var message in (await service.GetQueueClient(queue.Name).PeekMessagesAsync(32)).Value)
             {
                 var body = message.Body.ToString();
-                if (body.Contains(tenantId, StringComparison.Ordinal)) found.Add($"{queue.Name}: {body}");
+                if (body.Contains(tenantId, StringComparison.Ordinal) || (emailKey is not null && body.Contains(emailKey, StringComparison.Ordinal)))
+                    found.Add($"{queue.Name}: {body}");
             }
         }
         return found;

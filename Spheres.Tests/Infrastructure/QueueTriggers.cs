@@ -22,6 +22,20 @@ public static class QueueTriggers
         [QueueHostOptions.OverrideSection + ":processingLease"] = "00:00:05",
     };
 
+    /// <summary>
+    /// <see cref="On"/> for the named queue functions only, every other one disabled: a host on the shared Azurite must not take
+    /// the messages other tests read themselves.
+    /// </summary>
+    public static Dictionary<string, string?> Only(params string[] functions)
+    {
+        var settings = On();
+        foreach (var other in FunctionDiscovery.QueueFunctions.Where(f => !functions.Contains(f.Name)))
+        {
+            settings[$"AzureWebJobs.{other.Name}.Disabled"] = "true";
+        }
+        return settings;
+    }
+
     /// <summary>What the trigger of <paramref name="queue"/> has done so far (deliveries succeeded, failed, poisoned, in flight).</summary>
     public static QueueActivity Activity(this TestHost host, string queue) => host.Services.GetRequiredService<FunctionQueues>().Activity(queue);
 

@@ -30,7 +30,8 @@ public class ReplyFixture : IAsyncLifetime
     {
         Azurite = await AzuriteServer.StartAsync(_persistent);
         Telegram = await FakeTelegram.StartAsync();
-        Graph = await FakeGraph.StartAsync();
+        var accounts = await FakeProviderAccounts.Shared;
+        Graph = await FakeGraph.StartAsync(accounts.MapGraphOwnership); // activation asks Graph which account a token is
         var settings = QueueTriggers.On();
         settings[SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl;
         settings[SettingNames.MetaGraphApiBaseUrl] = Graph.BaseUrl;

@@ -66,6 +66,9 @@ resource functionApp 'Microsoft.Web/sites@2024-04-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The platform probes every instance here (anonymous; 200 while the instance reaches Table and Queue storage,
+      // 503 otherwise) and takes an instance that keeps failing out of rotation. Spheres.Functions/Health/HealthFunctions.cs.
+      healthCheckPath: '/api/health/'
       // Platform CORS allows these origins and answers preflights. It has no exposed-headers setting: the app's own
       // answers carry Access-Control-Expose-Headers (ETag, Location, Content-Location, Retry-After, WWW-Authenticate, Allow), see
       // Spheres.Functions/Http/CorsExposedHeaders.cs and docs/deploy.md. Credentials stay off: the API uses bearer tokens.

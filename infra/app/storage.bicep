@@ -8,8 +8,8 @@ param storageAccountName string
 param deploymentContainerName string
 
 // Messages for the AI agent, automatic replies (out of hours, quota exceeded) to send, the agent's answers to send,
-// account erasures to run, and texts to embed.
-var queueNames = ['agent-requests', 'auto-replies', 'agent-replies', 'account-erasures', 'embeddings']
+// account erasures to run, texts to embed, and password-reset mails to send.
+var queueNames = ['agent-requests', 'auto-replies', 'agent-replies', 'account-erasures', 'embeddings', 'password-reset-mail']
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2023-05-01' = {
   name: storageAccountName

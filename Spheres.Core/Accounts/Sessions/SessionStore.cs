@@ -8,7 +8,7 @@ namespace Spheres.Core.Accounts.Sessions;
 /// Sign-in sessions in the tenant's partition of the Tenants table. A session is a family of
 /// refresh tokens descended from one sign-in: <c>session-{id}</c> says whether it is revoked,
 /// <c>refresh-{sha256}</c> is one token of it (spent once used). Password-reset tokens are
-/// <c>reset-{sha256}</c>. Only hashes of the secrets are stored. A <c>frozen</c> row says the tenant is being erased:
+/// <c>reset-{sha256}</c>, and <c>reset-mailed-{request id}</c> says a reset mail went out. Only hashes of the secrets are stored. A <c>frozen</c> row says the tenant is being erased:
 /// none of its sessions is live any more, whatever its own row says.
 /// </summary>
 public sealed class SessionStore(SpheresStorage storage)
@@ -16,6 +16,9 @@ public sealed class SessionStore(SpheresStorage storage)
     private const string SessionPrefix = "session-";
     private const string RefreshPrefix = "refresh-";
     private const string ResetPrefix = "reset-";
+    // Inside the reset- key range on purpose: the purge of expired reset rows takes these along. A token row's key is
+    // reset-{64 hex digits}, so "reset-mailed-…" can never be one.
+    private const string ResetMailedPrefix = ResetPrefix + "mailed-";
     private const string FrozenRow = "frozen";
 
     public sealed record SessionRow(string TenantId, string SessionId, string UserId, bool Revoked);
@@ -58,6 +61,22 @@ public sealed class SessionStore(SpheresStorage storage)
         {
             ["UserId"] = userId, ["Spent"] = false, ["ExpiresAt"] = expiresAt, ["Generation"] = generation,
         }, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Whether the reset mail of this request (a queue message's <c>request_id</c>) went out already: a redelivery sends no second link.</summary>
+    public async Task<bool> WasResetMailedAsync(string tenantId, string requestId, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        return (await table.GetEntityIfExistsAsync<TableEntity>(tenantId, ResetMailedPrefix + requestId, ["RowKey"], cancellationToken)
+            .ConfigureAwait(false)).HasValue;
+    }
+
+    /// <summary>Remembers that the reset mail of this request was sent, until its link expires (then <see cref="PurgeExpiredAsync"/> deletes it).</summary>
+    public async Task MarkResetMailedAsync(string tenantId, string requestId, DateTimeOffset expiresAt, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        await table.UpsertEntityAsync(new TableEntity(tenantId, ResetMailedPrefix + requestId) { ["ExpiresAt"] = expiresAt },
+            TableUpdateMode.Replace, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -608,6 +608,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/health/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Whether this instance reaches its storage (Table and Queue services).
+         * @description For the platform's health probe: 200 when both storage services answered within 3 seconds, else 503 with Retry-After. The answer is shared for 5 seconds per instance; it never says what failed.
+         */
+        get: operations["Health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/integrations/api/": {
         parameters: {
             query?: never;
@@ -1575,6 +1595,10 @@ export interface components {
         TopQuestions: {
             total: number;
             clusters: components["schemas"]["QuestionCluster"][];
+        };
+        Health: {
+            /** @enum {string} */
+            status: "ok";
         };
         Integration: {
             id: number;
@@ -3602,6 +3626,36 @@ export interface operations {
                 };
                 content: {
                     "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    Health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Storage answers. */
+            200: {
+                headers: {
+                    "Cache-Control"?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Health"];
                 };
             };
             /** @description Storage unavailable; retry after the Retry-After header. */
