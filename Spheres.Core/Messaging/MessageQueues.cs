@@ -4,12 +4,14 @@ using Spheres.Core.Accounts;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Plans;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// A queue message for the agent or the auto-replier: enough to answer the customer, and the
-/// message id to deduplicate by (a retry may enqueue a stored message a second time).
+/// message id to deduplicate by (a retry may enqueue a stored message a second time). <c>traceparent</c> is the
+/// webhook's trace (W3C), which the consumer continues; the agent copies it into its <c>agent-replies</c> answer.
 /// </summary>
 public sealed record QueuedMessage(
     [property: JsonPropertyName("message_id")] string MessageId,
@@ -21,7 +23,8 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("decision")] string Decision,
     [property: JsonPropertyName("reply_text")] string? ReplyText,
     [property: JsonPropertyName("received_at")] DateTimeOffset ReceivedAt,
-    [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt);
+    [property: JsonPropertyName("sent_at")] DateTimeOffset SentAt,
+    [property: JsonPropertyName(QueueTrace.Field), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null);
 
 public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddings, ProfileCache profiles)
 {
@@ -50,9 +53,11 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
             await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);
         }
         if (message.Decision == MessageDecision.Inactive) return;
-        var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
+        var queueName = QueueFor(message.Decision);
+        var queue = await storage.QueueAsync(queueName, cancellationToken).ConfigureAwait(false);
+        using var publish = QueueTrace.StartPublish(queueName);
         var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,
-            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt);
+            DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt, QueueTrace.Current());
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(body), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

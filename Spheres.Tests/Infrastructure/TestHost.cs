@@ -92,6 +92,9 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.ExpireOAuthConsents.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
+                // Nothing exported from a test, whatever the machine's environment says; TelemetryCapture records in memory.
+                [Spheres.Functions.Telemetry.TelemetryOptions.AzureMonitorSetting] = "",
+                [Spheres.Functions.Telemetry.TelemetryOptions.OtlpEndpointSetting] = "",
             });
             builder.Configuration.AddInMemoryCollection(providers.Settings());
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
