@@ -62,9 +62,12 @@ public static class TelemetryRegistration
             options.OtlpEndpoint = configuration[TelemetryOptions.OtlpEndpointSetting];
             options.OtlpProtocol = configuration[TelemetryOptions.OtlpProtocolSetting];
         });
-        // ASP.NET Core's request lines carry the path and query: webhook keys, OAuth codes. Kept out of every log sink.
+        // ASP.NET Core's request lines and route matches carry the path and query: webhook keys, OAuth codes. Kept out of every log sink.
         services.Configure<LoggerFilterOptions>(filters =>
-            filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null)));
+        {
+            filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning, null));
+            filters.Rules.Add(new LoggerFilterRule(null, "Microsoft.AspNetCore.Routing", LogLevel.Warning, null));
+        });
         services.AddOpenTelemetry()
             .UseFunctionsWorkerDefaults()
             .WithTracing(tracing => tracing.AddSource(SpheresTelemetry.Name))

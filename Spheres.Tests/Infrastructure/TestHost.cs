@@ -1,3 +1,4 @@
+using OpenTelemetry.Logs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,8 @@ public sealed class TestHost : IAsyncDisposable
             // Never the caller's ASPNETCORE_ENVIRONMENT: the startup checks depend on it.
             builder.Environment.EnvironmentName = environment;
             builder.Logging.ClearProviders();
+            // The app's OpenTelemetry log pipeline comes back (the console does not): TelemetryCapture reads what it exports.
+            builder.Logging.AddOpenTelemetry();
             builder.Logging.AddProvider(new SecretSentinel.LogScanner());
             builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
