@@ -27,28 +27,25 @@ public sealed class TelemetryCapture
     }
 
     /// <summary>The current value of a counter, summed over the points whose tags include all of <paramref name="tags"/>.</summary>
-    public long Sum(IServiceProvider services, string metric, params (string Key, object Value)[] tags)
-    {
-        Assert.True(services.GetRequiredService<MeterProvider>().ForceFlush(), "metrics were not exported");
-        var last = Metrics.Snapshot().LastOrDefault(m => m.Name == metric);
-        return last is null ? 0 : Points(last, tags).Sum(p => p.GetSumLong());
-    }
+    public long Sum(IServiceProvider services, string metric, params (string Key, object Value)[] tags) =>
+        Points(services, metric, tags).Sum(p => p.GetSumLong());
 
     /// <summary>How many values a histogram recorded, over the points whose tags include all of <paramref name="tags"/>.</summary>
-    public long Count(IServiceProvider services, string metric, params (string Key, object Value)[] tags)
+    public long Count(IServiceProvider services, string metric, params (string Key, object Value)[] tags) =>
+        Points(services, metric, tags).Sum(p => p.GetHistogramCount());
+
+    /// <summary>The points of the metric's latest export (cumulative) whose tags include all of <paramref name="tags"/>.</summary>
+    private IEnumerable<MetricPoint> Points(IServiceProvider services, string metric, (string Key, object Value)[] tags)
     {
         Assert.True(services.GetRequiredService<MeterProvider>().ForceFlush(), "metrics were not exported");
         var last = Metrics.Snapshot().LastOrDefault(m => m.Name == metric);
-        return last is null ? 0 : Points(last, tags).Sum(p => p.GetHistogramCount());
-    }
-
-    private static IEnumerable<MetricPoint> Points(MetricSnapshot metric, (string Key, object Value)[] tags) =>
-        metric.MetricPoints.Where(point =>
+        return (last?.MetricPoints ?? []).Where(point =>
         {
             var have = new Dictionary<string, object?>();
             foreach (var tag in point.Tags) have[tag.Key] = tag.Value;
             return tags.All(t => have.TryGetValue(t.Key, out var value) && Equals(value, t.Value));
-        });
+        }).ToList();
+    }
 
     /// <summary>Every piece of text telemetry carries: span names, attributes, events, links, statuses; log messages, bodies, attributes, exceptions.</summary>
     public IEnumerable<(string Where, string Text)> AllText()
