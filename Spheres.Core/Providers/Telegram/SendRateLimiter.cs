@@ -7,7 +7,7 @@ namespace Spheres.Core.Providers.Telegram;
 /// (never sleeps). Real time, not the app's clock: Telegram and the queue count real seconds.
 /// Per instance: with several instances Telegram's 429 <c>retry_after</c> is the backstop.
 /// </summary>
-public sealed class SendRateLimiter(TimeProvider realTime)
+public sealed class SendRateLimiter(TimeProvider realTime, int perBotPerSecond = SendRateLimiter.PerBotPerSecond)
 {
     public const int PerBotPerSecond = 30;
     public static readonly TimeSpan PerChatInterval = TimeSpan.FromSeconds(1);
@@ -37,7 +37,7 @@ public sealed class SendRateLimiter(TimeProvider realTime)
                 _recentFromBot[bot] = recent = new Queue<DateTimeOffset>();
             }
             while (recent.Count > 0 && now - recent.Peek() >= Window) recent.Dequeue();
-            if (recent.Count >= PerBotPerSecond)
+            if (recent.Count >= perBotPerSecond)
             {
                 var botWait = Window - (now - recent.Peek());
                 if (botWait > wait) wait = botWait;

@@ -1,5 +1,7 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Spheres.Core.Integrations;
 
 namespace Spheres.Core.Providers.Telegram;
@@ -10,6 +12,10 @@ public sealed class TelegramOptions
     public const string Section = "Spheres:Telegram";
 
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    /// <summary>Telegram's send budget of one bot (30 a second); only tests lower it, to reach it quickly.</summary>
+    [Range(1, SendRateLimiter.PerBotPerSecond)]
+    public int SendsPerSecondPerBot { get; set; } = SendRateLimiter.PerBotPerSecond;
 
     public string BaseUrl => ApiBaseUrl.TrimEnd('/');
 }
@@ -30,7 +36,7 @@ public static class TelegramModule
 
     public static IServiceCollection AddTelegram(this IServiceCollection services)
     {
-        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section);
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddIntegrationTypes(new ConnectionRequirement(TypeSlug, ConnectMethod.BotToken, [BotToken],
             [new("greeting", "Greeting for new customers", SettingKind.Text), SettingField.OutOfHoursMessage], WebhookPath: "telegram/{key}/"));
         // No HttpClient logging: the bot token is part of every request URL.
@@ -39,7 +45,7 @@ public static class TelegramModule
         services.AddHttpClient<TelegramReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers()
             .AddProviderCallSpans(TypeSlug, methodInPath: true);
         // Telegram and the queue count real seconds, whatever clock the app runs on (tests move theirs).
-        services.TryAddSingleton(_ => new SendRateLimiter(TimeProvider.System));
+        services.TryAddSingleton(sp => new SendRateLimiter(TimeProvider.System, sp.GetRequiredService<IOptions<TelegramOptions>>().Value.SendsPerSecondPerBot));
         services.AddCapability<TelegramBot>();
         services.AddSingleton<IReplyChannel>(sp => sp.GetRequiredService<TelegramReplyChannel>());
         services.AddSingleton<IWebhookReceiver, TelegramWebhookReceiver>();
