@@ -1,7 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Options;
 using Spheres.Core.Integrations;
 
 namespace Spheres.Core.Providers.Telegram;
@@ -14,8 +13,10 @@ public sealed class TelegramOptions
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
 
     /// <summary>Telegram's send budget of one bot (30 a second); only tests lower it, to reach it quickly.</summary>
-    [Range(1, SendRateLimiter.PerBotPerSecond)]
-    public int SendsPerSecondPerBot { get; set; } = SendRateLimiter.PerBotPerSecond;
+    [Range(1, PerBotPerSecond)]
+    public int SendsPerSecondPerBot { get; set; } = PerBotPerSecond;
+
+    public const int PerBotPerSecond = 30;
 
     public string BaseUrl => ApiBaseUrl.TrimEnd('/');
 }
@@ -44,8 +45,6 @@ public static class TelegramModule
             .AddProviderCallSpans(TypeSlug, methodInPath: true);
         services.AddHttpClient<TelegramReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers()
             .AddProviderCallSpans(TypeSlug, methodInPath: true);
-        // Telegram and the queue count real seconds, whatever clock the app runs on (tests move theirs).
-        services.TryAddSingleton(sp => new SendRateLimiter(TimeProvider.System, sp.GetRequiredService<IOptions<TelegramOptions>>().Value.SendsPerSecondPerBot));
         services.AddCapability<TelegramBot>();
         services.AddSingleton<IReplyChannel>(sp => sp.GetRequiredService<TelegramReplyChannel>());
         services.AddSingleton<IWebhookReceiver, TelegramWebhookReceiver>();
