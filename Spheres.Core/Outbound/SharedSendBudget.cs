@@ -32,10 +32,6 @@ public sealed class SharedSendBudget(SpheresStorage storage, TimeProvider realTi
     public static readonly TimeSpan Retention = TimeSpan.FromDays(1);
 
     public const string LastUsedAt = "LastUsedAt";
-    private const int MaxRounds = 4;
-
-    /// <summary>How soon to look again when other instances kept taking the free slots first.</summary>
-    private static readonly TimeSpan Contended = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
     /// Reserves a send from <paramref name="sender"/> (an account of the tenant, e.g. <c>telegram_12</c>) to <paramref name="recipient"/>
@@ -51,7 +47,8 @@ public sealed class SharedSendBudget(SpheresStorage storage, TimeProvider realTi
         var table = await storage.TableAsync(TableNames.SendBudgets, cancellationToken).ConfigureAwait(false);
         var filter = TableClient.CreateQueryFilter(
             $"PartitionKey eq {tenantId} and ((RowKey ge {slotPrefix} and RowKey lt {slotPrefix + "~"}) or RowKey eq {chatKey})");
-        for (var round = 0; round < MaxRounds; round++)
+        // Each lost race means another send took a slot or this recipient: after PerSecond + 1 of them none is free.
+        for (var round = 0; round < rate.PerSecond + 2; round++)
         {
             // One query: at most PerSecond slot rows (the names below; others, from a higher rate once, are ignored) and the recipient's row.
             var rows = new Dictionary<string, TableEntity>(StringComparer.Ordinal);
@@ -89,7 +86,7 @@ public sealed class SharedSendBudget(SpheresStorage storage, TimeProvider realTi
                 // Another instance took the slot or wrote to the recipient first: read again.
             }
         }
-        return Contended;
+        throw new InvalidOperationException("The send budget kept changing; the queue delivers the message again.");
     }
 
     private static TableTransactionAction Take(string tenantId, string rowKey, TableEntity? read, DateTimeOffset now)
@@ -105,7 +102,7 @@ public sealed class SharedSendBudget(SpheresStorage storage, TimeProvider realTi
     {
         var table = await storage.TableAsync(TableNames.SendBudgets, cancellationToken).ConfigureAwait(false);
         var cutoff = realTime.GetUtcNow() - Retention;
-        return await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and {LastUsedAt} lt {cutoff}"),
+        return await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and LastUsedAt lt {cutoff}"),
             cancellationToken).ConfigureAwait(false);
     }
 }
