@@ -25,8 +25,8 @@ public sealed record RetentionResult(int Tenants, int MessagesDeleted, int Excep
 /// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
 /// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
 /// exception's early hours are never cut short), and cached analytics too old to be answered any more
-/// (<see cref="Analytics.AnalyticsCache.MaxAge"/>), and send-budget rows idle for a day (<see cref="SharedSendBudget"/>). Tenant by tenant; deletes go in entity-group transactions of
-/// at most 100 rows of the tenant's partition.
+/// (<see cref="Analytics.AnalyticsCache.MaxAge"/>), and send-budget rows idle for a day (<see cref="SharedSendBudget"/>).
+/// Tenant by tenant; deletes go in entity-group transactions of at most 100 rows of the tenant's partition.
 /// </summary>
 public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendBudget, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<DataRetention> logger)

@@ -12,11 +12,11 @@ public sealed class TelegramOptions
 
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
 
-    /// <summary>Telegram's send budget of one bot (30 a second); only tests lower it, to reach it quickly.</summary>
-    [Range(1, PerBotPerSecond)]
-    public int SendsPerSecondPerBot { get; set; } = PerBotPerSecond;
-
     public const int PerBotPerSecond = 30;
+
+    /// <summary>Telegram's send budget of one bot (30 a second); only tests lower it, to reach it quickly.</summary>
+    [Range(1, PerBotPerSecond, ErrorMessage = "Spheres:Telegram:SendsPerSecondPerBot must be a number from 1 to 30.")]
+    public int SendsPerSecondPerBot { get; set; } = PerBotPerSecond;
 
     public string BaseUrl => ApiBaseUrl.TrimEnd('/');
 }

@@ -29,8 +29,9 @@ public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptio
     /// <summary>Telegram's rates: <see cref="TelegramOptions.SendsPerSecondPerBot"/> a second from a bot, one a second to a chat.</summary>
     public Task<TimeSpan> ReserveAsync(ReplyAddress address, CancellationToken cancellationToken)
     {
-        var (tenantId, integrationId) = (address.Account[..address.Account.IndexOf('/')], address.Account[(address.Account.IndexOf('/') + 1)..]);
-        return budget.TryReserveAsync(tenantId, $"{TelegramModule.TypeSlug}_{integrationId}", address.Recipient,
+        // The account is "{tenant}/{integration}" (Address above); the budget's rows live in the tenant's partition.
+        var separator = address.Account.IndexOf('/');
+        return budget.TryReserveAsync(address.Account[..separator], $"{TelegramModule.TypeSlug}_{address.Account[(separator + 1)..]}", address.Recipient,
             new SendRate(options.Value.SendsPerSecondPerBot, PerChatInterval), cancellationToken);
     }
 
