@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Spheres.Core.Messaging;
-using Spheres.Core.Outbound;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;

@@ -1,6 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Spheres.Core.Storage;
 
 namespace Spheres.Core.Outbound;
 
@@ -10,8 +9,6 @@ public static class OutboundRegistration
     public static IServiceCollection AddSpheresOutbound(this IServiceCollection services)
     {
         services.TryAddSingleton<ReplyStore>();
-        // Providers count real seconds, whatever clock the app runs on (tests move theirs).
-        services.TryAddSingleton(sp => new SharedSendBudget(sp.GetRequiredService<SpheresStorage>(), TimeProvider.System));
         services.TryAddSingleton<ReplyDeferrals>();
         services.TryAddSingleton<UnconfirmedSends>();
         services.TryAddSingleton<ReplyAddresses>();

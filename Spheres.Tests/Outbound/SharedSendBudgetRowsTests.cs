@@ -1,6 +1,6 @@
 using Azure.Data.Tables;
 using Microsoft.Extensions.Time.Testing;
-using Spheres.Core.Outbound;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 

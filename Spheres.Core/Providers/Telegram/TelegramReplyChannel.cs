@@ -4,7 +4,6 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Spheres.Core.Integrations;
-using Spheres.Core.Outbound;
 
 namespace Spheres.Core.Providers.Telegram;
 

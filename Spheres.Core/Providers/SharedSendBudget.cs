@@ -4,7 +4,7 @@ using Azure;
 using Azure.Data.Tables;
 using Spheres.Core.Storage;
 
-namespace Spheres.Core.Outbound;
+namespace Spheres.Core.Providers;
 
 /// <summary>What one sending account may send: <see cref="PerSecond"/> messages in any second, one per <see cref="PerRecipient"/> to one recipient.</summary>
 public sealed record SendRate(int PerSecond, TimeSpan PerRecipient);
