@@ -12,7 +12,8 @@ namespace Spheres.Testing;
 /// </summary>
 public sealed class FakeTelegram : IAsyncDisposable
 {
-    public sealed record Call(string Token, string Method, JsonElement Body);
+    /// <summary>One call, and when it arrived (real time).</summary>
+    public sealed record Call(string Token, string Method, JsonElement Body, DateTimeOffset At);
 
     private readonly WebApplication _app;
     private readonly ConcurrentQueue<Call> _calls = new();
@@ -56,7 +57,7 @@ public sealed class FakeTelegram : IAsyncDisposable
         app.MapPost("/bot{token}/{method}", async (string token, string method, HttpRequest request) =>
         {
             var body = await JsonDocument.ParseAsync(request.Body);
-            fake._calls.Enqueue(new Call(token, method, body.RootElement.Clone()));
+            fake._calls.Enqueue(new Call(token, method, body.RootElement.Clone(), DateTimeOffset.UtcNow));
             if (fake.FailingMethods.ContainsKey(method)) return Results.StatusCode(502);
             if (fake.RevokedTokens.ContainsKey(token))
                 return Results.Json(new { ok = false, error_code = 401, description = "Unauthorized" }, statusCode: 401);

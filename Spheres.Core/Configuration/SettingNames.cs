@@ -9,6 +9,7 @@ public static class SettingNames
 {
     public const string PublicBaseUrl = "Spheres:PublicBaseUrl";
     public const string TelegramApiBaseUrl = "Spheres:Telegram:ApiBaseUrl";
+    public const string TelegramSendsPerSecondPerBot = "Spheres:Telegram:SendsPerSecondPerBot";
     public const string MetaAppSecret = "Spheres:Meta:AppSecret";
     public const string MetaVerifyToken = "Spheres:Meta:VerifyToken";
     public const string CalendlySigningKey = "Spheres:Calendly:SigningKey";

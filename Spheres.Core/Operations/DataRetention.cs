@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using NodaTime;
 using Spheres.Core.Messaging;
+using Spheres.Core.Providers;
 using Spheres.Core.Storage;
 
 namespace Spheres.Core.Operations;
@@ -18,16 +19,17 @@ public sealed class RetentionOptions
     public int MessageDays { get; set; } = DataRetention.DefaultMessageDays;
 }
 
-public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0);
+public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0, int SendBudgetRowsDeleted = 0);
 
 /// <summary>
 /// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
 /// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
 /// exception's early hours are never cut short), and cached analytics too old to be answered any more
-/// (<see cref="Analytics.AnalyticsCache.MaxAge"/>). Tenant by tenant; deletes go in entity-group transactions of
-/// at most 100 rows of the tenant's partition.
+/// (<see cref="Analytics.AnalyticsCache.MaxAge"/>), and send-budget rows idle for a day (<see cref="SharedSendBudget"/>).
+/// Tenant by tenant; deletes go in entity-group transactions of at most 100 rows of the tenant's partition.
 /// </summary>
-public sealed class DataRetention(SpheresStorage storage, IOptions<RetentionOptions> options, TimeProvider time, ILogger<DataRetention> logger)
+public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendBudget, IOptions<RetentionOptions> options, TimeProvider time,
+    ILogger<DataRetention> logger)
 {
     public const int DefaultMessageDays = 400;
     public const int MaxMessageDays = 36_500;
@@ -43,7 +45,7 @@ public sealed class DataRetention(SpheresStorage storage, IOptions<RetentionOpti
         var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
         var analytics = await storage.TableAsync(TableNames.Analytics, cancellationToken).ConfigureAwait(false);
         var analyticsCutoff = now - Analytics.AnalyticsCache.MaxAge;
-        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0;
+        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, budgetRowsDeleted = 0;
         await foreach (var profile in tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"profile"}"),
                            select: ["PartitionKey", "TimeZone"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -62,11 +64,12 @@ public sealed class DataRetention(SpheresStorage storage, IOptions<RetentionOpti
             // The stamp row has no ComputedAt and stays.
             analyticsDeleted += await BatchDeletes.DeleteMatchingAsync(analytics,
                 TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ComputedAt lt {analyticsCutoff}"), cancellationToken).ConfigureAwait(false);
+            budgetRowsDeleted += await sendBudget.PurgeIdleAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }
         logger.LogInformation(
-            "Retention: {Tenants} tenants, {Messages} messages older than {Days} days, {Exceptions} past exceptions and {Analytics} expired analytics deleted",
-            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted);
-        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted);
+            "Retention: {Tenants} tenants, {Messages} messages older than {Days} days, {Exceptions} past exceptions, {Analytics} expired analytics and {SendBudgetRows} idle send-budget rows deleted",
+            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
+        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
     }
 
     private static LocalDate LocalToday(string? timeZone, DateTimeOffset now)

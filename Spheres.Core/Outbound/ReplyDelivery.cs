@@ -69,7 +69,7 @@ public sealed class ReplyDelivery(
         }
         var (channel, address, problem) = await addresses.AddressAsync(integration, reply.Recipient, cancellationToken).ConfigureAwait(false);
         if (channel is null || address is null) return await FinishAsync(reply, ReplyStatus.Failed, problem, provider, cancellationToken);
-        if (channel.Reserve(address) is var wait && wait > TimeSpan.Zero)
+        if (await channel.ReserveAsync(address, cancellationToken).ConfigureAwait(false) is var wait && wait > TimeSpan.Zero)
         {
             await deferrals.DeferAsync(job, wait, cancellationToken).ConfigureAwait(false);
             return true;

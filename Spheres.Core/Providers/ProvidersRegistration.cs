@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spheres.Core.Integrations;
+using Spheres.Core.Storage;
 
 namespace Spheres.Core.Providers;
 
@@ -14,6 +15,8 @@ public static class ProvidersRegistration
         services.TryAddSingleton<ConsentSteps>();
         services.TryAddSingleton<GrantRevocation>();
         services.TryAddSingleton<ProviderDisconnect>();
+        // Providers count real seconds, whatever clock the app runs on (tests move theirs).
+        services.TryAddSingleton(sp => new SharedSendBudget(sp.GetRequiredService<SpheresStorage>(), TimeProvider.System));
         // No HttpClient logging for any of them: every request carries a tenant's token, our client secret, or both.
         services.AddHttpClient<ProviderApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers().AddProviderCallSpans(null);
         services.TryAddSingleton<AccountLookup>();

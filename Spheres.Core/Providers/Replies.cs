@@ -31,10 +31,10 @@ public interface IReplyChannel : IProviderCapability
     (ReplyAddress? Address, string? Problem) Address(Integration integration, IReadOnlyDictionary<string, string>? credentials, string recipient);
 
     /// <summary>
-    /// The provider's send rate: <see cref="TimeSpan.Zero"/> with the slot reserved, or how long to wait (nothing reserved).
-    /// The caller defers the queue message by that much, never sleeps.
+    /// The provider's send rate, held by all instances together: <see cref="TimeSpan.Zero"/> with the slot reserved, or how long
+    /// to wait (nothing reserved). The caller defers the queue message by that much, never sleeps.
     /// </summary>
-    TimeSpan Reserve(ReplyAddress address) => TimeSpan.Zero;
+    Task<TimeSpan> ReserveAsync(ReplyAddress address, CancellationToken cancellationToken) => Task.FromResult(TimeSpan.Zero);
 
     Task<SendOutcome> SendAsync(ReplyAddress address, string text, CancellationToken cancellationToken);
 }

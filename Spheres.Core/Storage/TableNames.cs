@@ -73,4 +73,7 @@ public static class TableNames
 
     /// <summary>Tenant rows: computed analytics per period (top questions) and a stamp row whose ETag changes whenever their data does.</summary>
     public const string Analytics = "Analytics";
+
+    /// <summary>Tenant rows: providers' send rates held across instances, a few slot rows per sending account and one row per recipient.</summary>
+    public const string SendBudgets = "SendBudgets";
 }

@@ -32,10 +32,34 @@ public class ReplyFixture : IAsyncLifetime
         Telegram = await FakeTelegram.StartAsync();
         var accounts = await FakeProviderAccounts.Shared;
         Graph = await FakeGraph.StartAsync(accounts.MapGraphOwnership); // activation asks Graph which account a token is
+        Host = await TestHost.StartAsync(Azurite.ConnectionString, Settings(), s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            AddServices(s);
+        });
+    }
+
+    private Dictionary<string, string?> Settings()
+    {
         var settings = QueueTriggers.On();
         settings[SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl;
         settings[SettingNames.MetaGraphApiBaseUrl] = Graph.BaseUrl;
-        Host = await TestHost.StartAsync(Azurite.ConnectionString, settings, s =>
+        AddSettings(settings);
+        return settings;
+    }
+
+    /// <summary>Settings a derived fixture adds (a lowered send budget).</summary>
+    protected virtual void AddSettings(Dictionary<string, string?> settings) { }
+
+    /// <summary>
+    /// A second instance of the app on the same storage, fakes, clock and credential key, its queue triggers on too:
+    /// what Azure runs when it scales out. The two share only what is in storage.
+    /// </summary>
+    public async Task<TestHost> SecondInstanceAsync()
+    {
+        var settings = Settings();
+        settings[SettingNames.LocalCredentialKey] = Host.Services.GetRequiredService<Microsoft.Extensions.Configuration.IConfiguration>()[SettingNames.LocalCredentialKey];
+        return await TestHost.StartAsync(Azurite.ConnectionString, settings, s =>
         {
             s.AddSingleton<TimeProvider>(Clock);
             AddServices(s);

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Spheres.Core.Integrations;
@@ -10,6 +11,12 @@ public sealed class TelegramOptions
     public const string Section = "Spheres:Telegram";
 
     public string ApiBaseUrl { get; set; } = "https://api.telegram.org";
+
+    public const int PerBotPerSecond = 30;
+
+    /// <summary>Telegram's send budget of one bot (30 a second); only tests lower it, to reach it quickly.</summary>
+    [Range(1, PerBotPerSecond, ErrorMessage = "Spheres:Telegram:SendsPerSecondPerBot must be a number from 1 to 30.")]
+    public int SendsPerSecondPerBot { get; set; } = PerBotPerSecond;
 
     public string BaseUrl => ApiBaseUrl.TrimEnd('/');
 }
@@ -30,7 +37,7 @@ public static class TelegramModule
 
     public static IServiceCollection AddTelegram(this IServiceCollection services)
     {
-        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section);
+        services.AddOptions<TelegramOptions>().BindConfiguration(TelegramOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddIntegrationTypes(new ConnectionRequirement(TypeSlug, ConnectMethod.BotToken, [BotToken],
             [new("greeting", "Greeting for new customers", SettingKind.Text), SettingField.OutOfHoursMessage], WebhookPath: "telegram/{key}/"));
         // No HttpClient logging: the bot token is part of every request URL.
@@ -38,8 +45,6 @@ public static class TelegramModule
             .AddProviderCallSpans(TypeSlug, methodInPath: true);
         services.AddHttpClient<TelegramReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers()
             .AddProviderCallSpans(TypeSlug, methodInPath: true);
-        // Telegram and the queue count real seconds, whatever clock the app runs on (tests move theirs).
-        services.TryAddSingleton(_ => new SendRateLimiter(TimeProvider.System));
         services.AddCapability<TelegramBot>();
         services.AddSingleton<IReplyChannel>(sp => sp.GetRequiredService<TelegramReplyChannel>());
         services.AddSingleton<IWebhookReceiver, TelegramWebhookReceiver>();

@@ -11,9 +11,9 @@ namespace Spheres.Core.Providers.Telegram;
 /// Telegram <c>sendMessage(chat_id, text)</c>, with <c>business_connection_id</c> for a Business chat. Telegram's answers map to outcomes: 429 with
 /// <c>parameters.retry_after</c> and 5xx are retried; 400 (chat not found), 401 (token revoked) and
 /// 403 (bot blocked by the user, kicked) are final. The token is in the URL, so neither URL nor
-/// inner exception ever leaves this class. Sends keep Telegram's rates (<see cref="SendRateLimiter"/>).
+/// inner exception ever leaves this class. Sends keep Telegram's rates across instances (<see cref="SharedSendBudget"/>).
 /// </summary>
-public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptions> options, SendRateLimiter rateLimiter) : IReplyChannel
+public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptions> options, SharedSendBudget budget) : IReplyChannel
 {
     public IReadOnlyCollection<string> TypeSlugs { get; } = [TelegramModule.TypeSlug];
 
@@ -25,7 +25,16 @@ public sealed class TelegramReplyChannel(HttpClient http, IOptions<TelegramOptio
         return (new ReplyAddress(TelegramModule.TypeSlug, bot, recipient, credentials), null);
     }
 
-    public TimeSpan Reserve(ReplyAddress address) => rateLimiter.TryReserve(address.Account, address.Recipient);
+    /// <summary>Telegram's rates: <see cref="TelegramOptions.SendsPerSecondPerBot"/> a second from a bot, one a second to a chat.</summary>
+    public Task<TimeSpan> ReserveAsync(ReplyAddress address, CancellationToken cancellationToken)
+    {
+        // The account is "{tenant}/{integration}" (Address above); the budget's rows live in the tenant's partition.
+        var separator = address.Account.IndexOf('/');
+        return budget.TryReserveAsync(address.Account[..separator], $"{TelegramModule.TypeSlug}_{address.Account[(separator + 1)..]}", address.Recipient,
+            new SendRate(options.Value.SendsPerSecondPerBot, PerChatInterval), cancellationToken);
+    }
+
+    public static readonly TimeSpan PerChatInterval = TimeSpan.FromSeconds(1);
 
     public Task<SendOutcome> SendAsync(ReplyAddress address, string text, CancellationToken cancellationToken) =>
         SendAsync(address.Credentials["bot_token"], address.Recipient, text, cancellationToken);
