@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
+using Spheres.Core.Inbox;
 using Spheres.Core.Integrations;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
@@ -12,7 +13,7 @@ namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// The same steps for every channel once a delivery is verified, parsed and routed:
-/// deduplicate → decide → store (with the usage count) → enqueue → mark enqueued.
+/// deduplicate → decide → store (with the usage count) → add to its conversation → enqueue → mark enqueued.
 /// <para>Exactly once: the message id comes from the provider's event id, so storing is an
 /// insert-if-absent; the counter is incremented in the same transaction, so a message counts
 /// exactly when it is stored. A stored message that was not enqueued (a failure after the
@@ -21,7 +22,7 @@ namespace Spheres.Core.Messaging;
 /// </summary>
 public sealed class MessagePipeline(
     MessageStore store, MessageQueues queues, IntegrationCache integrations, ProfileCache profiles, CatalogService catalog,
-    IWorkingScheduleSource schedules, TenantUsageGate usageGate, TimeProvider time, ILogger<MessagePipeline> logger)
+    IWorkingScheduleSource schedules, TenantUsageGate usageGate, ConversationStore conversations, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
@@ -35,30 +36,36 @@ public sealed class MessagePipeline(
         var profile = await profiles.FindAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
         var now = time.GetUtcNow();
+        // A human who took the conversation over answers instead of the agent and of the out-of-hours reply.
+        var answeredBy = integration.Status == IntegrationStatus.Active
+            && await conversations.IsHumanAsync(routed.TenantId, routed.IntegrationId, Bounded(routed.Message.Sender, MaxStoredIdLength), now, cancellationToken)
+                .ConfigureAwait(false)
+            ? MessageDecision.Human : MessageDecision.Agent;
         MessageStore.StoreOutcome outcome;
         InboundMessage stored;
-        if (await UncountedDecisionAsync(integration, profile, now, cancellationToken).ConfigureAwait(false) is { } early)
+        if (await UncountedDecisionAsync(integration, profile, now, answeredBy, cancellationToken).ConfigureAwait(false) is { } early)
         {
             (outcome, stored, _) = await store.TryStoreAsync(Candidate(routed, early.Decision, early.Reply, now), null, cancellationToken)
                 .ConfigureAwait(false);
         }
         else
         {
-            (outcome, stored) = await StoreCountedAsync(routed, profile, cancellationToken).ConfigureAwait(false);
+            (outcome, stored) = await StoreCountedAsync(routed, profile, answeredBy, cancellationToken).ConfigureAwait(false);
         }
         return outcome == MessageStore.StoreOutcome.Stored
             ? await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false)
             : await CompleteDuplicateAsync(stored, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed.</summary>
+    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed (and no human answers).</summary>
     private async Task<(MessageDecision Decision, string? Reply)?> UncountedDecisionAsync(
-        Integration integration, TenantProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
+        Integration integration, TenantProfile profile, DateTimeOffset now, MessageDecision answeredBy, CancellationToken cancellationToken)
     {
         if (integration.Status != IntegrationStatus.Active)
         {
             return (MessageDecision.Inactive, null);
         }
+        if (answeredBy == MessageDecision.Human) return null;
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
         // Hours kept from a plan that no longer has them are not applied: the agent answers around the clock.
@@ -75,11 +82,11 @@ public sealed class MessagePipeline(
     }
 
     /// <summary>
-    /// Agent or quota_exceeded, decided on the month's counter and stored with its increment in one
+    /// Agent (or human) or quota_exceeded, decided on the month's counter and stored with its increment in one
     /// transaction; an ETag conflict (another instance counted meanwhile) reads the counter again.
     /// </summary>
     private async Task<(MessageStore.StoreOutcome, InboundMessage)> StoreCountedAsync(
-        RoutedMessage routed, TenantProfile profile, CancellationToken cancellationToken)
+        RoutedMessage routed, TenantProfile profile, MessageDecision answeredBy, CancellationToken cancellationToken)
     {
         var limit = Plan.FromStored(profile.Plan).MessagesPerMonth;
         using var _ = await usageGate.EnterAsync(routed.TenantId, cancellationToken).ConfigureAwait(false);
@@ -91,9 +98,9 @@ public sealed class MessagePipeline(
                 ?? await store.ReadUsageAsync(routed.TenantId, period, cancellationToken).ConfigureAwait(false);
             var candidate = usage.Count >= limit
                 ? Candidate(routed, MessageDecision.QuotaExceeded, QuotaReply(profile), now)
-                : Candidate(routed, MessageDecision.Agent, null, now);
+                : Candidate(routed, answeredBy, null, now);
             var (outcome, stored, counter) = await store.TryStoreAsync(candidate,
-                candidate.Decision == MessageDecision.Agent ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
+                candidate.Decision != MessageDecision.QuotaExceeded ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
             if (outcome == MessageStore.StoreOutcome.UsageChanged)
             {
                 usageGate.Forget(routed.TenantId);
@@ -149,6 +156,8 @@ public sealed class MessagePipeline(
     {
         try
         {
+            // Before the queue, so a failure here is finished by the provider's retry; recording twice changes nothing.
+            await conversations.RecordInboundAsync(stored, cancellationToken).ConfigureAwait(false);
             await queues.EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
             await store.MarkEnqueuedAsync(stored, cancellationToken).ConfigureAwait(false);
             return stored with { Enqueued = true };

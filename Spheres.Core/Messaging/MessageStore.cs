@@ -140,6 +140,26 @@ public sealed class MessageStore(SpheresStorage storage)
         return (page, null);
     }
 
+    /// <summary>Messages of the tenant by their row keys (a conversation's timeline names them so), in one query per 20 keys.</summary>
+    public async Task<IReadOnlyDictionary<string, InboundMessage>> FindByRowKeysAsync(string tenantId, IReadOnlyCollection<string> rowKeys,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, InboundMessage>(StringComparer.Ordinal);
+        var keys = rowKeys.Where(IsMessageKey).Distinct().ToList();
+        if (keys.Count == 0) return found;
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in keys.Chunk(20))
+        {
+            var any = string.Join(" or ", chunk.Select(key => TableClient.CreateQueryFilter($"RowKey eq {key}")));
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}") + $" and ({any})",
+                               cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                found[row.RowKey] = MessageRows.FromRow(row);
+            }
+        }
+        return found;
+    }
+
     /// <summary>The row key of a stored message: what the embeddings queue names it by.</summary>
     public static string RowKeyOf(InboundMessage message) => Key(message);
 

@@ -29,7 +29,7 @@ public static class TableNames
     /// <summary>Queue of messages handed to the AI agent (decision agent).</summary>
     public const string AgentRequestsQueue = "agent-requests";
 
-    /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded).</summary>
+    /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded), and the inbox's human replies (human).</summary>
     public const string AutoRepliesQueue = "auto-replies";
 
     /// <summary>Tenant rows: integrations' weekly working hours, their exceptions, a version row per integration and a row id sequence.</summary>
@@ -73,4 +73,10 @@ public static class TableNames
 
     /// <summary>Tenant rows: computed analytics per period (top questions) and a stamp row whose ETag changes whenever their data does.</summary>
     public const string Analytics = "Analytics";
+
+    /// <summary>
+    /// Tenant rows: one conversation per customer per integration, a copy of it under its last activity (the list's order),
+    /// and its timeline (customer messages and human replies in order).
+    /// </summary>
+    public const string Conversations = "Conversations";
 }
