@@ -19,6 +19,9 @@ internal static class ConversationRows
 
     public static string StateKey(string id) => StatePrefix + id;
 
+    /// <summary>The conversation rows alone (not their activity and timeline rows), for a query of the partition.</summary>
+    public static string StateRowsFilter => TableClient.CreateQueryFilter($"RowKey ge {StatePrefix} and RowKey lt {"c."}");
+
     public static string ActivityKey(Conversation c) =>
         ActivityPrefix + (DateTimeOffset.MaxValue.UtcTicks - c.LastMessageAt.UtcTicks).ToString("D19", CultureInfo.InvariantCulture) + "-" + c.Id;
 

@@ -144,6 +144,26 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         Assert.Contains("Sorry for the wait!", send.BodyText);
     }
 
+    [Fact]
+    public async Task The_export_holds_the_conversations_and_the_owners_own_replies()
+    {
+        var (tenant, _, token, url, secret) = await fixture.ActiveTelegramAsync();
+        await fixture.TelegramAsync(url, secret, 770_001, 4411, "Чи є запис на суботу?");
+        var id = Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
+        await (await Host.ReplyAsync(tenant, id, new { text = "Є, о 12:00" })).JsonAsync(HttpStatusCode.Accepted);
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Any()), "the human reply reached Telegram");
+        await fixture.IdleAsync(TableNames.AutoRepliesQueue);
+
+        var export = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, "/api/accounts/export/"))).JsonAsync();
+
+        var conversation = Assert.Single(export.GetProperty("conversations").EnumerateArray());
+        Assert.Equal(("4411", "Оксана", "human", 1), (conversation.GetProperty("customer_id").GetString(), conversation.GetProperty("customer_name").GetString(),
+            conversation.GetProperty("status").GetString(), conversation.GetProperty("messages_count").GetInt32()));
+        var reply = Assert.Single(export.GetProperty("human_replies").EnumerateArray());
+        Assert.Equal(("Є, о 12:00", "Sent", "4411"), (reply.GetProperty("text").GetString(), reply.GetProperty("status").GetString(),
+            reply.GetProperty("recipient").GetString()));
+    }
+
     private static (string?, int, string?, string?, string?) Summary(JsonElement c) =>
         (c.GetProperty("provider").GetString(), c.GetProperty("integration").GetInt32(), c.GetProperty("customer").GetProperty("id").GetString(),
             c.GetProperty("customer").GetProperty("name").GetString(), c.GetProperty("last_message_preview").GetString());
