@@ -568,6 +568,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/responses/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How fast and by whom customers are answered: first-response time percentiles, and the share of conversations answered by the agent, by a human, by the out-of-hours reply only, or not at all, by weekday and hour in the profile's zone.
+         * @description Professional plan. A conversation is one customer on one integration, counted from its first message in the period; a reply sent up to two days after the period still answers it. Cached for at most five minutes.
+         */
+        get: operations["ResponseAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/sentiment/": {
         parameters: {
             query?: never;
@@ -1685,6 +1705,42 @@ export interface components {
             title: string;
             detail: string;
             evidence: components["schemas"]["RecommendationEvidence"];
+        };
+        AnsweredBy: {
+            agent: number;
+            human: number;
+            out_of_hours: number;
+            none: number;
+        };
+        AnsweredByShares: {
+            agent: number;
+            human: number;
+            out_of_hours: number;
+            none: number;
+        };
+        Percentiles: {
+            p50: number | null;
+            p90: number | null;
+            p99: number | null;
+        };
+        ResponseCell: {
+            weekday: number;
+            hour: number;
+            conversations: number;
+            answered_by: components["schemas"]["AnsweredBy"];
+            first_response_p50_seconds: number | null;
+        };
+        Responses: {
+            timezone: string;
+            from: string;
+            to: string;
+            /** @description Conversations (one customer on one integration) with a message in the period, counted from their first one. */
+            conversations: number;
+            answered_by: components["schemas"]["AnsweredBy"];
+            shares: components["schemas"]["AnsweredByShares"];
+            first_response_seconds: components["schemas"]["Percentiles"];
+            /** @description Cells with conversations, by the local weekday (0 = Monday) and hour of their first message. */
+            cells: components["schemas"]["ResponseCell"][];
         };
         SentimentWeek: {
             week_start: string;
@@ -3644,6 +3700,78 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Recommendation"][];
+                };
+            };
+            /** @description A bad date, range or integration id (errors names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Analytics are not in your plan (plan-required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such integration of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ResponseAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                from?: string;
+                /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
+                to?: string;
+                /** @description Only messages of this integration of yours. */
+                integration?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals, shares, percentiles and the non-empty weekday × hour cells. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Responses"];
                 };
             };
             /** @description A bad date, range or integration id (errors names the field). */
