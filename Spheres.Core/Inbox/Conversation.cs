@@ -10,7 +10,7 @@ public enum ConversationStatus { Agent, Human, Closed }
 /// <summary>The inbox's settings (section <c>Spheres:Inbox</c>).</summary>
 public sealed class InboxOptions
 {
-    public const string Section = "Spheres:Inbox";
+    public const string Section = "Spheres:Inbox"; // SettingNames.InboxHandbackHours
 
     /// <summary>How long after a human's last reply the agent takes the conversation back by itself.</summary>
     [Range(1, 720, ErrorMessage = "Spheres:Inbox:HandbackHours must be a number of hours from 1 to 720.")]
