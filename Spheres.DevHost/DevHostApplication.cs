@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Configuration.EnvironmentVariables;
+using OpenTelemetry.Trace;
 using Spheres.Functions;
 
 namespace Spheres.DevHost;
@@ -24,12 +25,12 @@ public static class DevHostApplication
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.Services.AddSpheres();
+        // The invocation spans the worker would start (FunctionInvocations), beside the app's own.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(FunctionInvocations.SourceName));
         builder.Services.AddHostedService<FunctionTimers>();
         builder.Services.AddSingleton<FunctionQueues>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<FunctionQueues>());
         configure?.Invoke(builder);
-        // Kestrel's request lines carry the query string; the OAuth callback's holds a single-use code and state.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
 
         var cors = HostCors.PolicyFrom(builder.Configuration);
         if (cors is not null) builder.Services.AddCors(options => options.AddDefaultPolicy(cors));

@@ -20,6 +20,21 @@ public static class FunctionInvoker
 
     public static async Task InvokeHttpAsync(MethodInfo method, string functionName, HttpContext context)
     {
+        using var activity = FunctionInvocations.StartHttp(functionName, context);
+        try
+        {
+            await InvokeHttpCoreAsync(method, functionName, context).ConfigureAwait(false);
+            FunctionInvocations.Finish(activity, context.Response.StatusCode, null);
+        }
+        catch (Exception e)
+        {
+            FunctionInvocations.Finish(activity, null, e);
+            throw;
+        }
+    }
+
+    private static async Task InvokeHttpCoreAsync(MethodInfo method, string functionName, HttpContext context)
+    {
         var function = Compiled.GetOrAdd(method, CompiledFunction.Of);
         var functionContext = new DevHostFunctionContext(functionName, context.RequestServices, context.RequestAborted);
         var arguments = new object?[function.Parameters.Length];
@@ -44,7 +59,13 @@ public static class FunctionInvoker
         }
     }
 
-    public static Task InvokeTimerAsync(TimerFunction function, IServiceProvider services, TimerInfo timer, CancellationToken cancellationToken)
+    public static async Task InvokeTimerAsync(TimerFunction function, IServiceProvider services, TimerInfo timer, CancellationToken cancellationToken)
+    {
+        using var activity = FunctionInvocations.StartBackground(function.Name, "timer");
+        await Traced(activity, InvokeTimerCoreAsync(function, services, timer, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static Task InvokeTimerCoreAsync(TimerFunction function, IServiceProvider services, TimerInfo timer, CancellationToken cancellationToken)
     {
         var compiled = Compiled.GetOrAdd(function.Method, CompiledFunction.Of);
         var functionContext = new DevHostFunctionContext(function.Name, services, cancellationToken);
@@ -60,7 +81,26 @@ public static class FunctionInvoker
     /// Calls a queue function with the message as the isolated worker binds it: the trigger parameter
     /// as <c>string</c>, <c>BinaryData</c>, <c>byte[]</c>, <c>QueueMessage</c> or a JSON-deserialized type.
     /// </summary>
-    public static Task InvokeQueueAsync(QueueFunction function, IServiceProvider services, QueueMessage message, CancellationToken cancellationToken)
+    public static async Task InvokeQueueAsync(QueueFunction function, IServiceProvider services, QueueMessage message, CancellationToken cancellationToken)
+    {
+        using var activity = FunctionInvocations.StartBackground(function.Name, "pubsub");
+        await Traced(activity, InvokeQueueCoreAsync(function, services, message, cancellationToken)).ConfigureAwait(false);
+    }
+
+    private static async Task Traced(System.Diagnostics.Activity? activity, Task invocation)
+    {
+        try
+        {
+            await invocation.ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            FunctionInvocations.Finish(activity, null, e);
+            throw;
+        }
+    }
+
+    private static Task InvokeQueueCoreAsync(QueueFunction function, IServiceProvider services, QueueMessage message, CancellationToken cancellationToken)
     {
         var compiled = Compiled.GetOrAdd(function.Method, CompiledFunction.Of);
         var functionContext = new DevHostFunctionContext(function.Name, services, cancellationToken);

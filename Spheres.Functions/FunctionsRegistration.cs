@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core;
 using Spheres.Functions.Catalog;
+using Spheres.Functions.Telemetry;
 
 namespace Spheres.Functions;
 
@@ -13,6 +14,7 @@ public static class FunctionsRegistration
     public static IServiceCollection AddSpheres(this IServiceCollection services)
     {
         services.AddSpheresCore();
+        services.AddSpheresTelemetry();
         services.AddSingleton<CatalogResponses>();
         services.AddHostedService<StartupChecks>();
         services.AddSingleton<Http.SignInRateLimit>();

@@ -9,6 +9,7 @@ namespace Spheres.Core.Analytics;
 /// The query of every analytics request, checked before anything reaches storage: <c>from</c> and
 /// <c>to</c> are local dates (YYYY-MM-DD, both days included) in the profile's zone, and
 /// <c>integration</c> an integration id. Missing dates default to the last 30 days. <c>limit</c> (top questions) is 1–50, default 10.
+/// A parameter given empty (<c>?integration=</c>) is refused like any other bad value, never read as absent.
 /// </summary>
 public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? IntegrationId, int Limit = AnalyticsQuery.DefaultLimit)
 {
@@ -26,13 +27,14 @@ public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? Integra
         var fromDate = ParseDate(from, "from", errors);
         var toDate = ParseDate(to, "to", errors);
         int? integrationId = null;
-        if (!string.IsNullOrEmpty(integration))
+        // An empty value is a value, not an absent one: 400, as everywhere else in the API.
+        if (integration is not null)
         {
             if (integration.Length <= 9 && int.TryParse(integration, NumberStyles.None, CultureInfo.InvariantCulture, out var id) && id > 0) integrationId = id;
             else errors.Add("integration", "Give the id of one of your integrations (a positive whole number).");
         }
         var limitValue = DefaultLimit;
-        if (!string.IsNullOrEmpty(limit))
+        if (limit is not null)
         {
             if (limit.Length <= 3 && int.TryParse(limit, NumberStyles.None, CultureInfo.InvariantCulture, out var n) && n is >= 1 and <= MaxLimit) limitValue = n;
             else errors.Add("limit", $"Give a whole number from 1 to {MaxLimit}.");
@@ -66,7 +68,7 @@ public sealed record AnalyticsQuery(LocalDate? From, LocalDate? To, int? Integra
 
     private static LocalDate? ParseDate(string? text, string field, FieldErrors errors)
     {
-        if (string.IsNullOrEmpty(text)) return null;
+        if (text is null) return null;
         var result = text.Length == 10 ? LocalDatePattern.Iso.Parse(text) : null;
         if (result is { Success: true } && result.Value.Year is >= 2000 and <= 2100) return result.Value;
         errors.Add(field, "Give a date as YYYY-MM-DD (e.g. 2026-03-01).");

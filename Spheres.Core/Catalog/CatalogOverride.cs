@@ -76,8 +76,11 @@ public sealed record CatalogOverride(CatalogItemKind Kind, int Id, IReadOnlyDict
         return changes;
     }
 
-    private static readonly Regex IconPattern = new("^[a-z0-9][a-z0-9-]{0,49}$", RegexOptions.CultureInvariant);
-    private static readonly Regex ColorPattern = new("^#[0-9A-Fa-f]{6}$", RegexOptions.CultureInvariant);
+    public const string IconPatternText = "^[a-z0-9][a-z0-9-]{0,49}$";
+    public const string ColorPatternText = "^#[0-9A-Fa-f]{6}$";
+    public const int MaxOrder = 100_000;
+    private static readonly Regex IconPattern = new(IconPatternText, RegexOptions.CultureInvariant);
+    private static readonly Regex ColorPattern = new(ColorPatternText, RegexOptions.CultureInvariant);
 
     private static JsonNode? Normalize(string field, JsonNode value, out string? error)
     {
@@ -107,7 +110,7 @@ public sealed record CatalogOverride(CatalogItemKind Kind, int Id, IReadOnlyDict
                 error = "Give true or false.";
                 return null;
             case "order":
-                if (kind == System.Text.Json.JsonValueKind.Number && value.AsValue().TryGetValue<int>(out var order) && order is >= 0 and <= 100_000)
+                if (kind == System.Text.Json.JsonValueKind.Number && value.AsValue().TryGetValue<int>(out var order) && order is >= 0 and <= MaxOrder)
                     return JsonValue.Create(order);
                 error = "Give a whole number from 0 to 100000.";
                 return null;

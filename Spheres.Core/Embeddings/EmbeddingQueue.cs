@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Embeddings;
 
@@ -12,7 +13,8 @@ namespace Spheres.Core.Embeddings;
 public sealed record EmbeddingRequest(
     [property: JsonPropertyName("kind")] string Kind,
     [property: JsonPropertyName("tenant_id")] string TenantId,
-    [property: JsonPropertyName("ids")] IReadOnlyList<string> Ids)
+    [property: JsonPropertyName("ids")] IReadOnlyList<string> Ids,
+    [property: JsonPropertyName(QueueTrace.Field), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null)
 {
     public const string Review = "review";
     public const string Message = "message";
@@ -40,9 +42,10 @@ public sealed class EmbeddingQueue(SpheresStorage storage)
     {
         if (ids.Count == 0) return;
         var queue = await storage.QueueAsync(TableNames.EmbeddingsQueue, cancellationToken).ConfigureAwait(false);
+        using var publish = QueueTrace.StartPublish(TableNames.EmbeddingsQueue);
         foreach (var chunk in ids.Chunk(EmbeddingRequest.MaxIds))
         {
-            await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new EmbeddingRequest(kind, tenantId, chunk)), cancellationToken: cancellationToken)
+            await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new EmbeddingRequest(kind, tenantId, chunk, QueueTrace.Current())), cancellationToken: cancellationToken)
                 .ConfigureAwait(false);
         }
     }

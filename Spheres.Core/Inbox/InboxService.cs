@@ -120,11 +120,14 @@ public sealed class InboxService(
     private async Task EnqueueAsync(Reply reply, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var queue = await storage.QueueAsync(TableNames.AutoRepliesQueue, cancellationToken).ConfigureAwait(false);
-        var body = JsonSerializer.Serialize(new Dictionary<string, object>
+        using var publish = Telemetry.QueueTrace.StartPublish(TableNames.AutoRepliesQueue);
+        var fields = new Dictionary<string, object>
         {
             ["message_id"] = reply.MessageId, ["tenant_id"] = reply.TenantId, ["integration_id"] = reply.IntegrationId, ["decision"] = "human",
             ["reply_text"] = reply.Text, ["recipient"] = reply.Recipient, ["received_at"] = now,
-        });
+        };
+        if (Telemetry.QueueTrace.Current() is { } trace) fields[Telemetry.QueueTrace.Field] = trace; // the sender continues the request's trace
+        var body = JsonSerializer.Serialize(fields);
         await queue.SendMessageAsync(BinaryData.FromString(body), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using NodaTime;
 using Spheres.Core.Accounts;
@@ -7,6 +8,7 @@ using Spheres.Core.Integrations;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
 using Spheres.Core.Providers;
+using Spheres.Core.Telemetry;
 using Spheres.Core.WorkingHours;
 
 namespace Spheres.Core.Messaging;
@@ -28,7 +30,25 @@ public sealed class MessagePipeline(
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
     private const int MaxStoreAttempts = 10;
 
+    /// <summary>One message, in a <c>message decision</c> span naming its decision and whether it was new (never its text or sender).</summary>
     public async Task<InboundMessage> ProcessAsync(RoutedMessage routed, CancellationToken cancellationToken)
+    {
+        using var activity = SpheresTelemetry.Source.StartActivity("message decision");
+        activity?.SetTag(SpheresTelemetry.Tags.Provider, routed.Message.Provider);
+        activity?.SetTag(SpheresTelemetry.Tags.TenantId, routed.TenantId);
+        activity?.SetTag(SpheresTelemetry.Tags.IntegrationId, routed.IntegrationId);
+        try
+        {
+            return await DecideAsync(routed, activity, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    private async Task<InboundMessage> DecideAsync(RoutedMessage routed, Activity? activity, CancellationToken cancellationToken)
     {
         var route = new WebhookRoute(routed.TenantId, routed.IntegrationId);
         var integration = await integrations.IntegrationAsync(route, cancellationToken).ConfigureAwait(false)
@@ -52,9 +72,29 @@ public sealed class MessagePipeline(
         {
             (outcome, stored) = await StoreCountedAsync(routed, profile, answeredBy, cancellationToken).ConfigureAwait(false);
         }
-        return outcome == MessageStore.StoreOutcome.Stored
-            ? await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false)
-            : await CompleteDuplicateAsync(stored, cancellationToken).ConfigureAwait(false);
+        if (outcome == MessageStore.StoreOutcome.Stored)
+        {
+            Count(activity, stored, isNew: true);
+            return await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
+        }
+        var existing = await CompleteDuplicateAsync(stored, cancellationToken).ConfigureAwait(false);
+        Count(activity, existing, isNew: false);
+        return existing;
+    }
+
+    /// <summary>
+    /// <c>spheres.messages</c> and the span's attributes: a new message is <c>stored</c>, and <c>counted</c> when it is an agent (or human)
+    /// message (stored with its increment); a provider's retry of one already stored is a <c>repeat</c> with that message's decision.
+    /// </summary>
+    private static void Count(Activity? activity, InboundMessage stored, bool isNew)
+    {
+        var decision = MessageQueues.DecisionName(stored.Decision);
+        var counted = isNew && stored.Decision is MessageDecision.Agent or MessageDecision.Human;
+        activity?.SetTag(SpheresTelemetry.Tags.Decision, decision);
+        activity?.SetTag(SpheresTelemetry.Tags.Outcome, isNew ? "stored" : "repeat");
+        activity?.SetTag(SpheresTelemetry.Tags.MessageId, stored.Id);
+        SpheresTelemetry.Messages.Add(1, new(SpheresTelemetry.Tags.Provider, stored.Provider), new(SpheresTelemetry.Tags.Decision, decision),
+            new(SpheresTelemetry.Tags.Outcome, isNew ? "stored" : "repeat"), new(SpheresTelemetry.Tags.Counted, counted));
     }
 
     /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed (and no human answers).</summary>

@@ -5,6 +5,7 @@ using Spheres.Core.Embeddings;
 using Spheres.Core.Plans;
 using Spheres.Core.Providers;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Messaging;
 
@@ -12,6 +13,7 @@ namespace Spheres.Core.Messaging;
 /// A queue message for the agent or the auto-replier: enough to answer the customer, and the
 /// message id to deduplicate by (a retry may enqueue a stored message a second time). <c>recipient</c> is where a reply goes
 /// at the provider: the sender, or for a Telegram Business chat its connection and chat.
+/// <c>traceparent</c> is the webhook's trace (W3C), which the consumer continues; the agent copies it into its <c>agent-replies</c> answer.
 /// </summary>
 public sealed record QueuedMessage(
     [property: JsonPropertyName("message_id")] string MessageId,
@@ -27,7 +29,8 @@ public sealed record QueuedMessage(
     [property: JsonPropertyName("attachments")] IReadOnlyList<QueuedAttachment> Attachments,
     [property: JsonPropertyName("payload")] string? Payload,
     [property: JsonPropertyName("reply_to")] string? ReplyTo,
-    [property: JsonPropertyName("recipient")] string Recipient);
+    [property: JsonPropertyName("recipient")] string Recipient,
+    [property: JsonPropertyName(QueueTrace.Field), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null);
 
 /// <summary>An attachment as the agent's queue message and the export carry it: API.md's <c>{type, media_id, url, mime_type, name, latitude, longitude}</c>.</summary>
 public sealed record QueuedAttachment(
@@ -71,10 +74,12 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
             await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);
         }
         if (message.Decision is MessageDecision.Inactive or MessageDecision.Human) return; // a human answers these from the inbox
-        var queue = await storage.QueueAsync(QueueFor(message.Decision), cancellationToken).ConfigureAwait(false);
+        var queueName = QueueFor(message.Decision);
+        var queue = await storage.QueueAsync(queueName, cancellationToken).ConfigureAwait(false);
+        using var publish = QueueTrace.StartPublish(queueName);
         var body = new QueuedMessage(message.Id, message.TenantId, message.IntegrationId, message.Provider, message.Sender, message.Text,
             DecisionName(message.Decision), message.ReplyText, message.ReceivedAt, message.SentAt,
-            message.Attachments.Select(QueuedAttachment.From).ToList(), message.Payload, message.ReplyTo, message.Recipient);
+            message.Attachments.Select(QueuedAttachment.From).ToList(), message.Payload, message.ReplyTo, message.Recipient, QueueTrace.Current());
         await queue.SendMessageAsync(BinaryData.FromObjectAsJson(body), cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

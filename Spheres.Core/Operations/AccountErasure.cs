@@ -1,16 +1,20 @@
+using System.Text.Json.Serialization;
 using Azure.Storage.Queues;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Problems;
 using Spheres.Core.Providers;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Operations;
 
 public enum ErasureProgress { NothingToDo, Waiting, Finished }
 
 /// <summary>The erasure queue's message.</summary>
-public sealed record ErasureMessage([property: System.Text.Json.Serialization.JsonPropertyName("tenant_id")] string TenantId);
+public sealed record ErasureMessage(
+    [property: JsonPropertyName("tenant_id")] string TenantId,
+    [property: JsonPropertyName(QueueTrace.Field), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? TraceParent = null);
 
 /// <summary>
 /// Account erasure (GDPR art. 17). The request checks the password, writes the job row, queues the work and freezes the
@@ -113,7 +117,7 @@ public sealed class AccountErasure(
     private async Task EnqueueAsync(string tenantId, CancellationToken cancellationToken, TimeSpan? after = null)
     {
         QueueClient queue = await storage.QueueAsync(TableNames.AccountErasureQueue, cancellationToken).ConfigureAwait(false);
-        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new ErasureMessage(tenantId)), visibilityTimeout: after,
+        await queue.SendMessageAsync(BinaryData.FromObjectAsJson(new ErasureMessage(tenantId, QueueTrace.Current())), visibilityTimeout: after,
             cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Operations;
 
@@ -15,18 +16,15 @@ public sealed record QueueReading(string Queue, long? PoisonMessages, TimeSpan? 
 /// </summary>
 public sealed class QueueBacklog(SpheresStorage storage, TimeProvider time, ILogger<QueueBacklog> logger)
 {
-    public const string MeterName = "Spheres";
     public const string PoisonSuffix = "-poison";
 
     /// <summary>More queues than the app has by far; the rest are not read (bounded work per run).</summary>
     public const int MaxQueues = 100;
 
-    private static readonly Meter Meter = new(MeterName);
-
-    public static readonly Gauge<long> PoisonDepth = Meter.CreateGauge<long>("spheres.queue.poison_depth", "{message}",
+    public static readonly Gauge<long> PoisonDepth = SpheresTelemetry.Meter.CreateGauge<long>("spheres.queue.poison_depth", "{message}",
         "Messages waiting in a poison queue (their function failed on every allowed delivery).");
 
-    public static readonly Gauge<double> OldestAge = Meter.CreateGauge<double>("spheres.queue.oldest_age", "s",
+    public static readonly Gauge<double> OldestAge = SpheresTelemetry.Meter.CreateGauge<double>("spheres.queue.oldest_age", "s",
         "Seconds since the oldest visible message of a work queue was inserted; 0 when none is waiting.");
 
     /// <summary>The queue list, then one request per queue: a poison queue's properties or one peek (and, once per instance, its create-if-missing).</summary>

@@ -1,6 +1,8 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Integrations;
 using Spheres.Core.Providers;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Outbound;
 
@@ -50,21 +52,23 @@ public sealed class ReplyDelivery(
     /// <returns>False when the row changed under us (the caller reads it again).</returns>
     private async Task<bool> AttemptAsync(ReplyJob job, Reply reply, CancellationToken cancellationToken)
     {
-        if (reply.Text.Length > ReplyJob.MaxTextLength)
-            return await FinishAsync(reply, ReplyStatus.Failed, $"The reply is longer than {ReplyJob.MaxTextLength} characters.", cancellationToken);
         var integration = await addresses.IntegrationAsync(job, cancellationToken).ConfigureAwait(false);
-        if (integration is null) return await FinishAsync(reply, ReplyStatus.Failed, "The integration no longer exists.", cancellationToken);
+        var provider = ProviderOf(integration);
+        if (reply.Text.Length > ReplyJob.MaxTextLength)
+            return await FinishAsync(reply, ReplyStatus.Failed, $"The reply is longer than {ReplyJob.MaxTextLength} characters.", provider, cancellationToken);
+        if (integration is null) return await FinishAsync(reply, ReplyStatus.Failed, "The integration no longer exists.", provider, cancellationToken);
         if (integration.Status != IntegrationStatus.Active)
-            return await FinishAsync(reply, ReplyStatus.Skipped, "The integration is not active.", cancellationToken);
+            return await FinishAsync(reply, ReplyStatus.Skipped, "The integration is not active.", provider, cancellationToken);
         if (reply.Kind == ReplyKind.OutOfHours)
         {
             var holder = await periods.ClaimAsync(integration, reply.Recipient, job.ReceivedAt ?? reply.CreatedAt, job.MessageId, cancellationToken)
                 .ConfigureAwait(false);
             if (holder != job.MessageId)
-                return await FinishAsync(reply, ReplyStatus.Skipped, "This customer already has the out-of-hours reply of this closed period.", cancellationToken);
+                return await FinishAsync(reply, ReplyStatus.Skipped, "This customer already has the out-of-hours reply of this closed period.", provider,
+                    cancellationToken);
         }
         var (channel, address, problem) = await addresses.AddressAsync(integration, reply.Recipient, cancellationToken).ConfigureAwait(false);
-        if (channel is null || address is null) return await FinishAsync(reply, ReplyStatus.Failed, problem, cancellationToken);
+        if (channel is null || address is null) return await FinishAsync(reply, ReplyStatus.Failed, problem, provider, cancellationToken);
         if (channel.Reserve(address) is var wait && wait > TimeSpan.Zero)
         {
             await deferrals.DeferAsync(job, wait, cancellationToken).ConfigureAwait(false);
@@ -84,7 +88,7 @@ public sealed class ReplyDelivery(
             case SendOutcome.Sent sent:
                 var sentAt = time.GetUtcNow();
                 unconfirmed.Remember(sending.SendToken!, sent.ProviderMessageId, sentAt);
-                await MarkSentAsync(sending, sent.ProviderMessageId, sentAt, cancellationToken).ConfigureAwait(false);
+                await MarkSentAsync(sending, sent.ProviderMessageId, sentAt, provider, cancellationToken).ConfigureAwait(false);
                 return true;
             case SendOutcome.RetryLater retry when sending.Attempts < MaxAttempts:
                 var pending = await replies.TryUpdateAsync(sending with { Status = ReplyStatus.Pending, SendToken = null, Error = retry.Reason }, cancellationToken)
@@ -92,14 +96,15 @@ public sealed class ReplyDelivery(
                 if (pending is null) return false;
                 var delay = retry.After ?? Backoff(sending.Attempts);
                 logger.LogInformation("Reply to message {MessageId} deferred {Seconds} s: {Reason}", job.MessageId, (int)delay.TotalSeconds, retry.Reason);
+                Report(provider, "deferred");
                 await deferrals.DeferAsync(job, delay, cancellationToken).ConfigureAwait(false);
                 return true;
             case SendOutcome.RetryLater retry:
-                return await FinishAsync(sending, ReplyStatus.Failed, $"Gave up after {sending.Attempts} attempts. {retry.Reason}", cancellationToken);
+                return await FinishAsync(sending, ReplyStatus.Failed, $"Gave up after {sending.Attempts} attempts. {retry.Reason}", provider, cancellationToken);
             case SendOutcome.Refused refused:
-                return await FinishAsync(sending, ReplyStatus.Failed, refused.Reason, cancellationToken);
+                return await FinishAsync(sending, ReplyStatus.Failed, refused.Reason, provider, cancellationToken);
             default:
-                return await FinishAsync(sending, ReplyStatus.Failed, ((SendOutcome.Unknown)outcome).Reason, cancellationToken);
+                return await FinishAsync(sending, ReplyStatus.Failed, ((SendOutcome.Unknown)outcome).Reason, provider, cancellationToken);
         }
     }
 
@@ -109,7 +114,9 @@ public sealed class ReplyDelivery(
         if (reply.SendToken is { } token && unconfirmed.Find(token) is { } known)
         {
             logger.LogInformation("Reply to message {MessageId} was sent before storage failed; recording it now", job.MessageId);
-            await MarkSentAsync(reply, known.ProviderMessageId, known.SentAt, cancellationToken).ConfigureAwait(false);
+            // Counted here, not when the provider accepted it: that delivery could not record it.
+            await MarkSentAsync(reply, known.ProviderMessageId, known.SentAt, ProviderOf(await addresses.IntegrationAsync(job, cancellationToken).ConfigureAwait(false)),
+                cancellationToken).ConfigureAwait(false);
             return true;
         }
         var age = time.GetUtcNow() - (reply.SendStartedAt ?? reply.CreatedAt);
@@ -121,11 +128,12 @@ public sealed class ReplyDelivery(
         }
         logger.LogWarning("Reply to message {MessageId} was interrupted while sending; marked failed, not sent again", job.MessageId);
         return await FinishAsync(reply, ReplyStatus.Failed,
-            "Sending was interrupted before the provider's answer was recorded; it may have been delivered, so it is not sent again.", cancellationToken);
+            "Sending was interrupted before the provider's answer was recorded; it may have been delivered, so it is not sent again.",
+            ProviderOf(await addresses.IntegrationAsync(job, cancellationToken).ConfigureAwait(false)), cancellationToken);
     }
 
     /// <summary>Writes <c>sent</c> whatever the row says by now: the provider's acceptance is the truth.</summary>
-    private async Task MarkSentAsync(Reply sending, string providerId, DateTimeOffset sentAt, CancellationToken cancellationToken)
+    private async Task MarkSentAsync(Reply sending, string providerId, DateTimeOffset sentAt, string provider, CancellationToken cancellationToken)
     {
         await replies.OverwriteAsync(sending with
         {
@@ -133,14 +141,26 @@ public sealed class ReplyDelivery(
         }, cancellationToken).ConfigureAwait(false);
         unconfirmed.Forget(sending.SendToken!);
         logger.LogInformation("Reply to message {MessageId} sent", sending.MessageId);
+        Report(provider, "sent");
     }
 
-    private async Task<bool> FinishAsync(Reply reply, ReplyStatus status, string? reason, CancellationToken cancellationToken)
+    private async Task<bool> FinishAsync(Reply reply, ReplyStatus status, string? reason, string provider, CancellationToken cancellationToken)
     {
         var finished = await replies.TryUpdateAsync(reply with { Status = status, Error = reason, SendToken = null }, cancellationToken).ConfigureAwait(false);
-        if (finished is not null)
-            logger.LogInformation("Reply to message {MessageId} {Status}: {Reason}", reply.MessageId, status, reason);
-        return finished is not null;
+        if (finished is null) return false;
+        logger.LogInformation("Reply to message {MessageId} {Status}: {Reason}", reply.MessageId, status, reason);
+        Report(provider, status == ReplyStatus.Skipped ? "skipped" : "failed");
+        return true;
+    }
+
+    /// <summary>The integration type's slug (<c>telegram</c>, <c>whatsapp</c>, …): a fixed set, never a tenant's value.</summary>
+    private static string ProviderOf(Integration? integration) => integration?.TypeSlug ?? "unknown";
+
+    /// <summary><c>spheres.replies</c> by provider and status, and the status on the running <c>process</c> span.</summary>
+    private static void Report(string provider, string status)
+    {
+        SpheresTelemetry.Replies.Add(1, new(SpheresTelemetry.Tags.Provider, provider), new(SpheresTelemetry.Tags.Status, status));
+        Activity.Current?.SetTag(SpheresTelemetry.Tags.ReplyStatus, status);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;

@@ -151,7 +151,7 @@ public sealed class OAuthTokenClient(HttpClient http, IOptionsMonitor<OAuthClien
         request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
         try
         {
-            return await http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            return await http.SendAsync(ProviderCallSpans.ForProvider(request, provider.Name), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is HttpRequestException || (e is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {

@@ -15,9 +15,9 @@ public static class ProvidersRegistration
         services.TryAddSingleton<GrantRevocation>();
         services.TryAddSingleton<ProviderDisconnect>();
         // No HttpClient logging for any of them: every request carries a tenant's token, our client secret, or both.
-        services.AddHttpClient<ProviderApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient<ProviderApiClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers().AddProviderCallSpans(null);
         services.TryAddSingleton<AccountLookup>();
-        services.AddHttpClient<OAuthTokenClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient<OAuthTokenClient>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers().AddProviderCallSpans(null);
         return services;
     }
 

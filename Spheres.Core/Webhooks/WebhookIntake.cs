@@ -1,9 +1,11 @@
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
 using Spheres.Core.Problems;
 using Spheres.Core.Providers;
 using Spheres.Core.Reviews;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Core.Webhooks;
 
@@ -29,14 +31,38 @@ public sealed class WebhookIntake(
     public string Handshake(string endpoint, Func<string, string?> query) =>
         (providers.Handshake(endpoint) ?? throw ProblemException.NotFound("No such webhook.")).Answer(query);
 
+    /// <summary>One delivery, in a <c>webhook {endpoint}</c> span that counts what it carried and stored (never what it said).</summary>
     public async Task<WebhookResult> ReceiveAsync(string endpoint, WebhookDelivery delivery, CancellationToken cancellationToken)
+    {
+        using var activity = SpheresTelemetry.Source.StartActivity($"webhook {endpoint}");
+        activity?.SetTag(SpheresTelemetry.Tags.WebhookEndpoint, endpoint);
+        try
+        {
+            var result = await ReceiveVerifiedAsync(endpoint, delivery, activity, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag(SpheresTelemetry.Tags.WebhookRouted, result.Messages.Count);
+            return result;
+        }
+        catch (Exception e)
+        {
+            activity.Fail(e);
+            throw;
+        }
+    }
+
+    private async Task<WebhookResult> ReceiveVerifiedAsync(string endpoint, WebhookDelivery delivery, Activity? activity, CancellationToken cancellationToken)
     {
         var receiver = providers.Receiver(endpoint) ?? throw ProblemException.NotFound("No such webhook.");
         var reading = await receiver.ReadAsync(delivery, cancellationToken).ConfigureAwait(false);
+        activity?.SetTag(SpheresTelemetry.Tags.WebhookMessages, reading.Messages.Count);
         var stored = new List<InboundMessage>();
         foreach (var (routeKey, message) in reading.Messages)
         {
-            if (await RouteAsync(endpoint, routeKey, cancellationToken).ConfigureAwait(false) is not { } route) continue;
+            if (await RouteAsync(endpoint, routeKey, cancellationToken).ConfigureAwait(false) is not { } route)
+            {
+                SpheresTelemetry.Messages.Add(1, new(SpheresTelemetry.Tags.Provider, message.Provider), new(SpheresTelemetry.Tags.Decision, "none"),
+                    new(SpheresTelemetry.Tags.Outcome, "unrouted"), new(SpheresTelemetry.Tags.Counted, false));
+                continue;
+            }
             try
             {
                 stored.Add(await pipeline.ProcessAsync(new RoutedMessage(route.TenantId, route.IntegrationId, message), cancellationToken).ConfigureAwait(false));

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Azure.Storage.Queues.Models;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -6,6 +7,7 @@ using Microsoft.Extensions.Logging;
 using Spheres.Core.Accounts;
 using Spheres.Core.Operations;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 using Spheres.Functions.Http;
 using Spheres.Functions.OpenApi;
 
@@ -44,7 +46,10 @@ public sealed class AccountErasureFunctions(AccountErasure erasure, AccessTokens
     /// the next delivery resumes after the last step done; after 5 deliveries it goes to the poison queue.
     /// </summary>
     [Function("RunAccountErasure")]
-    public async Task Run([QueueTrigger(TableNames.AccountErasureQueue)] string message, CancellationToken cancellationToken)
+    public Task Run([QueueTrigger(TableNames.AccountErasureQueue)] QueueMessage message, CancellationToken cancellationToken) =>
+        QueueWork.RunAsync(TableNames.AccountErasureQueue, message, body => RunAsync(body, cancellationToken));
+
+    private async Task RunAsync(string message, CancellationToken cancellationToken)
     {
         ErasureMessage? parsed;
         try

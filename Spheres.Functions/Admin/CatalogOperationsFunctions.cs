@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
@@ -117,7 +118,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [Function("AdminCatalogAudit")]
     [ApiOperation(Tag, "Catalog changes, newest first, paged: what, action, before, after, when, who.",
         Description = "Function key. Paged with limit and an opaque cursor from next; each entry names the operator from X-Changed-By, else the function key.")]
-    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(CatalogAuditPageJson))]
     [ApiResponses(ApiResponseSet.BadLimitOrCursor)]
@@ -170,7 +171,20 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
 }
 
 /// <summary>The fields a sphere override may set (the body is read field by field: a field sent as null goes back to the seed's value).</summary>
-public sealed record SpherePatchRequest(string? Name, string? Description, string? Icon, string? Color, bool? IsActive, int? Order);
+[ApiClosed(MinProperties = 1)]
+public sealed record SpherePatchRequest(
+    [property: ApiNullable, StringLength(CatalogOverride.MaxNameLength, MinimumLength = 1), RegularExpression(@"\S")] string? Name,
+    [property: ApiNullable, StringLength(CatalogOverride.MaxDescriptionLength, MinimumLength = 1), RegularExpression(@"\S")] string? Description,
+    [property: ApiNullable, RegularExpression(CatalogOverride.IconPatternText)] string? Icon,
+    [property: ApiNullable, RegularExpression(CatalogOverride.ColorPatternText)] string? Color,
+    [property: ApiNullable] bool? IsActive,
+    [property: ApiNullable, Range(0, CatalogOverride.MaxOrder)] int? Order);
 
 /// <summary>The fields an integration-type override may set, read like <see cref="SpherePatchRequest"/>.</summary>
-public sealed record IntegrationTypePatchRequest(string? Name, string? Description, bool? IsActive, int? Order, IReadOnlyList<string>? AvailableCountries);
+[ApiClosed(MinProperties = 1)]
+public sealed record IntegrationTypePatchRequest(
+    [property: ApiNullable, StringLength(CatalogOverride.MaxNameLength, MinimumLength = 1), RegularExpression(@"\S")] string? Name,
+    [property: ApiNullable, StringLength(CatalogOverride.MaxDescriptionLength, MinimumLength = 1), RegularExpression(@"\S")] string? Description,
+    [property: ApiNullable] bool? IsActive,
+    [property: ApiNullable, Range(0, CatalogOverride.MaxOrder)] int? Order,
+    [property: ApiNullable, MinLength(1), MaxLength(CatalogOverride.MaxCountries)] IReadOnlyList<string>? AvailableCountries);

@@ -1,7 +1,9 @@
+using Azure.Storage.Queues.Models;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Embeddings;
 using Spheres.Core.Storage;
+using Spheres.Core.Telemetry;
 
 namespace Spheres.Functions.Embeddings;
 
@@ -12,18 +14,19 @@ namespace Spheres.Functions.Embeddings;
 public sealed class EmbeddingFunctions(EmbeddingWorker worker, EmbeddingRefresh refresh, ILogger<EmbeddingFunctions> logger)
 {
     [Function("EmbedTexts")]
-    public async Task Embed(
-        [QueueTrigger(TableNames.EmbeddingsQueue, Connection = "AzureWebJobsStorage")] string message,
-        CancellationToken cancellationToken)
-    {
-        if (EmbeddingRequest.TryParse(BinaryData.FromString(message)) is not { } request)
+    public Task Embed(
+        [QueueTrigger(TableNames.EmbeddingsQueue, Connection = "AzureWebJobsStorage")] QueueMessage message,
+        CancellationToken cancellationToken) =>
+        QueueWork.RunAsync(TableNames.EmbeddingsQueue, message, async body =>
         {
-            // Retrying cannot fix a malformed message; say so once instead of poisoning the queue.
-            logger.LogWarning("Ignored a malformed embeddings queue message ({Length} characters)", message.Length);
-            return;
-        }
-        await worker.HandleAsync(request, cancellationToken);
-    }
+            if (EmbeddingRequest.TryParse(BinaryData.FromString(body)) is not { } request)
+            {
+                // Retrying cannot fix a malformed message; say so once instead of poisoning the queue.
+                logger.LogWarning("Ignored a malformed embeddings queue message ({Length} characters)", body.Length);
+                return;
+            }
+            await worker.HandleAsync(request, cancellationToken);
+        });
 
     [Function("RefreshEmbeddings")]
     public async Task Refresh([TimerTrigger("0 */10 * * * *")] TimerInfo timer, CancellationToken cancellationToken) =>

@@ -79,7 +79,7 @@ public sealed class MessageFunctions(
     [Function("ListMessages")]
     [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true,
         Description = "Paged with limit (1-200, default 50) and an opaque cursor taken from next; integration narrows the list to one of yours.")]
-    [ApiQuery("integration", typeof(int), "Only this integration's messages.")]
+    [ApiQuery("integration", typeof(int), "Only this integration's messages.", MinimumValue = 1, MaximumValue = 999_999_999)]
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(MessagePageJson))]

@@ -53,6 +53,26 @@ public sealed class ApiQueryAttribute(string name, Type type, string description
 
     public long MaximumValue { get; init; }
 
+    /// <summary>The handler refuses the request without it (400 naming it).</summary>
+    public bool Required { get; init; }
+
+    /// <summary>A JSON Schema format the value must have (<c>date</c>, <c>email</c>).</summary>
+    public string? Format { get; init; }
+
+    /// <summary>A pattern a string value must match, as the handler checks it.</summary>
+    public string? Pattern { get; init; }
+
+    /// <summary>
+    /// Valid values to show (and for generated requests to use) where validity is a lookup the schema cannot state,
+    /// such as "an active sphere of the catalog".
+    /// </summary>
+    public string[]? Examples { get; init; }
+
+    /// <summary>Length bounds of a string value (0 means none).</summary>
+    public int MinLength { get; init; }
+
+    public int MaxLength { get; init; }
+
     internal long? Minimum => MinimumValue == 0 && MaximumValue == 0 ? null : MinimumValue;
 
     internal long? Maximum => MinimumValue == 0 && MaximumValue == 0 ? null : MaximumValue;

@@ -101,7 +101,7 @@ public static partial class OpenApiDocument
         {
             parameters.Add(new JsonObject
             {
-                ["name"] = query.Name, ["in"] = "query", ["required"] = false, ["description"] = query.Description,
+                ["name"] = query.Name, ["in"] = "query", ["required"] = query.Required, ["description"] = query.Description,
                 ["schema"] = QuerySchema(query),
             });
         }
@@ -198,6 +198,13 @@ public static partial class OpenApiDocument
         if (query.Enum is { } values) schema["enum"] = new JsonArray(values.Select(v => (JsonNode)v).ToArray());
         if (query.Minimum is { } minimum) schema["minimum"] = minimum;
         if (query.Maximum is { } maximum) schema["maximum"] = maximum;
+        if (query.Format is { } format) schema["format"] = format;
+        if (query.Examples is { } examples) schema["examples"] = new JsonArray(examples.Select(e => query.Type == typeof(int) ? JsonValue.Create(int.Parse(e, System.Globalization.CultureInfo.InvariantCulture)) : (JsonNode)e).ToArray());
+        if (query.Pattern is { } pattern) schema["pattern"] = pattern;
+        if (query.MinLength > 0) schema["minLength"] = query.MinLength;
+        if (query.MaxLength > 0) schema["maxLength"] = query.MaxLength;
+        // Every handler refuses an empty value (API.md): a parameter given is at least one character.
+        if (query.Type == typeof(string) && query.MinLength == 0 && query.Enum is null) schema["minLength"] = 1;
         return schema;
     }
 

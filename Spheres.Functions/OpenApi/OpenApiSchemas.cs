@@ -82,6 +82,12 @@ internal sealed class OpenApiSchemas
                 .Select(p => (JsonNode)p.Name).ToArray();
             schema.Remove("required");
             if (required.Length > 0) schema["required"] = new JsonArray(required);
+            if (request && type.GetCustomAttribute<ApiClosedAttribute>() is { } closed)
+            {
+                // The handler refuses fields it does not know, and a body with none.
+                schema["additionalProperties"] = false;
+                if (closed.MinProperties > 0) schema["minProperties"] = closed.MinProperties;
+            }
         }
         return schema;
     }
@@ -116,6 +122,12 @@ internal sealed class OpenApiSchemas
                     schema["minimum"] = JsonValue.Create(Convert.ToInt64(range.Minimum, System.Globalization.CultureInfo.InvariantCulture));
                     schema["maximum"] = JsonValue.Create(Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture));
                     break;
+                case MinLengthAttribute minItems:
+                    schema["minItems"] = minItems.Length;
+                    break;
+                case MaxLengthAttribute maxItems:
+                    schema["maxItems"] = maxItems.Length;
+                    break;
                 case RegularExpressionAttribute regex:
                     schema["pattern"] = regex.Pattern;
                     break;
@@ -148,6 +160,13 @@ internal sealed class OpenApiSchemas
 
     private static IEnumerable<object> Attributes(JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(inherit: true) ?? [];
+}
+
+/// <summary>A request body whose handler refuses unknown fields (and, with <see cref="MinProperties"/>, a body naming too few).</summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ApiClosedAttribute : Attribute
+{
+    public int MinProperties { get; init; }
 }
 
 /// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>

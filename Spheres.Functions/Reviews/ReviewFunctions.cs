@@ -22,6 +22,9 @@ namespace Spheres.Functions.Reviews;
 /// </summary>
 public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, ILogger<ReviewFunctions> logger)
 {
+    /// <summary>A date (YYYY-MM-DD) or an ISO 8601 instant starting with one, as ReviewFields.ParseInstant reads them.</summary>
+    private const string DatePattern = @"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$";
+
     private const string Tag = "reviews";
 
     [Function("CreateReview")]
@@ -74,11 +77,11 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [Function("ListReviews")]
     [ApiOperation(Tag, "Reviews, newest first, paged: follow `next` until it is null.", RequiresBearer = true,
         Description = "Professional plan. Paged with limit and an opaque cursor; sentiment, source, from and to narrow the list.")]
-    [ApiQuery("sentiment", typeof(string), "positive, neutral or negative (analysed reviews only).")]
-    [ApiQuery("source", typeof(string), "Only reviews from this source (manual, google, facebook...).")]
-    [ApiQuery("from", typeof(string), "Created at or after: an ISO 8601 instant or a date (UTC).")]
-    [ApiQuery("to", typeof(string), "Created at or before: an ISO 8601 instant or a date (UTC, the whole day).")]
-    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).")]
+    [ApiQuery("sentiment", typeof(string), "positive, neutral or negative (analysed reviews only).", Enum = ["positive", "neutral", "negative"])]
+    [ApiQuery("source", typeof(string), "Only reviews from this source (manual, google, facebook...).", Pattern = "^[a-z0-9_-]{1,32}$", Examples = ["manual", "google", "facebook"])]
+    [ApiQuery("from", typeof(string), "Created at or after: an ISO 8601 instant or a date (UTC); not after `to`.", Pattern = DatePattern, Examples = ["2026-05-01", "2026-05-01T14:30:00+03:00", "2026-05-01T11:30:00Z"])]
+    [ApiQuery("to", typeof(string), "Created at or before: an ISO 8601 instant or a date (UTC, the whole day).", Pattern = DatePattern, Examples = ["2026-05-01", "2026-05-01T14:30:00+03:00", "2026-05-01T11:30:00Z"])]
+    [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = 200)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(ReviewPageJson))]
     [ApiResponse(400, "A bad filter, limit or cursor.")]
@@ -97,8 +100,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [Function("SearchReviews")]
     [ApiOperation(Tag, "Reviews nearest in meaning to q, best first (any of uk, ru, pl, en); analysed reviews only.", RequiresBearer = true,
         Description = "Professional plan. q is at most 500 characters; limit is 1-50. Reviews embedded by another model than the configured one are not compared.")]
-    [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.")]
-    [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).")]
+    [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.", Required = true, MinLength = 1, MaxLength = ReviewService.MaxSearchLength, Pattern = @"\S")]
+    [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).", MinimumValue = 1, MaximumValue = 50)]
     [ApiResponse(200, "The nearest reviews with their cosine similarity.", Body = typeof(SearchHitJson[]))]
     [ApiResponse(400, "q missing or too long, or a bad limit.")]
     [ApiResponses(ApiResponseSet.ReviewsPlan)]

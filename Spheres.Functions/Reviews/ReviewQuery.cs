@@ -16,6 +16,8 @@ public sealed record ReviewQuery(ReviewFilter Filter, int Limit, string? AfterId
         string? Keep(string name)
         {
             var value = query[name].FirstOrDefault();
+            // Given empty is a bad value, not an absent one (one rule for every query parameter).
+            if (value is { Length: 0 }) errors.Add(name, "Give a value, or leave the parameter out.");
             if (!string.IsNullOrEmpty(value)) again.Append(name).Append('=').Append(Uri.EscapeDataString(value)).Append('&');
             return string.IsNullOrEmpty(value) ? null : value;
         }

@@ -80,7 +80,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
     [Function("ListWorkingHoursRows")]
     [ApiOperation(Tag, "Every working-hours row of the tenant, by integration, weekday and start time.", RequiresBearer = true,
         Description = "Allowed on every plan.")]
-    [ApiQuery("integration", typeof(int), "Only this integration's rows; an integration that is not yours is 404.")]
+    [ApiQuery("integration", typeof(int), "Only this integration's rows; an integration that is not yours is 404.", MinimumValue = 1, MaximumValue = 999_999_999)]
     [ApiResponse(200, "The rows.", Body = typeof(WorkingHoursRowJson[]))]
     [ApiResponse(400, "integration is not a number, or names a type without working hours.")]
     [ApiResponse(404, "The integration in the filter is not yours or not there.")]

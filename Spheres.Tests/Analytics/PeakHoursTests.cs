@@ -151,10 +151,13 @@ public sealed class PeakHoursTests(WebhookFixture fixture) : IClassFixture<Webho
     [InlineData("?from=2025-01-01&to=2026-03-01", "to")]
     [InlineData("?integration=abc", "integration")]
     [InlineData("?integration=-4", "integration")]
+    [InlineData("?integration=", "integration")] // empty is a bad value, as on /api/messages/, not an absent one
+    [InlineData("?from=", "from")]
+    [InlineData("?limit=", "limit")]
     public async Task A_bad_query_is_a_400_naming_the_field(string query, string field)
     {
         var (tenant, _, _, _) = await fixture.ActiveTelegramAsync(plan: "professional");
-        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/recommendations/", "/api/analytics/top-questions/" })
+        foreach (var path in new[] { "/api/analytics/peak-hours/", "/api/analytics/recommendations/", "/api/analytics/top-questions/", "/api/analytics/sentiment/" })
         {
             var problem = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, path + query))).ProblemAsync(HttpStatusCode.BadRequest);
             Assert.Equal([field], problem.ErrorFields());

@@ -16,7 +16,7 @@ public sealed class FeatureDependencyTests
     /// <summary>What the provider modules and their shared contracts may use: everything below the features.</summary>
     private static readonly HashSet<string> BelowProviders = new(StringComparer.Ordinal)
     {
-        CoreDependencyGraph.ProvidersRoot, "Integrations", "Accounts", "Catalog", "Plans", "Credentials", "Storage", "Problems", "Configuration",
+        CoreDependencyGraph.ProvidersRoot, "Integrations", "Accounts", "Catalog", "Plans", "Credentials", "Storage", "Problems", "Configuration", "Telemetry",
     };
 
     [Fact]

@@ -39,6 +39,11 @@ public static class QueueTriggers
     /// <summary>What the trigger of <paramref name="queue"/> has done so far (deliveries succeeded, failed, poisoned, in flight).</summary>
     public static QueueActivity Activity(this TestHost host, string queue) => host.Services.GetRequiredService<FunctionQueues>().Activity(queue);
 
+    /// <summary>A queue message as the host hands it to a function (first delivery, inserted now), for tests that call a function themselves.</summary>
+    public static Azure.Storage.Queues.Models.QueueMessage Delivered(string body, long dequeueCount = 1) =>
+        Azure.Storage.Queues.Models.QueuesModelFactory.QueueMessage(Guid.NewGuid().ToString(), "pop", BinaryData.FromString(body), dequeueCount,
+            insertedOn: DateTimeOffset.UtcNow);
+
     /// <summary>A base64 client of <paramref name="queue"/>, as the Functions runtime reads it.</summary>
     public static QueueClient Queue(string connectionString, string queue) =>
         new(connectionString, queue, new QueueClientOptions { MessageEncoding = QueueMessageEncoding.Base64 });

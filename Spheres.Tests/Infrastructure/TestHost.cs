@@ -1,3 +1,4 @@
+using OpenTelemetry.Logs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
@@ -62,6 +63,8 @@ public sealed class TestHost : IAsyncDisposable
             // Never the caller's ASPNETCORE_ENVIRONMENT: the startup checks depend on it.
             builder.Environment.EnvironmentName = environment;
             builder.Logging.ClearProviders();
+            // The app's OpenTelemetry log pipeline comes back (the console does not): TelemetryCapture reads what it exports.
+            builder.Logging.AddOpenTelemetry();
             builder.Logging.AddProvider(new SecretSentinel.LogScanner());
             builder.Logging.SetMinimumLevel(Microsoft.Extensions.Logging.LogLevel.Debug);
             builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -94,6 +97,9 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.MeasureQueueBacklog.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
                 [FunctionQueues.EnabledSetting] = "off",
+                // Nothing exported from a test, whatever the machine's environment says; TelemetryCapture records in memory.
+                [Spheres.Functions.Telemetry.TelemetryOptions.AzureMonitorSetting] = "",
+                [Spheres.Functions.Telemetry.TelemetryOptions.OtlpEndpointSetting] = "",
             });
             builder.Configuration.AddInMemoryCollection(providers.Settings());
             if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);

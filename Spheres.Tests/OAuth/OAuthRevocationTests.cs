@@ -96,9 +96,9 @@ public sealed class OAuthRevocationTests(OAuthMaintenanceFixture fx)
         Assert.Equal(HttpStatusCode.Accepted, erase.StatusCode);
         var message = (await AzuriteContents.TakeMessageAsync(fx.Azurite.ConnectionString, TableNames.AccountErasureQueue))!;
 
-        await ActivatorUtilities.CreateInstance<AccountErasureFunctions>(fx.Host.Services).Run(message, CancellationToken.None);
+        await ActivatorUtilities.CreateInstance<AccountErasureFunctions>(fx.Host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
         fx.Clock.Advance(Spheres.Core.Operations.ErasureSteps.LastWriteHorizon); // the sweep waits for writes already under way
-        await ActivatorUtilities.CreateInstance<AccountErasureFunctions>(fx.Host.Services).Run(message, CancellationToken.None);
+        await ActivatorUtilities.CreateInstance<AccountErasureFunctions>(fx.Host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
 
         var revoke = Assert.Single(Provider.RevokeCalls("calendly"), c => FakeTokenEndpoint.Fields(c.Body)["token"] == refreshToken);
         Assert.Equal("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{FakeTokenEndpoint.ClientId}:{FakeTokenEndpoint.ClientSecret}")), revoke.Authorization);

@@ -139,7 +139,7 @@ public sealed class AccountErasureTests : IAsyncLifetime
         var channelId = (await host.Services.GetRequiredService<Core.Integrations.IntegrationStore>().FindAsync(tenant.TenantId, calendar.Id(), default))!.WebhookKey;
         await (await host.Client.SendAsync(tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }))).EnsureSuccessStatusCodeAsync();
         var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
-        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
+        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
 
         provider.Status = 503; // down: the erasure waits and tries again later, nothing is skipped
         await run();
@@ -182,7 +182,7 @@ public sealed class AccountErasureTests : IAsyncLifetime
         await host.CreateIntegrationAsync(tenant, "facebook-messenger", new { page_id = "42" }, new { page_access_token = SecretSentinel.NewSecret("page") });
         await (await host.Client.SendAsync(tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }))).EnsureSuccessStatusCodeAsync();
         var message = (await AzuriteContents.TakeMessageAsync(Storage, TableNames.AccountErasureQueue))!;
-        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(message, CancellationToken.None);
+        var run = () => ActivatorUtilities.CreateInstance<AccountErasureFunctions>(host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
 
         await run();
         _fx.Clock.Advance(ErasureSteps.LastWriteHorizon);
@@ -258,7 +258,7 @@ public sealed class AccountErasureTests : IAsyncLifetime
     }
 
     private Task RunErasureAsync(string message) =>
-        ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(message, CancellationToken.None);
+        ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
 
     /// <summary>Runs the erasure, lets the waits (for writes under way, for other instances' caches) pass, and runs it again, as the delayed messages would.</summary>
     private async Task RunErasureToEndAsync(string message)

@@ -106,5 +106,5 @@ public sealed class ErasureFreezeTests : IAsyncLifetime
     }
 
     private Task RunAsync(string message) =>
-        ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(message, CancellationToken.None);
+        ActivatorUtilities.CreateInstance<AccountErasureFunctions>(_fx.Host.Services).Run(QueueTriggers.Delivered(message), CancellationToken.None);
 }

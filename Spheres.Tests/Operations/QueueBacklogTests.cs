@@ -71,7 +71,7 @@ public sealed class QueueBacklogTests
         {
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Meter.Name == QueueBacklog.MeterName) listener.EnableMeasurementEvents(instrument);
+                if (instrument.Meter.Name == Spheres.Core.Telemetry.SpheresTelemetry.Name) listener.EnableMeasurementEvents(instrument);
             };
             _listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
             _listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));

@@ -35,8 +35,15 @@ public class ReplyFixture : IAsyncLifetime
         var settings = QueueTriggers.On();
         settings[SettingNames.TelegramApiBaseUrl] = Telegram.BaseUrl;
         settings[SettingNames.MetaGraphApiBaseUrl] = Graph.BaseUrl;
-        Host = await TestHost.StartAsync(Azurite.ConnectionString, settings, s => s.AddSingleton<TimeProvider>(Clock));
+        Host = await TestHost.StartAsync(Azurite.ConnectionString, settings, s =>
+        {
+            s.AddSingleton<TimeProvider>(Clock);
+            AddServices(s);
+        });
     }
+
+    /// <summary>What a derived fixture adds to the host (an in-memory telemetry exporter).</summary>
+    protected virtual void AddServices(IServiceCollection services) { }
 
     public async Task DisposeAsync()
     {

@@ -45,7 +45,7 @@ public sealed class EmbeddingWorkerTests(WebhookFixture fixture) : IClassFixture
         var function = ActivatorUtilities.CreateInstance<EmbeddingFunctions>(Host.Services);
         foreach (var junk in new[] { "not json", "{\"kind\":\"review\",\"tenant_id\":\"t\",\"ids\":[]}", "{\"kind\":\"x\",\"tenant_id\":\"t\",\"ids\":[\"1\"]}" })
         {
-            await function.Embed(junk, CancellationToken.None);
+            await function.Embed(QueueTriggers.Delivered(junk), CancellationToken.None);
         }
     }
 

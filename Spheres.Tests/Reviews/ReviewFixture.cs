@@ -46,7 +46,7 @@ public sealed class ReviewFixture : IAsyncLifetime
             if (batch.Length == 0) return handled;
             foreach (var message in batch)
             {
-                await function.Embed(message.Body.ToString(), CancellationToken.None);
+                await function.Embed(message, CancellationToken.None);
                 await queue.DeleteMessageAsync(message.MessageId, message.PopReceipt);
                 handled++;
             }

@@ -67,7 +67,7 @@ public static class GoogleModule
         services.AddCapability<GoogleCalendarPush>();
         services.AddCapability<GmailPush>();
         services.AddSingleton<IWebhookReceiver, GoogleCalendarWebhookReceiver>();
-        services.AddHttpClient(nameof(GoogleOidcVerifier), client => client.Timeout = TimeSpan.FromSeconds(10));
+        services.AddHttpClient(nameof(GoogleOidcVerifier), client => client.Timeout = TimeSpan.FromSeconds(10)).AddProviderCallSpans("google");
         services.AddSingleton<GoogleOidcVerifier>();
         services.AddSingleton<IWebhookReceiver, GmailPushReceiver>();
         return services;

@@ -66,7 +66,7 @@ public static class MetaModule
         services.AddCapability<MetaSubscription>();
         services.AddCapability<MetaConsent>();
         // No HttpClient logging: Meta's token is in a header of every send.
-        services.AddHttpClient<MetaReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient<MetaReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers().AddProviderCallSpans("meta");
         services.AddSingleton<IReplyChannel>(sp => sp.GetRequiredService<MetaReplyChannel>());
         services.AddSingleton<MetaWebhookReceiver>();
         services.AddSingleton<IWebhookReceiver>(sp => sp.GetRequiredService<MetaWebhookReceiver>());

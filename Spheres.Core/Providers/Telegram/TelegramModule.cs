@@ -34,8 +34,10 @@ public static class TelegramModule
         services.AddIntegrationTypes(new ConnectionRequirement(TypeSlug, ConnectMethod.BotToken, [BotToken],
             [new("greeting", "Greeting for new customers", SettingKind.Text), SettingField.OutOfHoursMessage], WebhookPath: "telegram/{key}/"));
         // No HttpClient logging: the bot token is part of every request URL.
-        services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
-        services.AddHttpClient<TelegramReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers();
+        services.AddHttpClient<TelegramBotApi>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers()
+            .AddProviderCallSpans(TypeSlug, methodInPath: true);
+        services.AddHttpClient<TelegramReplyChannel>(client => client.Timeout = TimeSpan.FromSeconds(10)).RemoveAllLoggers()
+            .AddProviderCallSpans(TypeSlug, methodInPath: true);
         // Telegram and the queue count real seconds, whatever clock the app runs on (tests move theirs).
         services.TryAddSingleton(_ => new SendRateLimiter(TimeProvider.System));
         services.AddCapability<TelegramBot>();

@@ -1621,11 +1621,11 @@ export interface components {
             next: string | null;
         };
         IntegrationTypePatchRequest: {
-            name?: string;
-            description?: string;
-            is_active?: boolean;
-            order?: number;
-            available_countries?: string[];
+            name?: string | null;
+            description?: string | null;
+            is_active?: boolean | null;
+            order?: number | null;
+            available_countries?: string[] | null;
         };
         ReseedResult: {
             catalog_version: number;
@@ -1633,12 +1633,12 @@ export interface components {
             integration_types: number;
         };
         SpherePatchRequest: {
-            name?: string;
-            description?: string;
-            icon?: string;
-            color?: string;
-            is_active?: boolean;
-            order?: number;
+            name?: string | null;
+            description?: string | null;
+            icon?: string | null;
+            color?: string | null;
+            is_active?: boolean | null;
+            order?: number | null;
         };
         TenantIntegration: {
             id: number;
@@ -2311,13 +2311,13 @@ export interface operations {
     ListIntegrationTypes: {
         parameters: {
             query?: {
-                /** @description Only types offered in this sphere (general types are offered in every sphere). */
+                /** @description Only types offered in this sphere (general types are offered in every sphere); an id of GET /api/accounts/spheres/, else 400. */
                 sphere_id?: number;
-                /** @description Like sphere_id, by slug. */
+                /** @description Like sphere_id, by slug (a slug of GET /api/accounts/spheres/, else 400); when both are given they must name the same sphere. */
                 sphere_slug?: string;
-                /** @description ISO 3166-1 alpha-2: types available there (or worldwide). */
+                /** @description ISO 3166-1 alpha-2: types available there (or worldwide); a code ISO assigns, else 400. */
                 country?: string;
-                /** @description A kind such as messenger, booking, medical_booking. */
+                /** @description A kind of the catalog's types, such as messenger, booking, medical_booking; else 400. */
                 integration_type?: string;
             };
             header?: never;
@@ -3485,9 +3485,9 @@ export interface operations {
     };
     FindTenant: {
         parameters: {
-            query?: {
+            query: {
                 /** @description The owner's email address. */
-                email?: string;
+                email: string;
             };
             header?: never;
             path?: never;
@@ -3608,7 +3608,7 @@ export interface operations {
     PeakHours: {
         parameters: {
             query?: {
-                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
                 from?: string;
                 /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
                 to?: string;
@@ -3680,7 +3680,7 @@ export interface operations {
     Recommendations: {
         parameters: {
             query?: {
-                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
                 from?: string;
                 /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
                 to?: string;
@@ -3752,7 +3752,7 @@ export interface operations {
     ResponseAnalytics: {
         parameters: {
             query?: {
-                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
                 from?: string;
                 /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
                 to?: string;
@@ -3824,7 +3824,7 @@ export interface operations {
     SentimentAnalytics: {
         parameters: {
             query?: {
-                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
                 from?: string;
                 /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
                 to?: string;
@@ -3896,7 +3896,7 @@ export interface operations {
     TopQuestions: {
         parameters: {
             query?: {
-                /** @description First day, YYYY-MM-DD in the profile's time zone (default: 29 days before `to`). */
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
                 from?: string;
                 /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
                 to?: string;
@@ -6353,10 +6353,10 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description positive, neutral or negative (analysed reviews only). */
-                sentiment?: string;
+                sentiment?: "positive" | "neutral" | "negative";
                 /** @description Only reviews from this source (manual, google, facebook...). */
                 source?: string;
-                /** @description Created at or after: an ISO 8601 instant or a date (UTC). */
+                /** @description Created at or after: an ISO 8601 instant or a date (UTC); not after `to`. */
                 from?: string;
                 /** @description Created at or before: an ISO 8601 instant or a date (UTC, the whole day). */
                 to?: string;
@@ -6577,9 +6577,9 @@ export interface operations {
     };
     SearchReviews: {
         parameters: {
-            query?: {
+            query: {
                 /** @description What to look for, 1–500 characters. */
-                q?: string;
+                q: string;
                 /** @description How many, 1–50 (default 10). */
                 limit?: number;
             };
