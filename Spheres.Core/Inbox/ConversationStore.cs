@@ -17,7 +17,7 @@ public sealed record ConversationFilter(ConversationStatus? Status, int? Integra
 /// entity-group transaction over the conversation row (ETag-checked), its activity copy and, for a new message or reply, its
 /// timeline row; the timeline row is insert-if-absent, so recording the same message twice changes nothing.
 /// </summary>
-public sealed class ConversationStore(SpheresStorage storage)
+public sealed class ConversationStore(SpheresStorage storage) : IConversationLog
 {
     private const int MaxAttempts = 8;
 

@@ -3,7 +3,6 @@ using Microsoft.Extensions.Logging;
 using NodaTime;
 using Spheres.Core.Accounts;
 using Spheres.Core.Catalog;
-using Spheres.Core.Inbox;
 using Spheres.Core.Integrations;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
@@ -24,7 +23,7 @@ namespace Spheres.Core.Messaging;
 /// </summary>
 public sealed class MessagePipeline(
     MessageStore store, MessageQueues queues, IntegrationCache integrations, ProfileCache profiles, CatalogService catalog,
-    IWorkingScheduleSource schedules, TenantUsageGate usageGate, ConversationStore conversations, TimeProvider time, ILogger<MessagePipeline> logger)
+    IWorkingScheduleSource schedules, TenantUsageGate usageGate, IConversationLog conversations, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);

@@ -91,9 +91,9 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
     [ApiOperation(Tag, "How fast and by whom customers are answered: first-response time percentiles, and the share of conversations answered by the agent, by a human, by the out-of-hours reply only, or not at all, by weekday and hour in the profile's zone.",
         RequiresBearer = true,
         Description = "Professional plan. A conversation is one customer on one integration, counted from its first message in the period; a reply sent up to two days after the period still answers it. Cached for at most five minutes.")]
-    [ApiQuery("from", typeof(string), FromHelp)]
-    [ApiQuery("to", typeof(string), ToHelp)]
-    [ApiQuery("integration", typeof(int), IntegrationHelp)]
+    [ApiQuery("from", typeof(string), FromHelp, Format = "date", Pattern = DatePattern)]
+    [ApiQuery("to", typeof(string), ToHelp, Format = "date", Pattern = DatePattern)]
+    [ApiQuery("integration", typeof(int), IntegrationHelp, MinimumValue = 1, MaximumValue = 999_999_999)]
     [ApiResponse(200, "Totals, shares, percentiles and the non-empty weekday × hour cells.", Body = typeof(ResponsesJson))]
     [ApiResponses(ApiResponseSet.AnalyticsBadFilter, ApiResponseSet.AnalyticsAccess)]
     public Task<IActionResult> Responses(

@@ -28,8 +28,8 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
     [ApiOperation(Tag, "Conversations, newest activity first, paged: follow `next` until it is null.", RequiresBearer = true,
         Description = "One conversation per customer per integration. Paged with limit (1-200, default 50) and an opaque cursor taken from next.")]
     [ApiQuery("status", typeof(string), "Only conversations with this status.", Enum = ["agent", "human", "closed"])]
-    [ApiQuery("integration", typeof(int), "Only this integration's conversations.")]
-    [ApiQuery("unread", typeof(bool), "true: only conversations with unread customer messages.")]
+    [ApiQuery("integration", typeof(int), "Only this integration's conversations.", MinimumValue = 1, MaximumValue = 999_999_999)]
+    [ApiQuery("unread", typeof(string), "true: only conversations with unread customer messages.", Enum = ["true", "false"])]
     [ApiQuery("limit", typeof(int), "Page size, 1–200 (default 50).", MinimumValue = 1, MaximumValue = MaxPageSize)]
     [ApiQuery("cursor", typeof(string), "Opaque; taken from `next`.")]
     [ApiResponse(200, "A page.", Body = typeof(ConversationPageJson))]

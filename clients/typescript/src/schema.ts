@@ -3975,7 +3975,7 @@ export interface operations {
                 /** @description Only this integration's conversations. */
                 integration?: number;
                 /** @description true: only conversations with unread customer messages. */
-                unread?: boolean;
+                unread?: "true" | "false";
                 /** @description Page size, 1–200 (default 50). */
                 limit?: number;
                 /** @description Opaque; taken from `next`. */
