@@ -7,6 +7,7 @@ using Spheres.Core.Configuration;
 using Spheres.Core.Connections;
 using Spheres.Core.Credentials;
 using Spheres.Core.Embeddings;
+using Spheres.Core.Inbox;
 using Spheres.Core.Integrations;
 using Spheres.Core.Messaging;
 using Spheres.Core.Notifications;
@@ -51,6 +52,7 @@ public static class ServiceRegistration
         services.AddSpheresWorkingHours();
         services.AddSpheresReviews();
         services.AddSpheresMessaging();
+        services.AddSpheresInbox();
         services.AddSpheresEmbeddings();
         services.AddSpheresAnalytics();
         services.TryAddSingleton<ITenantDataChanged, NoTenantDataListeners>();

@@ -19,7 +19,7 @@ namespace Spheres.Core.Analytics;
 /// The tenant always comes from the caller; an integration named in the query must be the caller's.
 /// </summary>
 public sealed class AnalyticsService(
-    ProfileService profiles, IntegrationStore integrations, MessageStore messages, ReviewStore reviews,
+    ProfileService profiles, IntegrationStore integrations, MessageStore messages, ReviewStore reviews, Outbound.ReplyStore replies,
     IWorkingScheduleSource schedules, AnalyticsCache cache, AnalyticsComputeLimit limit, EmbeddingModel model, TimeProvider time)
 {
     public async Task<PeakHoursReport> PeakHoursAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
@@ -44,6 +44,41 @@ public sealed class AnalyticsService(
             cancellationToken).ConfigureAwait(false);
         return report with { Clusters = [.. report.Clusters.Take(query.Limit)] };
     }
+
+    /// <summary>
+    /// First-response times and who answered, by weekday and hour (<see cref="ResponseTally"/>). Replies do not change the data stamp,
+    /// so the cache key also names the <see cref="ResponsesFreshness"/> window: a cached answer is at most that old.
+    /// </summary>
+    public async Task<ResponsesReport> ResponsesAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)
+    {
+        var (profile, period) = await ContextAsync(caller, query, cancellationToken).ConfigureAwait(false);
+        var stamp = await StampAsync(profile, cancellationToken).ConfigureAwait(false);
+        var window = time.GetUtcNow().UtcTicks / ResponsesFreshness.Ticks;
+        return await CachedAsync(profile.TenantId, Key($"responses-{window}", period, query.IntegrationId), pinned: false, stamp, async () =>
+        {
+            var tally = new ResponseTally(period.Zone);
+            var (start, end) = (period.Start.ToDateTimeOffset(), period.End.ToDateTimeOffset());
+            await foreach (var (id, integrationId, recipient, sentAt) in messages.AddressedBetweenAsync(profile.TenantId, start, end, query.IntegrationId,
+                               cancellationToken).ConfigureAwait(false))
+            {
+                if (tally.IsFull) break;
+                tally.AddMessage(id, integrationId, recipient, sentAt);
+            }
+            // A message late in the period may be answered after it.
+            await foreach (var (messageId, integrationId, kind, recipient, sentAt) in replies.SentBetweenAsync(profile.TenantId, start, end + ResponsesGrace,
+                               cancellationToken).ConfigureAwait(false))
+            {
+                tally.AddReply(messageId, integrationId, kind, recipient, sentAt);
+            }
+            var report = tally.Report(period);
+            return (report, report.Conversations);
+        }, cancellationToken).ConfigureAwait(false);
+    }
+
+    public static readonly TimeSpan ResponsesFreshness = TimeSpan.FromMinutes(5);
+
+    /// <summary>How long after the period a reply still counts as answering a message of it.</summary>
+    public static readonly TimeSpan ResponsesGrace = TimeSpan.FromDays(2);
 
     /// <summary>One profile read and plan check; the peak hours and top questions (of <c>integration</c> when given) and the reviews of the same period.</summary>
     public async Task<IReadOnlyList<Recommendation>> RecommendationsAsync(Caller caller, AnalyticsQuery query, CancellationToken cancellationToken)

@@ -47,6 +47,9 @@ public static class SettingNames
     public const string GooglePubSubTopic = "Spheres:Google:PubSubTopic";
 
     public const string RetentionMessageDays = "Spheres:Retention:MessageDays";
+
+    /// <summary>Hours after a human's last reply until the agent takes the conversation back (default 24; not in DeployedKeys: the default serves).</summary>
+    public const string InboxHandbackHours = "Spheres:Inbox:HandbackHours";
     public const string EmbeddingsProvider = "Spheres:Embeddings:Provider";
     public const string AzureOpenAIEndpoint = "Spheres:AzureOpenAI:Endpoint";
     public const string AzureOpenAIEmbeddingDeployment = "Spheres:AzureOpenAI:EmbeddingDeployment";

@@ -2,8 +2,11 @@ using Spheres.Core.Providers;
 
 namespace Spheres.Core.Messaging;
 
-/// <summary>What happened to an inbound message (API.md): handed to the agent, or answered automatically.</summary>
-public enum MessageDecision { Agent, OutOfHours, QuotaExceeded, Inactive }
+/// <summary>
+/// What happened to an inbound message (API.md): handed to the agent, answered automatically, or left to the human who
+/// holds its conversation (<see cref="Human"/>: counted as an agent message is, but sent nowhere).
+/// </summary>
+public enum MessageDecision { Agent, OutOfHours, QuotaExceeded, Inactive, Human }
 
 /// <summary>
 /// A stored inbound message: <c>SentAt</c> is the provider's timestamp, <c>ReceivedAt</c> when we first stored it. Its content

@@ -14,7 +14,7 @@ namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// The same steps for every channel once a delivery is verified, parsed and routed:
-/// deduplicate → decide → store (with the usage count) → enqueue → mark enqueued.
+/// deduplicate → decide → store (with the usage count) → add to its conversation → enqueue → mark enqueued.
 /// <para>Exactly once: the message id comes from the provider's event id, so storing is an
 /// insert-if-absent; the counter is incremented in the same transaction, so a message counts
 /// exactly when it is stored. A stored message that was not enqueued (a failure after the
@@ -23,7 +23,7 @@ namespace Spheres.Core.Messaging;
 /// </summary>
 public sealed class MessagePipeline(
     MessageStore store, MessageQueues queues, IntegrationCache integrations, ProfileCache profiles, CatalogService catalog,
-    IWorkingScheduleSource schedules, TenantUsageGate usageGate, TimeProvider time, ILogger<MessagePipeline> logger)
+    IWorkingScheduleSource schedules, TenantUsageGate usageGate, IConversationLog conversations, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
@@ -55,16 +55,21 @@ public sealed class MessagePipeline(
         var profile = await profiles.FindAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
         var now = time.GetUtcNow();
+        // A human who took the conversation over answers instead of the agent and of the out-of-hours reply.
+        var answeredBy = integration.Status == IntegrationStatus.Active
+            && await conversations.IsHumanAsync(routed.TenantId, routed.IntegrationId, Bounded(routed.Message.Sender, MaxStoredIdLength), now, cancellationToken)
+                .ConfigureAwait(false)
+            ? MessageDecision.Human : MessageDecision.Agent;
         MessageStore.StoreOutcome outcome;
         InboundMessage stored;
-        if (await UncountedDecisionAsync(integration, profile, now, cancellationToken).ConfigureAwait(false) is { } early)
+        if (await UncountedDecisionAsync(integration, profile, now, answeredBy, cancellationToken).ConfigureAwait(false) is { } early)
         {
             (outcome, stored, _) = await store.TryStoreAsync(Candidate(routed, early.Decision, early.Reply, now), null, cancellationToken)
                 .ConfigureAwait(false);
         }
         else
         {
-            (outcome, stored) = await StoreCountedAsync(routed, profile, cancellationToken).ConfigureAwait(false);
+            (outcome, stored) = await StoreCountedAsync(routed, profile, answeredBy, cancellationToken).ConfigureAwait(false);
         }
         if (outcome == MessageStore.StoreOutcome.Stored)
         {
@@ -77,13 +82,13 @@ public sealed class MessagePipeline(
     }
 
     /// <summary>
-    /// <c>spheres.messages</c> and the span's attributes: a new message is <c>stored</c>, and <c>counted</c> when it is an agent
+    /// <c>spheres.messages</c> and the span's attributes: a new message is <c>stored</c>, and <c>counted</c> when it is an agent (or human)
     /// message (stored with its increment); a provider's retry of one already stored is a <c>repeat</c> with that message's decision.
     /// </summary>
     private static void Count(Activity? activity, InboundMessage stored, bool isNew)
     {
         var decision = MessageQueues.DecisionName(stored.Decision);
-        var counted = isNew && stored.Decision == MessageDecision.Agent;
+        var counted = isNew && stored.Decision is MessageDecision.Agent or MessageDecision.Human;
         activity?.SetTag(SpheresTelemetry.Tags.Decision, decision);
         activity?.SetTag(SpheresTelemetry.Tags.Outcome, isNew ? "stored" : "repeat");
         activity?.SetTag(SpheresTelemetry.Tags.MessageId, stored.Id);
@@ -91,14 +96,15 @@ public sealed class MessagePipeline(
             new(SpheresTelemetry.Tags.Outcome, isNew ? "stored" : "repeat"), new(SpheresTelemetry.Tags.Counted, counted));
     }
 
-    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed.</summary>
+    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed (and no human answers).</summary>
     private async Task<(MessageDecision Decision, string? Reply)?> UncountedDecisionAsync(
-        Integration integration, TenantProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
+        Integration integration, TenantProfile profile, DateTimeOffset now, MessageDecision answeredBy, CancellationToken cancellationToken)
     {
         if (integration.Status != IntegrationStatus.Active)
         {
             return (MessageDecision.Inactive, null);
         }
+        if (answeredBy == MessageDecision.Human) return null;
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
         // Hours kept from a plan that no longer has them are not applied: the agent answers around the clock.
@@ -115,11 +121,11 @@ public sealed class MessagePipeline(
     }
 
     /// <summary>
-    /// Agent or quota_exceeded, decided on the month's counter and stored with its increment in one
+    /// Agent (or human) or quota_exceeded, decided on the month's counter and stored with its increment in one
     /// transaction; an ETag conflict (another instance counted meanwhile) reads the counter again.
     /// </summary>
     private async Task<(MessageStore.StoreOutcome, InboundMessage)> StoreCountedAsync(
-        RoutedMessage routed, TenantProfile profile, CancellationToken cancellationToken)
+        RoutedMessage routed, TenantProfile profile, MessageDecision answeredBy, CancellationToken cancellationToken)
     {
         var limit = Plan.FromStored(profile.Plan).MessagesPerMonth;
         using var _ = await usageGate.EnterAsync(routed.TenantId, cancellationToken).ConfigureAwait(false);
@@ -131,9 +137,9 @@ public sealed class MessagePipeline(
                 ?? await store.ReadUsageAsync(routed.TenantId, period, cancellationToken).ConfigureAwait(false);
             var candidate = usage.Count >= limit
                 ? Candidate(routed, MessageDecision.QuotaExceeded, QuotaReply(profile), now)
-                : Candidate(routed, MessageDecision.Agent, null, now);
+                : Candidate(routed, answeredBy, null, now);
             var (outcome, stored, counter) = await store.TryStoreAsync(candidate,
-                candidate.Decision == MessageDecision.Agent ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
+                candidate.Decision != MessageDecision.QuotaExceeded ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
             if (outcome == MessageStore.StoreOutcome.UsageChanged)
             {
                 usageGate.Forget(routed.TenantId);
@@ -189,6 +195,8 @@ public sealed class MessagePipeline(
     {
         try
         {
+            // Before the queue, so a failure here is finished by the provider's retry; recording twice changes nothing.
+            await conversations.RecordInboundAsync(stored, cancellationToken).ConfigureAwait(false);
             await queues.EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
             await store.MarkEnqueuedAsync(stored, cancellationToken).ConfigureAwait(false);
             return stored with { Enqueued = true };

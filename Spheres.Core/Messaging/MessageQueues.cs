@@ -56,13 +56,14 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
         MessageDecision.Agent => "agent",
         MessageDecision.OutOfHours => "out_of_hours",
         MessageDecision.QuotaExceeded => "quota_exceeded",
+        MessageDecision.Human => "human",
         _ => "inactive",
     };
 
     /// <summary>
     /// Queues the message for embedding when the tenant's plan has analytics (which groups every customer message; the
     /// profile comes from the cache the pipeline just filled), then sends it to
-    /// its queue; <c>inactive</c> messages go nowhere else. Embedding first: if that send fails, nothing
+    /// its queue; <c>inactive</c> and <c>human</c> messages go nowhere else. Embedding first: if that send fails, nothing
     /// has reached the agent yet and the provider's retry does both; embedding a message twice changes nothing.
     /// </summary>
     public async Task EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
@@ -72,7 +73,7 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
         {
             await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);
         }
-        if (message.Decision == MessageDecision.Inactive) return;
+        if (message.Decision is MessageDecision.Inactive or MessageDecision.Human) return; // a human answers these from the inbox
         var queueName = QueueFor(message.Decision);
         var queue = await storage.QueueAsync(queueName, cancellationToken).ConfigureAwait(false);
         using var publish = QueueTrace.StartPublish(queueName);

@@ -140,6 +140,26 @@ public sealed class MessageStore(SpheresStorage storage)
         return (page, null);
     }
 
+    /// <summary>Messages of the tenant by their row keys (a conversation's timeline names them so), in one query per 20 keys.</summary>
+    public async Task<IReadOnlyDictionary<string, InboundMessage>> FindByRowKeysAsync(string tenantId, IReadOnlyCollection<string> rowKeys,
+        CancellationToken cancellationToken)
+    {
+        var found = new Dictionary<string, InboundMessage>(StringComparer.Ordinal);
+        var keys = rowKeys.Where(IsMessageKey).Distinct().ToList();
+        if (keys.Count == 0) return found;
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        foreach (var chunk in keys.Chunk(20))
+        {
+            var any = string.Join(" or ", chunk.Select(key => TableClient.CreateQueryFilter($"RowKey eq {key}")));
+            await foreach (var row in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}") + $" and ({any})",
+                               cancellationToken: cancellationToken).ConfigureAwait(false))
+            {
+                found[row.RowKey] = MessageRows.FromRow(row);
+            }
+        }
+        return found;
+    }
+
     /// <summary>The row key of a stored message: what the embeddings queue names it by.</summary>
     public static string RowKeyOf(InboundMessage message) => Key(message);
 
@@ -191,20 +211,13 @@ public sealed class MessageStore(SpheresStorage storage)
 
     /// <summary>
     /// The integration, sender and <c>SentAt</c> of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>),
-    /// newest first, read in pages of 1,000 with three columns only. The row key orders by the earlier of SentAt and
-    /// ReceivedAt, so the key range bounds the scan (widened by <see cref="MaxProviderClockSkew"/>) and SentAt filters exactly.
+    /// newest first, read in pages of 1,000 with three columns only (the key range: <see cref="BetweenAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<(int IntegrationId, string Sender, DateTimeOffset SentAt)> SentBetweenAsync(
         string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var newest = MessagePrefix + Inverted(end);
-        var oldest = MessagePrefix + Inverted(start - MaxProviderClockSkew) + "~";
-        var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end}");
-        if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["IntegrationId", "Sender", "SentAt"], cancellationToken: cancellationToken)
+        await foreach (var row in BetweenAsync(tenantId, start, end, integrationId, null, ["IntegrationId", "Sender", "SentAt"], cancellationToken)
                            .ConfigureAwait(false))
         {
             if (row.GetDateTimeOffset("SentAt") is { } sentAt) yield return (row.GetInt32("IntegrationId") ?? 0, row.GetString("Sender") ?? "", sentAt);
@@ -212,23 +225,54 @@ public sealed class MessageStore(SpheresStorage storage)
     }
 
     /// <summary>
+    /// The id, integration, reply address (<see cref="InboundMessage.Recipient"/>) and <c>SentAt</c> of every message of the tenant sent in
+    /// [<paramref name="start"/>, <paramref name="end"/>), newest first, in pages of 1,000 with five columns: what the response analytics pair replies with.
+    /// </summary>
+    public async IAsyncEnumerable<(string Id, int IntegrationId, string Recipient, DateTimeOffset SentAt)> AddressedBetweenAsync(
+        string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await foreach (var row in BetweenAsync(tenantId, start, end, integrationId, null, ["Id", "IntegrationId", "Sender", "ReplyRecipient", "SentAt"],
+                           cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetString("Id") is { } id && row.GetDateTimeOffset("SentAt") is { } sentAt)
+                yield return (id, row.GetInt32("IntegrationId") ?? 0, row.GetString("ReplyRecipient") ?? row.GetString("Sender") ?? "", sentAt);
+        }
+    }
+
+    /// <summary>
     /// The id, text and vector of every message of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>) that has a
-    /// vector of <paramref name="modelId"/>, newest first, in pages of 1,000 with four columns (the key range as in <see cref="SentBetweenAsync"/>).
+    /// vector of <paramref name="modelId"/>, newest first, in pages of 1,000 with four columns (the key range: <see cref="BetweenAsync"/>).
     /// </summary>
     public async IAsyncEnumerable<(string Id, string Text, byte[] Vector)> EmbeddedBetweenAsync(
         string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId, string modelId,
         [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
+        await foreach (var row in BetweenAsync(tenantId, start, end, integrationId, TableClient.CreateQueryFilter($" and VectorModel eq {modelId}"),
+                           ["Id", "Text", "Vector", "VectorModel"], cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetString("Id") is { } messageId && row.GetBinary("Vector") is { } vector) yield return (messageId, row.GetString("Text") ?? "", vector);
+        }
+    }
+
+    /// <summary>
+    /// Messages sent in [<paramref name="start"/>, <paramref name="end"/>), newest first, in pages of 1,000 with <paramref name="columns"/> only.
+    /// The row key orders by the earlier of SentAt and ReceivedAt, so the key range bounds the scan (widened by
+    /// <see cref="MaxProviderClockSkew"/>) and SentAt filters exactly.
+    /// </summary>
+    private async IAsyncEnumerable<TableEntity> BetweenAsync(string tenantId, DateTimeOffset start, DateTimeOffset end, int? integrationId,
+        string? andFilter, string[] columns, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         var newest = MessagePrefix + Inverted(end);
         var oldest = MessagePrefix + Inverted(start - MaxProviderClockSkew) + "~";
         var filter = TableClient.CreateQueryFilter(
-            $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end} and VectorModel eq {modelId}");
+            $"PartitionKey eq {tenantId} and RowKey gt {newest} and RowKey lt {oldest} and SentAt ge {start} and SentAt lt {end}") + andFilter;
         if (integrationId is { } id) filter += TableClient.CreateQueryFilter($" and IntegrationId eq {id}");
-        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["Id", "Text", "Vector", "VectorModel"], cancellationToken: cancellationToken)
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: columns, cancellationToken: cancellationToken)
                            .ConfigureAwait(false))
         {
-            if (row.GetString("Id") is { } messageId && row.GetBinary("Vector") is { } vector) yield return (messageId, row.GetString("Text") ?? "", vector);
+            yield return row;
         }
     }
 

@@ -28,8 +28,16 @@ public sealed class AccountExport(
 {
     public const string Format = "spheres-export/1";
 
-    /// <summary>Optional tables exported whole when they exist (features that may not be deployed yet).</summary>
-    private static readonly (string Table, string Section)[] OptionalTables = [("Reviews", "reviews")];
+    /// <summary>
+    /// Optional tables exported when they exist (features that may not be deployed yet): whole, or the rows a filter picks
+    /// (the conversations themselves, not their list and timeline copies; the owner's own replies).
+    /// </summary>
+    private static readonly (string Table, string Section, string? Filter)[] OptionalTables =
+    [
+        ("Reviews", "reviews", null),
+        (TableNames.Conversations, "conversations", Inbox.ConversationRows.StateRowsFilter),
+        (TableNames.Replies, "human_replies", TableClient.CreateQueryFilter($"Kind eq {nameof(Outbound.ReplyKind.Human)}")),
+    ];
 
     /// <summary>Checks what can fail with a proper answer (no tenant) before the first byte is written.</summary>
     public async Task<(TenantProfile Profile, UserAccount User)> PrepareAsync(Caller caller, CancellationToken cancellationToken)
@@ -80,9 +88,9 @@ public sealed class AccountExport(
         await WriteMessagesAsync(json, tenantId, cancellationToken).ConfigureAwait(false);
         await WritePartitionAsync(json, "integration_events", TableNames.IntegrationEvents, tenantId, cancellationToken).ConfigureAwait(false);
         var tables = await storage.ListTableNamesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (table, section) in OptionalTables.Where(t => tables.Contains(t.Table)))
+        foreach (var (table, section, filter) in OptionalTables.Where(t => tables.Contains(t.Table)))
         {
-            await WritePartitionAsync(json, section, table, tenantId, cancellationToken).ConfigureAwait(false);
+            await WritePartitionAsync(json, section, table, tenantId, cancellationToken, filter).ConfigureAwait(false);
         }
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -126,12 +134,14 @@ public sealed class AccountExport(
         json.WriteEndArray();
     }
 
-    /// <summary>A whole partition of a table as plain objects (keys and binary columns left out), page by page.</summary>
-    private async Task WritePartitionAsync(Utf8JsonWriter json, string section, string tableName, string tenantId, CancellationToken cancellationToken)
+    /// <summary>A partition of a table (or its rows <paramref name="filter"/> picks) as plain objects (keys and binary columns left out), page by page.</summary>
+    private async Task WritePartitionAsync(Utf8JsonWriter json, string section, string tableName, string tenantId, CancellationToken cancellationToken,
+        string? filter = null)
     {
         var table = await storage.TableAsync(tableName, cancellationToken).ConfigureAwait(false);
         json.WriteStartArray(section);
-        await foreach (var page in table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}"), maxPerPage: options.PageSize,
+        var rows = TableClient.CreateQueryFilter($"PartitionKey eq {tenantId}") + (filter is null ? "" : $" and ({filter})");
+        await foreach (var page in table.QueryAsync<TableEntity>(rows, maxPerPage: options.PageSize,
                            cancellationToken: cancellationToken).AsPages(pageSizeHint: options.PageSize).ConfigureAwait(false))
         {
             foreach (var row in page.Values)

@@ -19,14 +19,17 @@ public sealed class RetentionOptions
     public int MessageDays { get; set; } = DataRetention.DefaultMessageDays;
 }
 
-public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0, int SendBudgetRowsDeleted = 0);
+public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0, int ConversationsDeleted = 0,
+    int HumanRepliesDeleted = 0, int SendBudgetRowsDeleted = 0);
 
 /// <summary>
 /// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
 /// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
 /// exception's early hours are never cut short), and cached analytics too old to be answered any more
 /// (<see cref="Analytics.AnalyticsCache.MaxAge"/>), and send-budget rows idle for a day (<see cref="SharedSendBudget"/>).
-/// Tenant by tenant; deletes go in entity-group transactions of at most 100 rows of the tenant's partition.
+/// Conversations go by the same age as messages: their timeline entries, the owner's own replies, and a conversation whose
+/// last message is older (with its list row). Tenant by tenant; deletes go in entity-group transactions of at most 100 rows
+/// of the tenant's partition.
 /// </summary>
 public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendBudget, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<DataRetention> logger)
@@ -44,8 +47,11 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
         var messages = await storage.TableAsync(TableNames.Messages, cancellationToken).ConfigureAwait(false);
         var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
         var analytics = await storage.TableAsync(TableNames.Analytics, cancellationToken).ConfigureAwait(false);
+        var conversations = await storage.TableAsync(TableNames.Conversations, cancellationToken).ConfigureAwait(false);
+        var replies = await storage.TableAsync(TableNames.Replies, cancellationToken).ConfigureAwait(false);
         var analyticsCutoff = now - Analytics.AnalyticsCache.MaxAge;
-        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, budgetRowsDeleted = 0;
+        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, conversationsDeleted = 0, humanRepliesDeleted = 0,
+            budgetRowsDeleted = 0;
         await foreach (var profile in tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"profile"}"),
                            select: ["PartitionKey", "TimeZone"], cancellationToken: cancellationToken).ConfigureAwait(false))
         {
@@ -57,6 +63,18 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             await BatchDeletes.DeleteMatchingAsync(messages,
                 TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and {MessageStore.IdentityReceivedAt} lt {cutoff}"), cancellationToken)
                 .ConfigureAwait(false);
+            // The column's name is written, not formatted: CreateQueryFilter would quote it as a string.
+            await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ")
+                + Inbox.ConversationRows.TimelineAt + TableClient.CreateQueryFilter($" lt {cutoff}"), cancellationToken).ConfigureAwait(false);
+            // The list row before the conversation row: a conversation found without its list row still takes new messages.
+            await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter(
+                $"PartitionKey eq {tenantId} and RowKey ge {Inbox.ConversationRows.ActivityPrefix} and RowKey lt {"a."} and LastMessageAt lt {cutoff}"),
+                cancellationToken).ConfigureAwait(false);
+            conversationsDeleted += await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter(
+                $"PartitionKey eq {tenantId} and LastMessageAt lt {cutoff}") + " and " + Inbox.ConversationRows.StateRowsFilter, cancellationToken)
+                .ConfigureAwait(false);
+            humanRepliesDeleted += await BatchDeletes.DeleteMatchingAsync(replies, TableClient.CreateQueryFilter(
+                $"PartitionKey eq {tenantId} and Kind eq {nameof(Outbound.ReplyKind.Human)} and CreatedAt lt {cutoff}"), cancellationToken).ConfigureAwait(false);
             var lastKept = LocalToday(profile.GetString("TimeZone"), now).PlusDays(-1).ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
             exceptionsDeleted += await BatchDeletes.DeleteMatchingAsync(workingHours, TableClient.CreateQueryFilter(
                     $"PartitionKey eq {tenantId} and Kind eq {"exception"} and RecurringAnnually eq {false} and Date lt {lastKept}"),
@@ -67,9 +85,11 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             budgetRowsDeleted += await sendBudget.PurgeIdleAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }
         logger.LogInformation(
-            "Retention: {Tenants} tenants, {Messages} messages older than {Days} days, {Exceptions} past exceptions, {Analytics} expired analytics and {SendBudgetRows} idle send-budget rows deleted",
-            tenantCount, messagesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
-        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
+            "Retention: {Tenants} tenants, {Messages} messages and {Conversations} conversations and {HumanReplies} human replies older than {Days} days, " +
+            "{Exceptions} past exceptions, {Analytics} expired analytics and {SendBudgetRows} idle send-budget rows deleted",
+            tenantCount, messagesDeleted, conversationsDeleted, humanRepliesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
+        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted, conversationsDeleted, humanRepliesDeleted,
+            budgetRowsDeleted);
     }
 
     private static LocalDate LocalToday(string? timeZone, DateTimeOffset now)

@@ -1,7 +1,10 @@
 namespace Spheres.Core.Outbound;
 
-/// <summary>Why a reply exists (API.md, the message's <c>reply.kind</c>).</summary>
-public enum ReplyKind { OutOfHours, QuotaExceeded, Agent }
+/// <summary>
+/// Why a reply exists (API.md, the message's <c>reply.kind</c>). A <see cref="Human"/> reply is the owner's, written in the inbox:
+/// it answers a conversation, not one message, so its <see cref="Reply.MessageId"/> is an id of its own (<c>h…</c>).
+/// </summary>
+public enum ReplyKind { OutOfHours, QuotaExceeded, Agent, Human }
 
 /// <summary>
 /// Where a reply is. <see cref="Sending"/> is internal: the provider is being asked (shown as
@@ -35,6 +38,7 @@ public sealed record Reply(
     {
         ReplyKind.OutOfHours => "out_of_hours",
         ReplyKind.QuotaExceeded => "quota_exceeded",
+        ReplyKind.Human => "human",
         _ => "agent",
     };
 

@@ -8,7 +8,7 @@ namespace Spheres.Core.Outbound;
 
 /// <summary>
 /// One reply to send, read from its queue message: <c>auto-replies</c> (the pipeline's
-/// <see cref="Messaging.QueuedMessage"/>) or <c>agent-replies</c> (<c>{message_id, tenant_id,
+/// <see cref="Messaging.QueuedMessage"/>, or the inbox's human reply with decision <c>human</c>) or <c>agent-replies</c> (<c>{message_id, tenant_id,
 /// integration_id, text}</c>; the recipient is then the stored message's sender).
 /// </summary>
 public sealed partial record ReplyJob(
@@ -25,9 +25,10 @@ public sealed partial record ReplyJob(
         {
             "out_of_hours" => ReplyKind.OutOfHours,
             "quota_exceeded" => ReplyKind.QuotaExceeded,
+            "human" => ReplyKind.Human,
             _ => (ReplyKind?)null,
         };
-        if (kind is null) return Invalid("decision is not out_of_hours or quota_exceeded");
+        if (kind is null) return Invalid("decision is not out_of_hours, quota_exceeded or human");
         // Messages queued before replies named their recipient are answered to their sender, as then.
         if ((Field(root, "recipient") ?? Field(root, "sender")) is not { Length: > 0 } sender) return Invalid("sender is missing");
         if (!root.TryGetProperty("received_at", out var at) || at.ValueKind != JsonValueKind.String || !at.TryGetDateTimeOffset(out var receivedAt)) return Invalid("received_at is missing");

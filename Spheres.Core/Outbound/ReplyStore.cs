@@ -59,6 +59,25 @@ public sealed class ReplyStore(SpheresStorage storage)
         return found;
     }
 
+    /// <summary>
+    /// The replies of the tenant sent in [<paramref name="start"/>, <paramref name="end"/>): the message each answers (a human reply: its own id),
+    /// kind, address and when it was sent, in pages of 1,000 with five columns. Reply rows are keyed by message, so this reads the
+    /// partition's reply rows with the filter applied by storage.
+    /// </summary>
+    public async IAsyncEnumerable<(string MessageId, int IntegrationId, ReplyKind Kind, string Recipient, DateTimeOffset SentAt)> SentBetweenAsync(
+        string tenantId, DateTimeOffset start, DateTimeOffset end, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var filter = TableClient.CreateQueryFilter(
+            $"PartitionKey eq {tenantId} and RowKey ge {ReplyPrefix} and RowKey lt {"r."} and Status eq {nameof(ReplyStatus.Sent)} and SentAt ge {start} and SentAt lt {end}");
+        await foreach (var row in table.QueryAsync<TableEntity>(filter, maxPerPage: 1000, select: ["MessageId", "IntegrationId", "Kind", "Recipient", "SentAt"],
+                           cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            if (row.GetDateTimeOffset("SentAt") is { } sentAt && Enum.TryParse<ReplyKind>(row.GetString("Kind"), out var kind))
+                yield return (row.GetString("MessageId") ?? "", row.GetInt32("IntegrationId") ?? 0, kind, row.GetString("Recipient") ?? "", sentAt);
+        }
+    }
+
     /// <summary>Writes <paramref name="next"/> if the row is still as <paramref name="next"/>'s ETag saw it; null when it changed meanwhile.</summary>
     public async Task<Reply?> TryUpdateAsync(Reply next, CancellationToken cancellationToken)
     {

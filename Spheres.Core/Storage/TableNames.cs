@@ -29,7 +29,7 @@ public static class TableNames
     /// <summary>Queue of messages handed to the AI agent (decision agent).</summary>
     public const string AgentRequestsQueue = "agent-requests";
 
-    /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded).</summary>
+    /// <summary>Queue of automatic answers to send (out_of_hours, quota_exceeded), and the inbox's human replies (human).</summary>
     public const string AutoRepliesQueue = "auto-replies";
 
     /// <summary>Tenant rows: integrations' weekly working hours, their exceptions, a version row per integration and a row id sequence.</summary>
@@ -76,4 +76,10 @@ public static class TableNames
 
     /// <summary>Tenant rows: providers' send rates held across instances, a few slot rows per sending account and one row per recipient.</summary>
     public const string SendBudgets = "SendBudgets";
+
+    /// <summary>
+    /// Tenant rows: one conversation per customer per integration, a copy of it under its last activity (the list's order),
+    /// and its timeline (customer messages and human replies in order).
+    /// </summary>
+    public const string Conversations = "Conversations";
 }

@@ -14,6 +14,7 @@ namespace Spheres.Functions.Analytics;
 ///   GET analytics/top-questions     customers' questions grouped by meaning, largest first
 ///   GET analytics/sentiment         review counts, average rating, weekly trend, aspects behind negative reviews
 ///   GET analytics/recommendations   advice with its evidence (extend_hours, answer_top_question, fix_aspect)
+///   GET analytics/responses         first-response times and who answered (agent, human, out-of-hours only, nobody) by weekday and hour
 /// All take ?from=&amp;to= (local dates, default the last 30 days) and ?integration=. Plan professional only (403 plan-required).
 /// </summary>
 public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens tokens, ILogger<AnalyticsFunctions> logger)
@@ -85,6 +86,21 @@ public sealed class AnalyticsFunctions(AnalyticsService analytics, AccessTokens 
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
             ApiResponse.Json((await analytics.RecommendationsAsync(caller, Query(request), cancellationToken)).Select(RecommendationJson.Of).ToList()));
+
+    [Function("ResponseAnalytics")]
+    [ApiOperation(Tag, "How fast and by whom customers are answered: first-response time percentiles, and the share of conversations answered by the agent, by a human, by the out-of-hours reply only, or not at all, by weekday and hour in the profile's zone.",
+        RequiresBearer = true,
+        Description = "Professional plan. A conversation is one customer on one integration, counted from its first message in the period; a reply sent up to two days after the period still answers it. Cached for at most five minutes.")]
+    [ApiQuery("from", typeof(string), FromHelp, Format = "date", Pattern = DatePattern)]
+    [ApiQuery("to", typeof(string), ToHelp, Format = "date", Pattern = DatePattern)]
+    [ApiQuery("integration", typeof(int), IntegrationHelp, MinimumValue = 1, MaximumValue = 999_999_999)]
+    [ApiResponse(200, "Totals, shares, percentiles and the non-empty weekday × hour cells.", Body = typeof(ResponsesJson))]
+    [ApiResponses(ApiResponseSet.AnalyticsBadFilter, ApiResponseSet.AnalyticsAccess)]
+    public Task<IActionResult> Responses(
+        [HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "analytics/responses")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        Api.RunAsCallerAsync(request, tokens, logger, async caller =>
+            ApiResponse.Json(ResponsesJson.Of(await analytics.ResponsesAsync(caller, Query(request), cancellationToken))));
 
     private static AnalyticsQuery Query(HttpRequest request) =>
         AnalyticsQuery.Parse(request.Query["from"].FirstOrDefault(), request.Query["to"].FirstOrDefault(), request.Query["integration"].FirstOrDefault(),

@@ -32,7 +32,7 @@ public sealed record MessageJson(
     [property: Description("The customer unsent (deleted) it: text and attachments are cleared.")]
     bool Deleted,
     DateTimeOffset SentAt, DateTimeOffset ReceivedAt,
-    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive")] string Decision,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("agent", "out_of_hours", "quota_exceeded", "inactive", "human")] string Decision,
     ReplyJson? Reply)
 {
     public static MessageJson From(InboundMessage m, IReadOnlyDictionary<string, Reply> replies) =>
@@ -57,7 +57,7 @@ public sealed record AttachmentJson(
 
 /// <summary>API.md: <c>{kind, text, status, sent_at, error}</c>.</summary>
 public sealed record ReplyJson(
-    [property: System.ComponentModel.DataAnnotations.AllowedValues("out_of_hours", "quota_exceeded", "agent")] string Kind, string Text,
+    [property: System.ComponentModel.DataAnnotations.AllowedValues("out_of_hours", "quota_exceeded", "agent", "human")] string Kind, string Text,
     [property: System.ComponentModel.DataAnnotations.AllowedValues("pending", "sent", "failed", "skipped")] string Status,
     DateTimeOffset? SentAt, string? Error)
 {
@@ -113,7 +113,7 @@ public sealed class MessageFunctions(
 
     [Function("GetMessage")]
     [ApiOperation("messages", "One inbound message with its reply.", RequiresBearer = true,
-        Description = "The message with its reply: kind (out_of_hours, quota_exceeded, agent), text, status (pending, sent, failed, skipped), sent_at and error.")]
+        Description = "The message with its reply: kind (out_of_hours, quota_exceeded, agent, human), text, status (pending, sent, failed, skipped), sent_at and error.")]
     [ApiResponse(200, "The message.", Body = typeof(MessageJson))]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Get(

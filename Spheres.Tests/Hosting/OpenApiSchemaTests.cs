@@ -68,7 +68,7 @@ public sealed class OpenApiSchemaTests
 
     [Theory]
     [InlineData("Integration", "status", "pending,active,inactive,error,relink_required")]
-    [InlineData("Message", "decision", "agent,out_of_hours,quota_exceeded,inactive")]
+    [InlineData("Message", "decision", "agent,out_of_hours,quota_exceeded,inactive,human")]
     [InlineData("Message", "provider", "telegram,whatsapp,instagram,messenger")]
     [InlineData("Profile", "plan", "free,starter,professional")]
     [InlineData("Connect", "method", "oauth,bot_token,api_key,credentials")]

@@ -568,6 +568,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/analytics/responses/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * How fast and by whom customers are answered: first-response time percentiles, and the share of conversations answered by the agent, by a human, by the out-of-hours reply only, or not at all, by weekday and hour in the profile's zone.
+         * @description Professional plan. A conversation is one customer on one integration, counted from its first message in the period; a reply sent up to two days after the period still answers it. Cached for at most five minutes.
+         */
+        get: operations["ResponseAnalytics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/analytics/sentiment/": {
         parameters: {
             query?: never;
@@ -602,6 +622,130 @@ export interface paths {
         get: operations["TopQuestions"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Conversations, newest activity first, paged: follow `next` until it is null.
+         * @description One conversation per customer per integration. Paged with limit (1-200, default 50) and an opaque cursor taken from next.
+         */
+        get: operations["ListConversations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One conversation.
+         * @description Its customer, status (agent, human or closed), unread count, last activity and preview.
+         */
+        get: operations["GetConversation"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close the conversation.
+         * @description A new message from the customer reopens it (status agent).
+         */
+        post: operations["CloseConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/handback/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Give the conversation back to the agent.
+         * @description The customer's next messages go to the agent again (and get the out-of-hours reply when closed).
+         */
+        post: operations["HandBackConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/messages/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A conversation's messages and replies, oldest first, paged: follow `next` until it is null.
+         * @description Each customer message (inbound) is followed by its reply, if any; outbound items say who wrote them (author) and their status. Paged with limit (1-200 timeline entries, default 50) and an opaque cursor taken from next.
+         */
+        get: operations["ListConversationMessages"];
+        put?: never;
+        /**
+         * Reply to the customer yourself; the agent stops answering them.
+         * @description Queued for the one sender (sent once, within the provider's limits). The conversation becomes human: the customer's next messages are not given to the agent and get no out-of-hours reply, until handback or Spheres:Inbox:HandbackHours (default 24) without a human reply.
+         */
+        post: operations["ReplyToConversation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/conversations/{id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark the conversation read.
+         * @description Its unread count becomes 0.
+         */
+        post: operations["MarkConversationRead"];
         delete?: never;
         options?: never;
         head?: never;
@@ -997,7 +1141,7 @@ export interface paths {
         };
         /**
          * One inbound message with its reply.
-         * @description The message with its reply: kind (out_of_hours, quota_exceeded, agent), text, status (pending, sent, failed, skipped), sent_at and error.
+         * @description The message with its reply: kind (out_of_hours, quota_exceeded, agent, human), text, status (pending, sent, failed, skipped), sent_at and error.
          */
         get: operations["GetMessage"];
         put?: never;
@@ -1562,6 +1706,42 @@ export interface components {
             detail: string;
             evidence: components["schemas"]["RecommendationEvidence"];
         };
+        AnsweredBy: {
+            agent: number;
+            human: number;
+            out_of_hours: number;
+            none: number;
+        };
+        AnsweredByShares: {
+            agent: number;
+            human: number;
+            out_of_hours: number;
+            none: number;
+        };
+        Percentiles: {
+            p50: number | null;
+            p90: number | null;
+            p99: number | null;
+        };
+        ResponseCell: {
+            weekday: number;
+            hour: number;
+            conversations: number;
+            answered_by: components["schemas"]["AnsweredBy"];
+            first_response_p50_seconds: number | null;
+        };
+        Responses: {
+            timezone: string;
+            from: string;
+            to: string;
+            /** @description Conversations (one customer on one integration) with a message in the period, counted from their first one. */
+            conversations: number;
+            answered_by: components["schemas"]["AnsweredBy"];
+            shares: components["schemas"]["AnsweredByShares"];
+            first_response_seconds: components["schemas"]["Percentiles"];
+            /** @description Cells with conversations, by the local weekday (0 = Monday) and hour of their first message. */
+            cells: components["schemas"]["ResponseCell"][];
+        };
         SentimentWeek: {
             week_start: string;
             positive: number;
@@ -1595,6 +1775,95 @@ export interface components {
         TopQuestions: {
             total: number;
             clusters: components["schemas"]["QuestionCluster"][];
+        };
+        Customer: {
+            /** @description The provider's id of the customer (the chat id, PSID, IGSID or phone number). */
+            id: string;
+            /** @description The name the provider gave (Telegram first and last name, WhatsApp profile name); the id until one is known. */
+            name: string;
+        };
+        Conversation: {
+            id: string;
+            integration: number;
+            /** @enum {string} */
+            provider: "telegram" | "whatsapp" | "instagram" | "messenger";
+            customer: components["schemas"]["Customer"];
+            /**
+             * @description Who answers the customer: the agent, a human who replied (until handback or the handback hours pass without a human reply), or nobody (closed).
+             * @enum {string}
+             */
+            status: "agent" | "human" | "closed";
+            /**
+             * @description "owner" while a human holds the conversation; null otherwise.
+             * @enum {string|null}
+             */
+            assignee: "owner" | null;
+            /** @description Customer messages since the conversation was last read or answered. */
+            unread: number;
+            /** Format: date-time */
+            last_message_at: string;
+            /** @description The start of the newest customer message (its first 120 characters, or its attachment's type in brackets). */
+            last_message_preview: string;
+            /** @description Customer messages in the conversation. */
+            messages_count: number;
+        };
+        ConversationPage: {
+            results: components["schemas"]["Conversation"][];
+            next: string | null;
+        };
+        Attachment: {
+            /** @enum {string} */
+            type: "image" | "video" | "audio" | "voice" | "file" | "sticker" | "location" | "contact" | "share" | "story" | "order" | "other";
+            /** @description The provider's id to fetch the media later (Telegram file_id, WhatsApp media id). */
+            media_id: string | null;
+            /** @description Only where the provider sends one (Messenger and Instagram media, a contact's tel: number, a location's link). */
+            url: string | null;
+            mime_type: string | null;
+            /** @description A file name, a contact's or place's name, a sticker's emoji, a forwarded message's origin. */
+            name: string | null;
+            latitude: number | null;
+            longitude: number | null;
+        };
+        ConversationItem: {
+            /** @enum {string} */
+            direction: "inbound" | "outbound";
+            /** @description Inbound: the message's id. Outbound: the human reply's id, or the id of the message an automatic or agent reply answers. */
+            id: string;
+            /**
+             * Format: date-time
+             * @description Inbound: when the customer wrote. Outbound: when it was sent, or written if not sent yet.
+             */
+            at: string;
+            text: string;
+            attachments: components["schemas"]["Attachment"][];
+            /**
+             * @description Inbound only: what happened to the message; null on outbound items.
+             * @enum {string|null}
+             */
+            decision: "agent" | "out_of_hours" | "quota_exceeded" | "inactive" | "human" | null;
+            /**
+             * @description Outbound only: who wrote it; null on inbound items.
+             * @enum {string|null}
+             */
+            author: "out_of_hours" | "quota_exceeded" | "agent" | "human" | null;
+            /**
+             * @description Outbound only: where the reply is; null on inbound items.
+             * @enum {string|null}
+             */
+            status: "pending" | "sent" | "failed" | "skipped" | null;
+            /** Format: date-time */
+            sent_at: string | null;
+            error: string | null;
+            /** @description Outbound only: the message an automatic or agent reply answers; null for a human reply. */
+            in_reply_to: string | null;
+        };
+        ConversationItemPage: {
+            results: components["schemas"]["ConversationItem"][];
+            next: string | null;
+        };
+        HumanReplyRequest: {
+            /** @description The reply, 1–4096 characters. */
+            text?: string;
         };
         Health: {
             /** @enum {string} */
@@ -1739,22 +2008,9 @@ export interface components {
             /** Format: date-time */
             next_close_at: string | null;
         };
-        Attachment: {
-            /** @enum {string} */
-            type: "image" | "video" | "audio" | "voice" | "file" | "sticker" | "location" | "contact" | "share" | "story" | "order" | "other";
-            /** @description The provider's id to fetch the media later (Telegram file_id, WhatsApp media id). */
-            media_id: string | null;
-            /** @description Only where the provider sends one (Messenger and Instagram media, a contact's tel: number, a location's link). */
-            url: string | null;
-            mime_type: string | null;
-            /** @description A file name, a contact's or place's name, a sticker's emoji, a forwarded message's origin. */
-            name: string | null;
-            latitude: number | null;
-            longitude: number | null;
-        };
         Reply: {
             /** @enum {string} */
-            kind: "out_of_hours" | "quota_exceeded" | "agent";
+            kind: "out_of_hours" | "quota_exceeded" | "agent" | "human";
             text: string;
             /** @enum {string} */
             status: "pending" | "sent" | "failed" | "skipped";
@@ -1789,7 +2045,7 @@ export interface components {
             /** Format: date-time */
             received_at: string;
             /** @enum {string} */
-            decision: "agent" | "out_of_hours" | "quota_exceeded" | "inactive";
+            decision: "agent" | "out_of_hours" | "quota_exceeded" | "inactive" | "human";
             reply: components["schemas"]["Reply"] | null;
         };
         MessagePage: {
@@ -3493,6 +3749,78 @@ export interface operations {
             };
         };
     };
+    ResponseAnalytics: {
+        parameters: {
+            query?: {
+                /** @description First day, YYYY-MM-DD in the profile's time zone, years 2000–2100 (default: 29 days before `to`); not after `to`. */
+                from?: string;
+                /** @description Last day included, YYYY-MM-DD (default: today in the profile's zone); at most 366 days after `from`. */
+                to?: string;
+                /** @description Only messages of this integration of yours. */
+                integration?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Totals, shares, percentiles and the non-empty weekday × hour cells. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Responses"];
+                };
+            };
+            /** @description A bad date, range or integration id (errors names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Analytics are not in your plan (plan-required). */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No such integration of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
     SentimentAnalytics: {
         parameters: {
             query?: {
@@ -3620,6 +3948,409 @@ export interface operations {
                 };
             };
             /** @description No such integration of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListConversations: {
+        parameters: {
+            query?: {
+                /** @description Only conversations with this status. */
+                status?: "agent" | "human" | "closed";
+                /** @description Only this integration's conversations. */
+                integration?: number;
+                /** @description true: only conversations with unread customer messages. */
+                unread?: "true" | "false";
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                /** @description Opaque; taken from `next`. */
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationPage"];
+                };
+            };
+            /** @description A bad status, integration, unread, limit or cursor (errors names the field). */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The integration filter names no integration of yours. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    GetConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    CloseConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, now closed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    HandBackConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, now agent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ListConversationMessages: {
+        parameters: {
+            query?: {
+                /** @description Page size, 1–200 (default 50). */
+                limit?: number;
+                /** @description Opaque; taken from `next`. */
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItemPage"];
+                };
+            };
+            /** @description Bad limit or cursor. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    ReplyToConversation: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["HumanReplyRequest"];
+            };
+        };
+        responses: {
+            /** @description Queued; the reply is pending. */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConversationItem"];
+                };
+            };
+            /** @description No text, or more than 4096 characters. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The provider's window is closed (Messenger, Instagram, WhatsApp: 24 hours after the customer's last message); nothing was queued. */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Storage unavailable; retry after the Retry-After header. */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    MarkConversationRead: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The conversation's id, as the list gives it. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conversation, unread 0. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conversation"];
+                };
+            };
+            /** @description No or bad token. */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Not yours or not there. */
             404: {
                 headers: {
                     [name: string]: unknown;

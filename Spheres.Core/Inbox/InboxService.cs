@@ -1,0 +1,133 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Spheres.Core.Messaging;
+using Spheres.Core.Outbound;
+using Spheres.Core.Problems;
+using Spheres.Core.Storage;
+
+namespace Spheres.Core.Inbox;
+
+/// <summary>One item of a conversation as the owner reads it: a customer message, or a reply (the agent's, an automatic one or a human's).</summary>
+public sealed record ConversationItem(InboundMessage? Message, Reply? Reply);
+
+/// <summary>
+/// The owner's inbox (API.md, Inbox): conversations, their messages in order, and the owner's own replies. A human reply goes
+/// through the one sender (<see cref="ReplyDelivery"/>, by the <c>auto-replies</c> queue) and makes the conversation
+/// <c>human</c> until a handback or <see cref="InboxOptions.HandbackHours"/> without another human reply.
+/// </summary>
+public sealed class InboxService(
+    ConversationStore conversations, MessageStore messages, ReplyStore replies, MessageReplies messageReplies, SpheresStorage storage,
+    IOptions<InboxOptions> options, TimeProvider time, ILogger<InboxService> logger)
+{
+    public DateTimeOffset Now => time.GetUtcNow();
+
+    public Task<(IReadOnlyList<Conversation> Page, string? Cursor)> ListAsync(string tenantId, ConversationFilter filter, int pageSize, string? cursor,
+        CancellationToken cancellationToken) => conversations.ListAsync(tenantId, filter, Now, pageSize, cursor, cancellationToken);
+
+    public async Task<Conversation> GetAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        await conversations.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false)
+        ?? throw ProblemException.NotFound("No conversation with this id.");
+
+    /// <summary>A page of the conversation, oldest first: each customer message followed by its reply, and the human replies where they were written.</summary>
+    public async Task<(IReadOnlyList<ConversationItem> Items, string? Cursor)> MessagesAsync(string tenantId, string id, int pageSize, string? cursor,
+        CancellationToken cancellationToken)
+    {
+        await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        var (entries, next) = await conversations.TimelineAsync(tenantId, id, pageSize, cursor, cancellationToken).ConfigureAwait(false);
+        var inbound = await messages.FindByRowKeysAsync(tenantId, entries.Where(e => e.Inbound && e.MessageRowKey is not null).Select(e => e.MessageRowKey!).ToList(),
+            cancellationToken).ConfigureAwait(false);
+        var ofMessages = await messageReplies.ForAsync(tenantId, inbound.Values.ToList(), cancellationToken).ConfigureAwait(false);
+        var human = await replies.FindManyAsync(tenantId, entries.Where(e => !e.Inbound).Select(e => e.ItemId).ToList(), cancellationToken).ConfigureAwait(false);
+        var items = new List<ConversationItem>(entries.Count * 2);
+        foreach (var entry in entries)
+        {
+            if (entry.Inbound)
+            {
+                // A message retention deleted before its timeline row is simply not shown.
+                if (entry.MessageRowKey is null || !inbound.TryGetValue(entry.MessageRowKey, out var message)) continue;
+                items.Add(new ConversationItem(message, null));
+                if (ofMessages.TryGetValue(message.Id, out var reply)) items.Add(new ConversationItem(null, reply));
+            }
+            else if (human.TryGetValue(entry.ItemId, out var reply))
+            {
+                items.Add(new ConversationItem(null, reply));
+            }
+        }
+        return (items, next);
+    }
+
+    /// <summary>
+    /// The owner's reply: checked (text, the provider's window) before anything is written, then stored <c>pending</c>, added to the
+    /// conversation (now <c>human</c>) and queued for the one sender.
+    /// </summary>
+    public async Task<Reply> ReplyAsync(string tenantId, string id, string? text, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrWhiteSpace(text)) throw ProblemException.Validation("text", "Write the reply's text.");
+        if (text.Length > ReplyJob.MaxTextLength) throw ProblemException.Validation("text", $"A reply is at most {ReplyJob.MaxTextLength} characters.");
+        var conversation = await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        var now = Now;
+        if (Conversation.HasMetaWindow(conversation.Provider) && now - conversation.LastCustomerMessageAt >= Conversation.MetaWindow)
+        {
+            throw new ProblemException(409, "window-closed", "The provider's window is closed.",
+                $"{conversation.Provider} lets a business write only within 24 hours of the customer's last message, and the last one was " +
+                $"{conversation.LastCustomerMessageAt:u}. The customer has to write first.");
+        }
+        var reply = await replies.GetOrCreateAsync(new Reply(tenantId, "h" + Guid.NewGuid().ToString("N")[..23], conversation.IntegrationId, ReplyKind.Human,
+            text, conversation.Recipient, ReplyStatus.Pending, now), cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var humanUntil = now.AddHours(options.Value.HandbackHours);
+            _ = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, now),
+                    c => c is null ? null : c with { Status = ConversationStatus.Human, HumanUntil = humanUntil, Unread = 0 }, cancellationToken)
+                .ConfigureAwait(false) ?? throw ProblemException.NotFound("No conversation with this id.");
+            await EnqueueAsync(reply, now, cancellationToken).ConfigureAwait(false);
+            return reply;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // Never sent: say so on the reply rather than leave it pending for ever.
+            try
+            {
+                await replies.TryUpdateAsync(reply with { Status = ReplyStatus.Failed, Error = "The reply could not be queued; write it again." },
+                    CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception failed)
+            {
+                logger.LogWarning("Human reply {ReplyId}: not marked failed ({Error})", reply.MessageId, failed.GetType().Name);
+            }
+            throw;
+        }
+    }
+
+    public Task<Conversation> HandbackAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, id, c => c with { Status = ConversationStatus.Agent, HumanUntil = null }, cancellationToken);
+
+    public Task<Conversation> CloseAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, id, c => c with { Status = ConversationStatus.Closed, HumanUntil = null }, cancellationToken);
+
+    public Task<Conversation> MarkReadAsync(string tenantId, string id, CancellationToken cancellationToken) =>
+        ChangeAsync(tenantId, id, c => c with { Unread = 0 }, cancellationToken);
+
+    private async Task<Conversation> ChangeAsync(string tenantId, string id, Func<Conversation, Conversation> change, CancellationToken cancellationToken)
+    {
+        if (!Conversation.IsId(id)) throw ProblemException.NotFound("No conversation with this id.");
+        return await conversations.ChangeAsync(tenantId, id, null, c => c is null ? null : change(c), cancellationToken).ConfigureAwait(false)
+            ?? throw ProblemException.NotFound("No conversation with this id.");
+    }
+
+    /// <summary>The <c>auto-replies</c> message <see cref="ReplyJob.ParseAutoReply"/> reads, with decision <c>human</c>.</summary>
+    private async Task EnqueueAsync(Reply reply, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var queue = await storage.QueueAsync(TableNames.AutoRepliesQueue, cancellationToken).ConfigureAwait(false);
+        using var publish = Telemetry.QueueTrace.StartPublish(TableNames.AutoRepliesQueue);
+        var fields = new Dictionary<string, object>
+        {
+            ["message_id"] = reply.MessageId, ["tenant_id"] = reply.TenantId, ["integration_id"] = reply.IntegrationId, ["decision"] = "human",
+            ["reply_text"] = reply.Text, ["recipient"] = reply.Recipient, ["received_at"] = now,
+        };
+        if (Telemetry.QueueTrace.Current() is { } trace) fields[Telemetry.QueueTrace.Field] = trace; // the sender continues the request's trace
+        var body = JsonSerializer.Serialize(fields);
+        await queue.SendMessageAsync(BinaryData.FromString(body), cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+}
