@@ -60,12 +60,10 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             messagesDeleted += await BatchDeletes.DeleteMatchingAsync(messages,
                 TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ReceivedAt lt {cutoff}"), cancellationToken).ConfigureAwait(false);
             // Each message's identity row (what deduplicates a provider's retries) goes with it.
-            await BatchDeletes.DeleteMatchingAsync(messages,
-                TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and {MessageStore.IdentityReceivedAt} lt {cutoff}"), cancellationToken)
-                .ConfigureAwait(false);
-            // The column's name is written, not formatted: CreateQueryFilter would quote it as a string.
-            await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter($"PartitionKey eq {tenantId} and ")
-                + Inbox.ConversationRows.TimelineAt + TableClient.CreateQueryFilter($" lt {cutoff}"), cancellationToken).ConfigureAwait(false);
+            await BatchDeletes.DeleteMatchingAsync(messages, TableFilters.TenantRowsBefore(tenantId, MessageStore.IdentityReceivedAt, cutoff),
+                cancellationToken).ConfigureAwait(false);
+            await BatchDeletes.DeleteMatchingAsync(conversations, TableFilters.TenantRowsBefore(tenantId, Inbox.ConversationRows.TimelineAt, cutoff),
+                cancellationToken).ConfigureAwait(false);
             // The list row before the conversation row: a conversation found without its list row still takes new messages.
             await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter(
                 $"PartitionKey eq {tenantId} and RowKey ge {Inbox.ConversationRows.ActivityPrefix} and RowKey lt {"a."} and LastMessageAt lt {cutoff}"),

@@ -63,7 +63,10 @@ public sealed class DataRetentionTests : IAsyncLifetime
         Assert.Equal(1053, result.MessagesDeleted);
         Assert.Equal(3, (await MessageRowsAsync(host, kyiv.TenantId)).Count);
         Assert.Single(await MessageRowsAsync(host, other.TenantId));
-        Assert.Equal([.. Enumerable.Repeat(100, 10), 51, 2], batches.Order().Reverse()); // one partition at a time, never more than 100
+        // One partition at a time, never more than 100: the messages' rows, then their identity rows (the same counts).
+        Assert.Equal([.. Enumerable.Repeat(100, 20), 51, 51, 2, 2], batches.Order().Reverse());
+        // An identity row (what dedupes a provider's retries) goes with its message and stays with a kept one.
+        Assert.Equal((3, 1), (await IdentityRowsAsync(host, kyiv.TenantId), await IdentityRowsAsync(host, other.TenantId)));
         var counter = await (await Messages(host)).GetEntityIfExistsAsync<TableEntity>(kyiv.TenantId, Core.Plans.UsagePeriod.Containing(Now.AddDays(-402)).RowKey);
         Assert.True(counter.HasValue); // usage counters are not messages
     }
@@ -142,6 +145,14 @@ public sealed class DataRetentionTests : IAsyncLifetime
         var rows = new List<TableEntity>();
         await foreach (var row in (await Messages(host)).QueryAsync<TableEntity>(r => r.PartitionKey == tenantId)) if (row.ContainsKey("ReceivedAt")) rows.Add(row);
         return rows;
+    }
+
+    private static async Task<int> IdentityRowsAsync(TestHost host, string tenantId)
+    {
+        var count = 0;
+        await foreach (var row in (await Messages(host)).QueryAsync<TableEntity>(r => r.PartitionKey == tenantId, select: ["RowKey"]))
+            if (row.RowKey.StartsWith("id-", StringComparison.Ordinal)) count++;
+        return count;
     }
 
     private static async Task<List<string>> ExceptionDatesAsync(TestHost host, string tenantId)
