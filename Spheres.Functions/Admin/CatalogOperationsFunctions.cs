@@ -35,7 +35,7 @@ public sealed record CatalogAuditPageJson(IReadOnlyList<CatalogAuditJson> Result
 public sealed class CatalogOperationsFunctions(CatalogAdministration admin, ConnectionRequirements requirements, ILogger<CatalogOperationsFunctions> logger)
 {
     private const string Tag = "admin";
-    private const int DefaultPageSize = 50, MaxPageSize = 200;
+    private const int MaxPageSize = PageCursors.MaxPageSize;
 
     [Function("AdminListSpheres")]
     [ApiOperation(Tag, "Every sphere as the public endpoints serve it (active or not), each with `overridden`: the fields an override sets.",
@@ -128,12 +128,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         Api.RunAsync(request, logger, async () =>
         {
             var errors = new FieldErrors();
-            var limit = DefaultPageSize;
-            if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
-                errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
-            string? cursor = null;
-            if (request.Query["cursor"].FirstOrDefault() is { Length: > 0 } rawCursor && (cursor = OpaqueText.TryDecode(rawCursor)) is null)
-                errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
+            var limit = PageCursors.Limit(request.Query, errors);
+            var cursor = PageCursors.Decode(request.Query["cursor"].FirstOrDefault(), errors);
             errors.ThrowIfAny();
             var (page, next) = await admin.ListAuditAsync(limit, cursor, cancellationToken);
             var nextUrl = next is null ? null : $"/api/admin/catalog/audit/?limit={limit}&cursor={Uri.EscapeDataString(OpaqueText.Encode(next))}";

@@ -27,6 +27,21 @@ public static class EntityTags
 /// <summary>Paging cursors: opaque to clients; what they decode to is checked by the store that made them.</summary>
 public static class PageCursors
 {
+    /// <summary>The page size of every paged list: <c>limit</c> 1–200, default 50.</summary>
+    public const int DefaultPageSize = 50, MaxPageSize = 200;
+
+    /// <summary>The <c>limit</c> of a paged list; a value off 1–<see cref="MaxPageSize"/> (or not a number) is an error naming it.</summary>
+    public static int Limit(Microsoft.AspNetCore.Http.IQueryCollection query, Spheres.Core.Problems.FieldErrors errors)
+    {
+        var limit = DefaultPageSize;
+        if (query["limit"].FirstOrDefault() is { } raw && (!int.TryParse(raw, out limit) || limit is < 1 or > MaxPageSize))
+        {
+            errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
+            return DefaultPageSize;
+        }
+        return limit;
+    }
+
     public static string Encode(string position) => OpaqueText.Encode(position);
 
     public static string? Decode(string? cursor, Spheres.Core.Problems.FieldErrors errors)

@@ -21,8 +21,8 @@ namespace Spheres.Functions.Inbox;
 public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integrations, AccessTokens tokens, ILogger<InboxFunctions> logger)
 {
     private const string Tag = "inbox";
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = PageCursors.DefaultPageSize;
+    public const int MaxPageSize = PageCursors.MaxPageSize;
 
     [Function("ListConversations")]
     [ApiOperation(Tag, "Conversations, newest activity first, paged: follow `next` until it is null.", RequiresBearer = true,
@@ -53,7 +53,7 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
             }
             var rawUnread = query["unread"].FirstOrDefault();
             if (rawUnread is not null and not "true" and not "false") errors.Add("unread", "Give true or false.");
-            var limit = ReadLimit(request, errors);
+            var limit = PageCursors.Limit(request.Query, errors);
             var cursor = PageCursors.Decode(query["cursor"].FirstOrDefault(), errors);
             errors.ThrowIfAny();
             if (integration is { } filter) await integrations.FindAsync(caller, filter, cancellationToken); // 404 unless the caller's
@@ -94,7 +94,7 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
             var errors = new FieldErrors();
-            var limit = ReadLimit(request, errors);
+            var limit = PageCursors.Limit(request.Query, errors);
             var cursor = PageCursors.Decode(request.Query["cursor"].FirstOrDefault(), errors);
             errors.ThrowIfAny();
             var (items, next) = await inbox.MessagesAsync(caller.TenantId, id, limit, cursor, cancellationToken);
@@ -155,12 +155,4 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
             ApiResponse.Json(ConversationJson.From(await inbox.MarkReadAsync(caller.TenantId, id, cancellationToken), inbox.Now)));
-
-    private static int ReadLimit(HttpRequest request, FieldErrors errors)
-    {
-        var limit = DefaultPageSize;
-        if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
-            errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
-        return limit;
-    }
 }

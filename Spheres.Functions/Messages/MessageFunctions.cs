@@ -73,8 +73,8 @@ public sealed record MessagePageJson(IReadOnlyList<MessageJson> Results, string?
 public sealed class MessageFunctions(
     MessageStore messages, MessageReplies replies, TenantIntegrations integrations, AccessTokens tokens, ILogger<MessageFunctions> logger)
 {
-    public const int DefaultPageSize = 50;
-    public const int MaxPageSize = 200;
+    public const int DefaultPageSize = PageCursors.DefaultPageSize;
+    public const int MaxPageSize = PageCursors.MaxPageSize;
 
     [Function("ListMessages")]
     [ApiOperation("messages", "Inbound messages, newest first, paged: follow `next` until it is null.", RequiresBearer = true,
@@ -97,9 +97,7 @@ public sealed class MessageFunctions(
                 if (int.TryParse(rawIntegration, out var id)) integration = id;
                 else errors.Add("integration", "Give an integration id (an integer).");
             }
-            var limit = DefaultPageSize;
-            if (request.Query["limit"].FirstOrDefault() is { } rawLimit && (!int.TryParse(rawLimit, out limit) || limit is < 1 or > MaxPageSize))
-                errors.Add("limit", $"Give a page size from 1 to {MaxPageSize}.");
+            var limit = PageCursors.Limit(request.Query, errors);
             var cursor = PageCursors.Decode(request.Query["cursor"].FirstOrDefault(), errors);
             errors.ThrowIfAny();
             if (integration is { } filter) await integrations.FindAsync(caller, filter, cancellationToken); // 404 unless the caller's
