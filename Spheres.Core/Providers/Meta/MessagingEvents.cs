@@ -30,7 +30,9 @@ public static class MessagingEvents
         if (message.OptionalTrue("is_echo") || message.OptionalText("mid") is not { } mid) return (null, null);
         if (message.OptionalTrue("is_deleted")) return (null, new MessageChange(provider, mid, sender, MessageChangeKind.Delete, at));
         if (message.OptionalTrue("is_unsupported") || at is null) return (null, null);
-        var attachments = message.OptionalArray("attachments").Select(a => Attachment(a, message.OptionalInt64("sticker_id") is not null))
+        // Bounded before it is read: a message keeps at most MaxPerMessage anyway.
+        var attachments = message.OptionalArray("attachments").Take(MessageAttachment.MaxPerMessage)
+            .Select(a => Attachment(a, message.OptionalInt64("sticker_id") is not null))
             .OfType<MessageAttachment>().ToList();
         var replyTo = message.OptionalObject("reply_to");
         if (replyTo?.OptionalObject("story") is { } story) // an Instagram story reply: the story is part of what the customer answered

@@ -51,7 +51,7 @@ public static class WhatsAppMessages
                 return ("", [new MessageAttachment(AttachmentType.Location, Url: place.OptionalText("url"),
                     Name: place.OptionalText("name") ?? place.OptionalText("address"), Latitude: place.OptionalDouble("latitude"), Longitude: place.OptionalDouble("longitude"))], null);
             case "contacts":
-                return ("", item.OptionalArray("contacts").Where(c => c.ValueKind == JsonValueKind.Object).Select(Contact).ToList(), null);
+                return ("", item.OptionalArray("contacts").Take(MessageAttachment.MaxPerMessage).Where(c => c.ValueKind == JsonValueKind.Object).Select(Contact).ToList(), null);
             case "order" when body is { } order:
                 return (order.OptionalText("text") ?? "", [new MessageAttachment(AttachmentType.Order, order.OptionalText("catalog_id"),
                     Name: $"{order.OptionalArray("product_items").Count()} item(s)")], null);
