@@ -1,4 +1,4 @@
-using Azure;
+using System.Collections.Concurrent;
 using Azure.Data.Tables;
 using Spheres.Core.Messaging;
 using Spheres.Core.Problems;
@@ -13,13 +13,20 @@ public sealed record TimelineEntry(bool Inbound, string ItemId, string? MessageR
 public sealed record ConversationFilter(ConversationStatus? Status, int? IntegrationId, bool UnreadOnly);
 
 /// <summary>
-/// Conversations in the tenant's partition of <c>Conversations</c> (rows: <see cref="ConversationRows"/>). Every change is one
-/// entity-group transaction over the conversation row (ETag-checked), its activity copy and, for a new message or reply, its
-/// timeline row; the timeline row is insert-if-absent, so recording the same message twice changes nothing.
+/// Conversations in the tenant's partition of <c>Messages</c> (rows: <see cref="ConversationRows"/>), beside the messages they
+/// hold, so the pipeline adds a message to its conversation in the transaction that stores it (<see cref="IConversationLog"/>).
+/// Every other change is one entity-group transaction over the conversation row (ETag-checked), its list row and, for a human
+/// reply, its timeline row; a timeline row is insert-if-absent, so recording the same item twice changes nothing.
 /// </summary>
 public sealed class ConversationStore(SpheresStorage storage) : IConversationLog
 {
     private const int MaxAttempts = 8;
+
+    /// <summary>Conversations this instance wrote last, with their ETags: a customer's next message needs no read.</summary>
+    private readonly ConcurrentDictionary<(string TenantId, string Id), Conversation> _written = new();
+
+    /// <summary>Bounds <see cref="_written"/>; past it the copies are dropped (they are only a head start: a miss is one read).</summary>
+    private const int MaxRemembered = 10_000;
 
     public async Task<Conversation?> FindAsync(string tenantId, string id, CancellationToken cancellationToken)
     {
@@ -30,33 +37,49 @@ public sealed class ConversationStore(SpheresStorage storage) : IConversationLog
         return row.HasValue ? ConversationRows.FromRow(row.Value!) : null;
     }
 
-    /// <summary>Adds a stored customer message to its conversation (made on the first one); a message recorded before changes nothing.</summary>
+    public async Task<IConversationRecord> OpenAsync(string tenantId, int integrationId, string customerId, bool fresh,
+        CancellationToken cancellationToken)
+    {
+        var id = Conversation.IdOf(integrationId, customerId);
+        var known = !fresh && _written.TryGetValue((tenantId, id), out var copy)
+            ? copy
+            : await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        return new ConversationRecord(this, tenantId, id, known);
+    }
+
+    internal void Remember(Conversation written)
+    {
+        if (_written.Count >= MaxRemembered) _written.Clear();
+        _written[(written.TenantId, written.Id)] = written;
+    }
+
+    /// <summary>
+    /// Adds a message stored before to its conversation (made on the first one), on its own; a message recorded before changes
+    /// nothing. The pipeline does this in the message's own transaction instead (<see cref="OpenAsync"/>).
+    /// </summary>
     public async Task RecordInboundAsync(InboundMessage m, CancellationToken cancellationToken)
     {
-        var at = m.SentAt < m.ReceivedAt ? m.SentAt : m.ReceivedAt;
-        var id = Conversation.IdOf(m.IntegrationId, m.Sender);
-        var entry = new TimelineEntry(true, m.Id, MessageStore.RowKeyOf(m), at);
-        var preview = Conversation.Preview(m.Text.Length > 0 ? m.Text : m.Attachments.Count > 0 ? $"[{Providers.MessageAttachment.TypeName(m.Attachments[0].Type)}]" : "");
-        await ChangeAsync(m.TenantId, id, entry, existing =>
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var record = await OpenAsync(m.TenantId, m.IntegrationId, m.Sender, fresh: true, cancellationToken).ConfigureAwait(false);
+        for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var newest = existing is null || at >= existing.LastMessageAt;
-            var customerName = m.SenderName ?? existing?.CustomerName ?? m.Sender;
-            return existing is null
-                ? new Conversation(m.TenantId, id, m.IntegrationId, m.Provider, m.Sender, customerName, m.Recipient, ConversationStatus.Agent, null,
-                    1, at, at, preview, 1)
-                : existing with
-                {
-                    CustomerName = customerName,
-                    Recipient = newest ? m.Recipient : existing.Recipient,
-                    // A new customer message reopens a closed conversation; one a human holds stays theirs.
-                    Status = existing.Status == ConversationStatus.Closed ? ConversationStatus.Agent : existing.Status,
-                    Unread = existing.Unread + 1,
-                    LastMessageAt = newest ? at : existing.LastMessageAt,
-                    LastCustomerMessageAt = at > existing.LastCustomerMessageAt ? at : existing.LastCustomerMessageAt,
-                    LastMessagePreview = newest ? preview : existing.LastMessagePreview,
-                    MessagesCount = existing.MessagesCount + 1,
-                };
-        }, cancellationToken).ConfigureAwait(false);
+            var actions = record.Record([m]);
+            try
+            {
+                record.Committed((await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false)).Value);
+                return;
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
+            {
+                return; // recorded before
+            }
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index && e.Status is 404 or 409 or 412)
+            {
+                if (!record.Failed(index, e.Status))
+                    record = await OpenAsync(m.TenantId, m.IntegrationId, m.Sender, fresh: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        throw ProblemException.StorageUnavailable(); // the conversation kept changing under us
     }
 
     /// <summary>
@@ -71,51 +94,32 @@ public sealed class ConversationStore(SpheresStorage storage) : IConversationLog
         var dropOldActivity = true;
         for (var attempt = 1; attempt <= MaxAttempts; attempt++)
         {
-            var row = await table.GetEntityIfExistsAsync<TableEntity>(tenantId, ConversationRows.StateKey(id), cancellationToken: cancellationToken)
-                .ConfigureAwait(false);
-            var existing = row.HasValue ? ConversationRows.FromRow(row.Value!) : null;
+            var existing = await FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
             if (change(existing) is not { } next) return null;
-            var actions = new List<TableTransactionAction>();
-            if (entry is not null) actions.Add(new(TableTransactionActionType.Add, TimelineRow(tenantId, id, entry)));
-            var stateIndex = actions.Count;
-            var state = ConversationRows.ToRow(next, ConversationRows.StateKey(id));
-            state["ActivityKey"] = ConversationRows.ActivityKey(next);
-            actions.Add(existing is null
-                ? new(TableTransactionActionType.Add, state)
-                : new(TableTransactionActionType.UpdateReplace, state, new ETag(existing.ETag!)));
-            var oldActivity = existing is null ? null : row.Value!.GetString("ActivityKey");
-            var deleteIndex = -1;
-            if (dropOldActivity && oldActivity is not null && oldActivity != ConversationRows.ActivityKey(next))
-            {
-                deleteIndex = actions.Count;
-                actions.Add(new(TableTransactionActionType.Delete, new TableEntity(tenantId, oldActivity), ETag.All));
-            }
-            actions.Add(new(TableTransactionActionType.UpsertReplace, ConversationRows.ToRow(next, ConversationRows.ActivityKey(next))));
+            var write = new ConversationWrite(existing) { DropOldActivity = dropOldActivity };
+            var actions = write.Actions(tenantId, next, entry is null ? [] : [entry]);
             try
             {
                 var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-                return next with { ETag = response.Value[stateIndex].Headers.ETag?.ToString() };
+                var written = next with { ETag = response.Value[write.StateIndex].Headers.ETag?.ToString() };
+                Remember(written);
+                return written;
             }
             catch (TableTransactionFailedException e) when (entry is not null && e.FailedTransactionActionIndex == 0 && e.Status == 409)
             {
-                return null; // recorded before: a retry of the same message or reply
+                return null; // recorded before: a retry of the same reply
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == stateIndex && e.Status is 409 or 412)
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == write.StateIndex && e.Status is 409 or 412)
             {
                 // another write won: read again
             }
-            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == deleteIndex && e.Status == 404)
+            catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == write.DeleteIndex && e.Status == 404)
             {
-                dropOldActivity = false; // its activity row is gone already (retention stopped half-way): nothing to move
+                dropOldActivity = false; // its list row is gone already (retention stopped half-way): nothing to move
             }
         }
         throw ProblemException.StorageUnavailable(); // the conversation kept changing under us
     }
-
-    /// <summary>Whether a human holds the conversation of this customer on this integration now.</summary>
-    public async Task<bool> IsHumanAsync(string tenantId, int integrationId, string customerId, DateTimeOffset now, CancellationToken cancellationToken) =>
-        await FindAsync(tenantId, Conversation.IdOf(integrationId, customerId), cancellationToken).ConfigureAwait(false) is { } c
-        && c.StatusAt(now) == ConversationStatus.Human;
 
     /// <summary>One page of conversations, newest activity first; the cursor is the activity key of the page's last one.</summary>
     public async Task<(IReadOnlyList<Conversation> Page, string? Cursor)> ListAsync(
@@ -165,12 +169,5 @@ public sealed class ConversationStore(SpheresStorage storage) : IConversationLog
         return (page.Select(p => p.Entry).ToList(), null);
     }
 
-    private static TableEntity TimelineRow(string tenantId, string id, TimelineEntry entry) =>
-        new(tenantId, ConversationRows.TimelineKey(id, entry.At, entry.ItemId))
-        {
-            ["Kind"] = entry.Inbound ? "in" : "human", ["ItemId"] = entry.ItemId, ["MessageKey"] = entry.MessageRowKey,
-            [ConversationRows.TimelineAt] = entry.At,
-        };
-
-    private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Conversations, cancellationToken);
+    private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Messages, cancellationToken);
 }

@@ -14,20 +14,19 @@ namespace Spheres.Core.Messaging;
 
 /// <summary>
 /// The same steps for every channel once a delivery is verified, parsed and routed:
-/// deduplicate → decide → store (with the usage count) → add to its conversation → enqueue → mark enqueued.
+/// decide → store (with the usage count and its conversation, deduplicated) → enqueue → mark enqueued.
 /// <para>Exactly once: the message id comes from the provider's event id, so storing is an
-/// insert-if-absent; the counter is incremented in the same transaction, so a message counts
-/// exactly when it is stored. A stored message that was not enqueued (a failure after the
+/// insert-if-absent; the counter and the conversation change in the same transaction (with the tenant's other waiting
+/// messages: <see cref="MessageGroupCommit"/>), so a message counts and shows exactly when it is stored. A stored message that was not enqueued (a failure after the
 /// store) is enqueued by the provider's retry; a retry arriving while another request is still
 /// enqueuing waits for it briefly, then asks the provider to retry (503) rather than enqueue twice.</para>
 /// </summary>
 public sealed class MessagePipeline(
     MessageStore store, MessageQueues queues, IntegrationCache integrations, ProfileCache profiles, CatalogService catalog,
-    IWorkingScheduleSource schedules, TenantUsageGate usageGate, IConversationLog conversations, TimeProvider time, ILogger<MessagePipeline> logger)
+    IWorkingScheduleSource schedules, MessageGroupCommit groupCommit, TimeProvider time, ILogger<MessagePipeline> logger)
 {
     /// <summary>How long a request owns enqueuing a message it stored, before a retry may take over.</summary>
     public static readonly TimeSpan EnqueueClaim = TimeSpan.FromSeconds(20);
-    private const int MaxStoreAttempts = 10;
 
     /// <summary>One message, in a <c>message decision</c> span naming its decision and whether it was new (never its text or sender).</summary>
     public async Task<InboundMessage> ProcessAsync(RoutedMessage routed, CancellationToken cancellationToken)
@@ -55,22 +54,11 @@ public sealed class MessagePipeline(
         var profile = await profiles.FindAsync(routed.TenantId, cancellationToken).ConfigureAwait(false)
             ?? throw ProblemException.NotFound("The tenant of this delivery no longer exists.");
         var now = time.GetUtcNow();
-        // A human who took the conversation over answers instead of the agent and of the out-of-hours reply.
-        var answeredBy = integration.Status == IntegrationStatus.Active
-            && await conversations.IsHumanAsync(routed.TenantId, routed.IntegrationId, Bounded(routed.Message.Sender, MaxStoredIdLength), now, cancellationToken)
-                .ConfigureAwait(false)
-            ? MessageDecision.Human : MessageDecision.Agent;
-        MessageStore.StoreOutcome outcome;
-        InboundMessage stored;
-        if (await UncountedDecisionAsync(integration, profile, now, answeredBy, cancellationToken).ConfigureAwait(false) is { } early)
-        {
-            (outcome, stored, _) = await store.TryStoreAsync(Candidate(routed, early.Decision, early.Reply, now), null, cancellationToken)
-                .ConfigureAwait(false);
-        }
-        else
-        {
-            (outcome, stored) = await StoreCountedAsync(routed, profile, answeredBy, cancellationToken).ConfigureAwait(false);
-        }
+        var active = integration.Status == IntegrationStatus.Active;
+        var closedHoursReply = active ? await ClosedHoursReplyAsync(integration, profile, now, cancellationToken).ConfigureAwait(false) : null;
+        var (outcome, stored) = await groupCommit.StoreAsync(new MessageGroupCommit.Pending(Candidate(routed, MessageDecision.Agent, null, now),
+            UsagePeriod.Containing(FirstReceived(routed.Message, now)), !active, closedHoursReply, Plan.FromStored(profile.Plan).MessagesPerMonth,
+            QuotaReply(profile))).ConfigureAwait(false);
         if (outcome == MessageStore.StoreOutcome.Stored)
         {
             Count(activity, stored, isNew: true);
@@ -96,61 +84,16 @@ public sealed class MessagePipeline(
             new(SpheresTelemetry.Tags.Outcome, isNew ? "stored" : "repeat"), new(SpheresTelemetry.Tags.Counted, counted));
     }
 
-    /// <summary>Decisions that do not touch the counter: the integration is off, or working hours are closed (and no human answers).</summary>
-    private async Task<(MessageDecision Decision, string? Reply)?> UncountedDecisionAsync(
-        Integration integration, TenantProfile profile, DateTimeOffset now, MessageDecision answeredBy, CancellationToken cancellationToken)
+    /// <summary>The out-of-hours reply when the integration keeps working hours (and the plan applies them) and they are closed now; else null.</summary>
+    private async Task<string?> ClosedHoursReplyAsync(Integration integration, TenantProfile profile, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        if (integration.Status != IntegrationStatus.Active)
-        {
-            return (MessageDecision.Inactive, null);
-        }
-        if (answeredBy == MessageDecision.Human) return null;
         var snapshot = await catalog.GetAsync(cancellationToken).ConfigureAwait(false);
         var supportsHours = snapshot.FindType(integration.TypeId)?.SupportsWorkingHours ?? false;
         // Hours kept from a plan that no longer has them are not applied: the agent answers around the clock.
-        if (supportsHours && PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.WorkingHours))
-        {
-            var schedule = await schedules.GetAsync(profile.TenantId, integration.Id, profile.TimeZone, cancellationToken).ConfigureAwait(false);
-            var instant = Instant.FromDateTimeOffset(now);
-            if (!schedule.IsOpenAt(instant))
-            {
-                return (MessageDecision.OutOfHours, OutOfHoursReplies.Render(schedule, integration, profile, instant));
-            }
-        }
-        return null;
-    }
-
-    /// <summary>
-    /// Agent (or human) or quota_exceeded, decided on the month's counter and stored with its increment in one
-    /// transaction; an ETag conflict (another instance counted meanwhile) reads the counter again.
-    /// </summary>
-    private async Task<(MessageStore.StoreOutcome, InboundMessage)> StoreCountedAsync(
-        RoutedMessage routed, TenantProfile profile, MessageDecision answeredBy, CancellationToken cancellationToken)
-    {
-        var limit = Plan.FromStored(profile.Plan).MessagesPerMonth;
-        using var _ = await usageGate.EnterAsync(routed.TenantId, cancellationToken).ConfigureAwait(false);
-        for (var attempt = 1; attempt <= MaxStoreAttempts; attempt++)
-        {
-            var now = time.GetUtcNow();
-            var period = UsagePeriod.Containing(FirstReceived(routed.Message, now));
-            var usage = usageGate.Known(routed.TenantId, period)
-                ?? await store.ReadUsageAsync(routed.TenantId, period, cancellationToken).ConfigureAwait(false);
-            var candidate = usage.Count >= limit
-                ? Candidate(routed, MessageDecision.QuotaExceeded, QuotaReply(profile), now)
-                : Candidate(routed, answeredBy, null, now);
-            var (outcome, stored, counter) = await store.TryStoreAsync(candidate,
-                candidate.Decision != MessageDecision.QuotaExceeded ? (period, usage) : null, cancellationToken).ConfigureAwait(false);
-            if (outcome == MessageStore.StoreOutcome.UsageChanged)
-            {
-                usageGate.Forget(routed.TenantId);
-                // Another instance counted meanwhile: back off a little, at random, so instances stop colliding.
-                await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * attempt)), cancellationToken).ConfigureAwait(false);
-                continue;
-            }
-            if (counter is not null) usageGate.Remember(routed.TenantId, period, counter);
-            return (outcome, stored);
-        }
-        throw ProblemException.StorageUnavailable(); // the counter kept changing under us: let the provider retry
+        if (!supportsHours || !PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.WorkingHours)) return null;
+        var schedule = await schedules.GetAsync(profile.TenantId, integration.Id, profile.TimeZone, cancellationToken).ConfigureAwait(false);
+        var instant = Instant.FromDateTimeOffset(now);
+        return schedule.IsOpenAt(instant) ? null : OutOfHoursReplies.Render(schedule, integration, profile, instant);
     }
 
     private static InboundMessage Candidate(RoutedMessage routed, MessageDecision decision, string? reply, DateTimeOffset now)
@@ -195,8 +138,6 @@ public sealed class MessagePipeline(
     {
         try
         {
-            // Before the queue, so a failure here is finished by the provider's retry; recording twice changes nothing.
-            await conversations.RecordInboundAsync(stored, cancellationToken).ConfigureAwait(false);
             await queues.EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
             await store.MarkEnqueuedAsync(stored, cancellationToken).ConfigureAwait(false);
             return stored with { Enqueued = true };

@@ -8,7 +8,8 @@ using Spheres.Core.Storage;
 namespace Spheres.Core.Messaging;
 
 /// <summary>
-/// Inbound messages and the monthly usage counter, in the tenant's partition of <c>Messages</c>.
+/// Inbound messages and the monthly usage counter, in the tenant's partition of <c>Messages</c> (where the inbox keeps the
+/// conversations too, so they change in the messages' transaction: <see cref="IConversationLog"/>).
 /// A message is two rows written together: the message, keyed to sort newest first, and an
 /// identity row keyed by the message id alone (from the provider's event id), so "already stored"
 /// never depends on anything else the provider repeats. The counter it increments goes in the same
@@ -34,35 +35,49 @@ public sealed class MessageStore(SpheresStorage storage)
     }
 
     /// <summary>
-    /// Inserts the message (and, when <paramref name="countAgainst"/> is given, the counter
-    /// incremented from the value read with its ETag), all or nothing.
+    /// The rows of a new message, for a transaction in the tenant's partition: its identity row first (insert-if-absent, so a
+    /// provider's retry fails there, with 409), then the message. Retention deletes identity rows by IdentityOf, after their
+    /// messages (by ReceivedAt).
     /// </summary>
-    /// <returns>The outcome, the message (with its ETag when stored) and, when it was counted, the counter as written.</returns>
+    public static IEnumerable<TableTransactionAction> InsertActions(InboundMessage message)
+    {
+        yield return new(TableTransactionActionType.Add, new TableEntity(message.TenantId, IdentityPrefix + message.Id)
+        {
+            ["MessageKey"] = Key(message), [IdentityReceivedAt] = message.ReceivedAt,
+        });
+        yield return new(TableTransactionActionType.Add, MessageRows.ToRow(message));
+    }
+
+    /// <summary>The month's counter raised by <paramref name="added"/> from the value read with its ETag (none read: the month's first).</summary>
+    public static TableTransactionAction CounterAction(string tenantId, UsagePeriod period, Usage read, int added)
+    {
+        var counter = new TableEntity(tenantId, period.RowKey) { ["MessagesUsed"] = read.Count + added };
+        return read.ETag is { } etag
+            ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, counter, etag)
+            : new TableTransactionAction(TableTransactionActionType.Add, counter);
+    }
+
+    /// <summary>One entity-group transaction in <c>Messages</c>: the responses in the order of the actions, or <see cref="TableTransactionFailedException"/>.</summary>
+    public async Task<IReadOnlyList<Response>> SubmitAsync(IReadOnlyList<TableTransactionAction> actions, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        return (await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false)).Value;
+    }
+
+    /// <summary>
+    /// Inserts one message (and, when <paramref name="countAgainst"/> is given, the counter incremented from the value read with
+    /// its ETag), all or nothing; the pipeline stores many at once (<see cref="MessageGroupCommit"/>).
+    /// </summary>
     public async Task<(StoreOutcome Outcome, InboundMessage Message, Usage? Counter)> TryStoreAsync(
         InboundMessage message, (UsagePeriod Period, Usage Read)? countAgainst, CancellationToken cancellationToken)
     {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        var actions = new List<TableTransactionAction>
-        {
-            // Retention deletes identity rows by IdentityOf, after their messages (by ReceivedAt).
-            new(TableTransactionActionType.Add, new TableEntity(message.TenantId, IdentityPrefix + message.Id)
-            {
-                ["MessageKey"] = Key(message), [IdentityReceivedAt] = message.ReceivedAt,
-            }),
-            new(TableTransactionActionType.Add, MessageRows.ToRow(message)),
-        };
-        if (countAgainst is { } usage)
-        {
-            var counter = new TableEntity(message.TenantId, usage.Period.RowKey) { ["MessagesUsed"] = usage.Read.Count + 1 };
-            actions.Add(usage.Read.ETag is { } etag
-                ? new TableTransactionAction(TableTransactionActionType.UpdateReplace, counter, etag)
-                : new TableTransactionAction(TableTransactionActionType.Add, counter));
-        }
+        var actions = InsertActions(message).ToList();
+        if (countAgainst is { } usage) actions.Add(CounterAction(message.TenantId, usage.Period, usage.Read, 1));
         try
         {
-            var response = await table.SubmitTransactionAsync(actions, cancellationToken).ConfigureAwait(false);
-            var counter = countAgainst is { } counted ? new Usage(counted.Read.Count + 1, response.Value[2].Headers.ETag) : null;
-            return (StoreOutcome.Stored, message with { ETag = response.Value[1].Headers.ETag?.ToString() }, counter);
+            var responses = await SubmitAsync(actions, cancellationToken).ConfigureAwait(false);
+            var counter = countAgainst is { } counted ? new Usage(counted.Read.Count + 1, responses[2].Headers.ETag) : null;
+            return (StoreOutcome.Stored, message with { ETag = responses[1].Headers.ETag?.ToString() }, counter);
         }
         catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex == 0 && e.Status == 409)
         {

@@ -11,7 +11,7 @@ public static class MessagingRegistration
     {
         services.TryAddSingleton<MessageStore>();
         services.TryAddSingleton<MessageQueues>();
-        services.TryAddSingleton<TenantUsageGate>();
+        services.TryAddSingleton<MessageGroupCommit>();
         services.TryAddSingleton<MessagePipeline>();
         services.TryAddSingleton<MessageChanges>();
         services.AddSingleton<IEmbeddingSubject, MessageEmbeddings>();

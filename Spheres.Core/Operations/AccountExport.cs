@@ -35,7 +35,7 @@ public sealed class AccountExport(
     private static readonly (string Table, string Section, string? Filter)[] OptionalTables =
     [
         ("Reviews", "reviews", null),
-        (TableNames.Conversations, "conversations", Inbox.ConversationRows.StateRowsFilter),
+        (TableNames.Messages, "conversations", Inbox.ConversationRows.StateRowsFilter),
         (TableNames.Replies, "human_replies", TableClient.CreateQueryFilter($"Kind eq {nameof(Outbound.ReplyKind.Human)}")),
     ];
 

@@ -47,7 +47,6 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
         var messages = await storage.TableAsync(TableNames.Messages, cancellationToken).ConfigureAwait(false);
         var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
         var analytics = await storage.TableAsync(TableNames.Analytics, cancellationToken).ConfigureAwait(false);
-        var conversations = await storage.TableAsync(TableNames.Conversations, cancellationToken).ConfigureAwait(false);
         var replies = await storage.TableAsync(TableNames.Replies, cancellationToken).ConfigureAwait(false);
         var analyticsCutoff = now - Analytics.AnalyticsCache.MaxAge;
         int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, conversationsDeleted = 0, humanRepliesDeleted = 0,
@@ -62,13 +61,13 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             // Each message's identity row (what deduplicates a provider's retries) goes with it.
             await BatchDeletes.DeleteMatchingAsync(messages, TableFilters.TenantRowsBefore(tenantId, MessageStore.IdentityReceivedAt, cutoff),
                 cancellationToken).ConfigureAwait(false);
-            await BatchDeletes.DeleteMatchingAsync(conversations, TableFilters.TenantRowsBefore(tenantId, Inbox.ConversationRows.TimelineAt, cutoff),
+            await BatchDeletes.DeleteMatchingAsync(messages, TableFilters.TenantRowsBefore(tenantId, Inbox.ConversationRows.TimelineAt, cutoff),
                 cancellationToken).ConfigureAwait(false);
             // The list row before the conversation row: a conversation found without its list row still takes new messages.
-            await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter(
+            await BatchDeletes.DeleteMatchingAsync(messages, TableClient.CreateQueryFilter(
                 $"PartitionKey eq {tenantId} and RowKey ge {Inbox.ConversationRows.ActivityPrefix} and RowKey lt {"a."} and LastMessageAt lt {cutoff}"),
                 cancellationToken).ConfigureAwait(false);
-            conversationsDeleted += await BatchDeletes.DeleteMatchingAsync(conversations, TableClient.CreateQueryFilter(
+            conversationsDeleted += await BatchDeletes.DeleteMatchingAsync(messages, TableClient.CreateQueryFilter(
                 $"PartitionKey eq {tenantId} and LastMessageAt lt {cutoff}") + " and " + Inbox.ConversationRows.StateRowsFilter, cancellationToken)
                 .ConfigureAwait(false);
             humanRepliesDeleted += await BatchDeletes.DeleteMatchingAsync(replies, TableClient.CreateQueryFilter(

@@ -20,7 +20,11 @@ public static class TableNames
     /// <summary>Global: provider account / webhook key -> tenant and integration, written at activation.</summary>
     public const string WebhookRoutes = "WebhookRoutes";
 
-    /// <summary>Tenant rows: inbound messages (newest first) and the monthly usage counters.</summary>
+    /// <summary>
+    /// Tenant rows: inbound messages (newest first) with their identity rows, the monthly usage counters, and the inbox's
+    /// conversations (one per customer per integration, a copy under its last activity, its timeline): one transaction stores a
+    /// message, counts it and adds it to its conversation.
+    /// </summary>
     public const string Messages = "Messages";
 
     /// <summary>Tenant rows: events of scheduling and calendar providers (bookings, meetings, calendar changes).</summary>
@@ -76,10 +80,4 @@ public static class TableNames
 
     /// <summary>Tenant rows: providers' send rates held across instances, a few slot rows per sending account and one row per recipient.</summary>
     public const string SendBudgets = "SendBudgets";
-
-    /// <summary>
-    /// Tenant rows: one conversation per customer per integration, a copy of it under its last activity (the list's order),
-    /// and its timeline (customer messages and human replies in order).
-    /// </summary>
-    public const string Conversations = "Conversations";
 }

@@ -37,7 +37,7 @@ public sealed class AccountErasureTests : IAsyncLifetime
         Assert.Contains(await AzuriteContents.QueueMessagesOfTenantAsync(Storage, owner.Tenant.TenantId, owner.Tenant.Email),
             m => m.StartsWith(TableNames.PasswordResetMailQueue + "-poison: ", StringComparison.Ordinal));
         Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId),
-            row => row.StartsWith(TableNames.Conversations + "/", StringComparison.Ordinal)); // the inbox goes too
+            row => row.StartsWith($"{TableNames.Messages}/{owner.Tenant.TenantId}/c-", StringComparison.Ordinal)); // the inbox goes too
 
         var accepted = await _fx.Host.Client.SendAsync(owner.Tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);

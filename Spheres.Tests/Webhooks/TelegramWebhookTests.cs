@@ -174,9 +174,9 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
 
     /// <summary>Only a plan with analytics queues messages for embedding: one more send.</summary>
     [Theory]
-    [InlineData("free", 6)]
-    [InlineData("professional", 7)]
-    public async Task A_warm_delivery_costs_six_storage_round_trips_and_a_seventh_with_analytics(string plan, int expected)
+    [InlineData("free", 3)]
+    [InlineData("professional", 4)]
+    public async Task A_warm_delivery_costs_three_storage_round_trips_and_a_fourth_with_analytics(string plan, int expected)
     {
         var (_, _, url, secret) = await fixture.ActiveTelegramAsync(plan: plan);
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "warm-up", fixture.Clock.GetUtcNow()))));
@@ -184,9 +184,9 @@ public sealed class TelegramWebhookTests(WebhookFixture fixture) : IClassFixture
 
         await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Telegram(url, secret, Deliveries.TelegramUpdate(NextUpdateId(), 1, "measured", fixture.Clock.GetUtcNow()))));
 
-        // The conversation's row (does a human hold it?), message + counter in one transaction (the counter this instance
-        // wrote last is known), the conversation read again and written with its timeline row in one transaction, embeddings
-        // queue send (professional only), agent queue send, mark enqueued.
+        // One transaction: the message, its identity row, the month's counter and the conversation with its timeline row (the
+        // counter and the conversation this instance wrote last are known with their ETags); the embeddings queue send
+        // (professional only); the agent queue send; mark enqueued.
         Assert.Equal(expected, Host.StorageRequests.Count);
     }
 }
