@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using Azure;
 using Azure.Data.Tables;
+using Microsoft.Extensions.Logging;
 using Spheres.Core.Plans;
 using Spheres.Core.Problems;
 
@@ -10,11 +12,13 @@ namespace Spheres.Core.Messaging;
 /// Group commit of one tenant's messages on this instance. Messages that arrive while the tenant's transaction is under way
 /// wait, and the next transaction stores up to <see cref="MaxBatch"/> of them together in the tenant's partition: their rows, the
 /// month's counter raised once for all the counted ones (ETag-checked, so each message is still counted exactly when it is stored,
-/// and another instance's increment fails it and the counter is read again), and each message added to its conversation.
+/// and another instance's increment fails it and the counter is read again), and each message added to its conversation. Then
+/// the batch is queued (one embeddings message for all, each message to its queue) and marked queued in one more transaction.
 /// <para>No background worker: the request whose message is first in line commits the batch it is in, then hands the lead to the
 /// next waiting request, so every request answers after one transaction and a busy tenant's counter is written once per batch.</para>
 /// </summary>
-public sealed class MessageGroupCommit(MessageStore store, IConversationLog conversations)
+public sealed class MessageGroupCommit(MessageStore store, IConversationLog conversations, MessageQueues queues, TimeProvider time,
+    ILogger<MessageGroupCommit> logger)
 {
     /// <summary>
     /// At most 16 messages a transaction: 2 rows each, a timeline row each and, when every message is of another customer,
@@ -31,7 +35,10 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
     /// </summary>
     public sealed record Pending(InboundMessage Message, UsagePeriod Period, bool Inactive, string? ClosedHoursReply, int Limit, string QuotaReply)
     {
-        /// <summary>What became of the message.</summary>
+        /// <summary>The span the message was decided in: its queue message continues that trace.</summary>
+        public Activity? Trace { get; init; } = Activity.Current;
+
+        /// <summary>What became of the message: stored and queued, or found stored before.</summary>
         internal TaskCompletionSource<(MessageStore.StoreOutcome Outcome, InboundMessage Message)> Turn { get; } =
             new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -49,7 +56,7 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
     private readonly ConcurrentDictionary<string, (UsagePeriod Period, MessageStore.Usage Usage)> _counters = new();
 
     /// <summary>
-    /// Stores the message with the others waiting for its tenant: <c>Stored</c> (with its decision and ETag) or <c>Duplicate</c>
+    /// Stores and queues the message with the others waiting for its tenant: <c>Stored</c> (with its decision, queued) or <c>Duplicate</c>
     /// (an earlier delivery stored it). Waiting does not end early: a batch another request leads may hand the lead to this one,
     /// and a turn ends within one transaction's time (the storage client's timeout bounds it).
     /// </summary>
@@ -130,10 +137,8 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
                     var responses = await store.SubmitAsync(actions, CancellationToken.None).ConfigureAwait(false);
                     if (counted > 0) _counters[tenantId] = (period, new MessageStore.Usage(usage.Count + counted, responses[counterIndex].Headers.ETag));
                     foreach (var (key, start, length) in spans) records[key].Committed(responses.Skip(start).Take(length).ToList());
-                    for (var i = 0; i < batch.Count; i++)
-                    {
-                        batch[i].Turn.TrySetResult((MessageStore.StoreOutcome.Stored, messages[i] with { ETag = responses[2 * i + 1].Headers.ETag?.ToString() }));
-                    }
+                    await EnqueueAsync(batch, messages.Select((m, i) => m with { ETag = responses[2 * i + 1].Headers.ETag?.ToString() }).ToList())
+                        .ConfigureAwait(false);
                     return;
                 }
                 catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index)
@@ -168,6 +173,43 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
         catch (Exception e)
         {
             foreach (var p in batch) p.Turn.TrySetException(e);
+        }
+    }
+
+    /// <summary>
+    /// Queues the batch's stored messages (one embeddings message for all, then each to its queue) and marks the sent ones in one
+    /// transaction. A message whose send or mark failed has its claim ended, so the provider's retry enqueues it at once, and its
+    /// request fails (503): stored, not yet queued, as after any failure past the store.
+    /// </summary>
+    private async Task EnqueueAsync(List<Pending> batch, List<InboundMessage> stored)
+    {
+        var failures = await queues.EnqueueManyAsync(stored, batch.Select(p => p.Trace).ToList(), CancellationToken.None).ConfigureAwait(false);
+        var sent = stored.Where((_, i) => failures[i] is null).ToList();
+        try
+        {
+            await store.MarkEnqueuedAsync(sent, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            for (var i = 0; i < failures.Length; i++) failures[i] ??= e;
+        }
+        var unsent = stored.Where((_, i) => failures[i] is not null).ToList();
+        if (unsent.Count > 0)
+        {
+            try
+            {
+                await store.ReleaseClaimsAsync(unsent, time.GetUtcNow(), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception release)
+            {
+                logger.LogWarning("{Count} messages: claims not released ({Error}); a retry after {Seconds} s completes them",
+                    unsent.Count, release.GetType().Name, MessagePipeline.EnqueueClaim.TotalSeconds);
+            }
+        }
+        for (var i = 0; i < batch.Count; i++)
+        {
+            if (failures[i] is { } failure) batch[i].Turn.TrySetException(failure);
+            else batch[i].Turn.TrySetResult((MessageStore.StoreOutcome.Stored, stored[i] with { Enqueued = true }));
         }
     }
 

@@ -62,7 +62,7 @@ public sealed class MessagePipeline(
         if (outcome == MessageStore.StoreOutcome.Stored)
         {
             Count(activity, stored, isNew: true);
-            return await EnqueueAsync(stored, cancellationToken).ConfigureAwait(false);
+            return stored; // and queued, with the batch it was stored in
         }
         var existing = await CompleteDuplicateAsync(stored, cancellationToken).ConfigureAwait(false);
         Count(activity, existing, isNew: false);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Spheres.Core.Accounts;
@@ -68,11 +69,55 @@ public sealed class MessageQueues(SpheresStorage storage, EmbeddingQueue embeddi
     /// </summary>
     public async Task EnqueueAsync(InboundMessage message, CancellationToken cancellationToken)
     {
-        var profile = await profiles.FindAsync(message.TenantId, cancellationToken).ConfigureAwait(false);
+        await EmbedAsync(message.TenantId, [message], cancellationToken).ConfigureAwait(false);
+        await SendAsync(message, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// <see cref="EnqueueAsync"/> for the messages of one tenant stored together: one embeddings message for all of them, then
+    /// each to its queue in its own request's trace (<paramref name="traces"/>, the span each was decided in). Per message, what
+    /// failed its send (null: sent); when the embeddings message fails, nothing is sent and every message has that failure.
+    /// </summary>
+    public async Task<Exception?[]> EnqueueManyAsync(IReadOnlyList<InboundMessage> messages, IReadOnlyList<Activity?> traces,
+        CancellationToken cancellationToken)
+    {
+        var failures = new Exception?[messages.Count];
+        try
+        {
+            await EmbedAsync(messages[0].TenantId, messages, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e)
+        {
+            Array.Fill(failures, e);
+            return failures;
+        }
+        await Task.WhenAll(messages.Select(async (message, i) =>
+        {
+            Activity.Current = traces[i]; // this task's own: the queue message carries the trace of the request that brought it
+            try
+            {
+                await SendAsync(message, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failures[i] = e;
+            }
+        })).ConfigureAwait(false);
+        return failures;
+    }
+
+    private async Task EmbedAsync(string tenantId, IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken)
+    {
+        var profile = await profiles.FindAsync(tenantId, cancellationToken).ConfigureAwait(false);
         if (profile is not null && PlanPolicy.Allows(Plan.FromStored(profile.Plan), PlanFeature.Analytics))
         {
-            await embeddings.EnqueueAsync(EmbeddingRequest.Message, message.TenantId, [MessageStore.RowKeyOf(message)], cancellationToken).ConfigureAwait(false);
+            await embeddings.EnqueueAsync(EmbeddingRequest.Message, tenantId, messages.Select(MessageStore.RowKeyOf).ToList(), cancellationToken)
+                .ConfigureAwait(false);
         }
+    }
+
+    private async Task SendAsync(InboundMessage message, CancellationToken cancellationToken)
+    {
         if (message.Decision is MessageDecision.Inactive or MessageDecision.Human) return; // a human answers these from the inbox
         var queueName = QueueFor(message.Decision);
         var queue = await storage.QueueAsync(queueName, cancellationToken).ConfigureAwait(false);

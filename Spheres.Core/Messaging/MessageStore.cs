@@ -116,19 +116,37 @@ public sealed class MessageStore(SpheresStorage storage)
             : null;
     }
 
-    public async Task MarkEnqueuedAsync(InboundMessage message, CancellationToken cancellationToken)
-    {
-        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        await table.UpdateEntityAsync(new TableEntity(message.TenantId, Key(message)) { ["Enqueued"] = true }, ETag.All,
-            TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
-    }
+    public Task MarkEnqueuedAsync(InboundMessage message, CancellationToken cancellationToken) => MergeAsync(message, "Enqueued", true, cancellationToken);
 
     /// <summary>Ends a claim early so the provider's retry can enqueue at once.</summary>
-    public async Task ReleaseClaimAsync(InboundMessage message, DateTimeOffset now, CancellationToken cancellationToken)
+    public Task ReleaseClaimAsync(InboundMessage message, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MergeAsync(message, "ClaimedUntil", now, cancellationToken);
+
+    /// <summary><see cref="MarkEnqueuedAsync"/> for messages of one tenant at once: one transaction.</summary>
+    public Task MarkEnqueuedAsync(IReadOnlyList<InboundMessage> messages, CancellationToken cancellationToken) =>
+        MergeAllAsync(messages, "Enqueued", true, cancellationToken);
+
+    /// <summary><see cref="ReleaseClaimAsync"/> for messages of one tenant at once: one transaction.</summary>
+    public Task ReleaseClaimsAsync(IReadOnlyList<InboundMessage> messages, DateTimeOffset now, CancellationToken cancellationToken) =>
+        MergeAllAsync(messages, "ClaimedUntil", now, cancellationToken);
+
+    private async Task MergeAsync(InboundMessage message, string column, object value, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
-        await table.UpdateEntityAsync(new TableEntity(message.TenantId, Key(message)) { ["ClaimedUntil"] = now }, ETag.All,
-            TableUpdateMode.Merge, cancellationToken).ConfigureAwait(false);
+        await table.UpdateEntityAsync(new TableEntity(message.TenantId, Key(message)) { [column] = value }, ETag.All, TableUpdateMode.Merge,
+            cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task MergeAllAsync(IReadOnlyList<InboundMessage> messages, string column, object value, CancellationToken cancellationToken)
+    {
+        if (messages.Count == 1)
+        {
+            await MergeAsync(messages[0], column, value, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (messages.Count == 0) return;
+        await SubmitAsync(messages.Select(m => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+            new TableEntity(m.TenantId, Key(m)) { [column] = value }, ETag.All)).ToList(), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
