@@ -178,6 +178,36 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
             reply.GetProperty("recipient").GetString()));
     }
 
+    [Fact]
+    public async Task A_conversations_items_say_who_wrote_each_reply_and_what_it_answers()
+    {
+        var (tenant, integrationId, token, url, secret) = await fixture.ActiveTelegramAsync();
+        await fixture.TelegramAsync(url, secret, 735_001, 6701, "Скільки коштує фарбування?");
+        var asked = (await fixture.OnlyNewestAsync(tenant)).GetProperty("id").GetString()!;
+        await fixture.Queue(TableNames.AgentRepliesQueue).SendMessageAsync(JsonSerializer.Serialize(new
+        {
+            message_id = asked, tenant_id = tenant.TenantId, integration_id = integrationId, text = "Від 1200 грн",
+        }));
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 1), "the agent's reply reached Telegram");
+        await Host.SetWeekAsync(tenant, integrationId, fixture.ClosedNowWeek(out _));
+        await fixture.TelegramAsync(url, secret, 735_002, 6701, "А ви зараз працюєте?");
+        var late = (await fixture.OnlyNewestAsync(tenant)).GetProperty("id").GetString()!;
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 2), "the out-of-hours reply reached Telegram");
+        var id = Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
+        var human = await (await Host.ReplyAsync(tenant, id, new { text = "Я на зв'язку, запишу вас" })).JsonAsync(HttpStatusCode.Accepted);
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 3), "the human reply reached Telegram");
+        await fixture.IdleAsync(TableNames.AutoRepliesQueue);
+
+        var items = await Host.ItemsAsync(tenant, id);
+        Assert.Equal(["inbound:agent:", "outbound:agent:sent", "inbound:out_of_hours:", "outbound:out_of_hours:sent", "outbound:human:sent"],
+            items.Select(i => $"{i.GetProperty("direction").GetString()}:{i.GetProperty("decision").GetString() ?? i.GetProperty("author").GetString()}:" +
+                i.GetProperty("status").GetString()));
+        Assert.Equal([null, asked, null, late, null], items.Select(i => i.GetProperty("in_reply_to").GetString()));
+        Assert.Equal(["Скільки коштує фарбування?", "Від 1200 грн"], items.Take(2).Select(i => i.GetProperty("text").GetString()));
+        Assert.Equal(human.GetProperty("id").GetString(), items[^1].GetProperty("id").GetString());
+        Assert.Equal(3, fixture.SendsOf(token).Count());
+    }
+
     private static (string?, int, string?, string?, string?) Summary(JsonElement c) =>
         (c.GetProperty("provider").GetString(), c.GetProperty("integration").GetInt32(), c.GetProperty("customer").GetProperty("id").GetString(),
             c.GetProperty("customer").GetProperty("name").GetString(), c.GetProperty("last_message_preview").GetString());
