@@ -57,15 +57,27 @@ public sealed class InboxService(
         return (items, next);
     }
 
+    /// <summary>What a reply that could not be queued says; a retry with its <c>Idempotency-Key</c> queues it after all.</summary>
+    public const string NotQueuedError = "The reply could not be queued; write it again.";
+
     /// <summary>
     /// The owner's reply: checked (text, the provider's window) before anything is written, then stored <c>pending</c>, added to the
-    /// conversation (now <c>human</c>) and queued for the one sender.
+    /// conversation (now <c>human</c>) and queued for the one sender. With an <paramref name="idempotencyKey"/>, a repeat of a request
+    /// that made its reply returns that reply and queues nothing; the same key with another text is a 422.
     /// </summary>
-    public async Task<Reply> ReplyAsync(string tenantId, string id, string? text, CancellationToken cancellationToken)
+    public async Task<Reply> ReplyAsync(string tenantId, string id, string? text, string? idempotencyKey, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(text)) throw ProblemException.Validation("text", "Write the reply's text.");
         if (text.Length > ReplyJob.MaxTextLength) throw ProblemException.Validation("text", $"A reply is at most {ReplyJob.MaxTextLength} characters.");
         var conversation = await GetAsync(tenantId, id, cancellationToken).ConfigureAwait(false);
+        var replyId = idempotencyKey is null ? "h" + Guid.NewGuid().ToString("N")[..23] : IdempotencyKeys.ReplyId(tenantId, id, idempotencyKey);
+        // Before the window check: a repeat of a reply accepted in the window gets that reply, not a 409.
+        var earlier = idempotencyKey is null ? null : await replies.FindAsync(tenantId, replyId, cancellationToken).ConfigureAwait(false);
+        if (earlier is not null)
+        {
+            EnsureSameText(earlier, text);
+            if (!IsUnqueued(earlier)) return earlier;
+        }
         var now = Now;
         if (Conversation.HasMetaWindow(conversation.Provider) && now - conversation.LastCustomerMessageAt >= Conversation.MetaWindow)
         {
@@ -73,24 +85,60 @@ public sealed class InboxService(
                 $"{conversation.Provider} lets a business write only within 24 hours of the customer's last message, and the last one was " +
                 $"{conversation.LastCustomerMessageAt:u}. The customer has to write first.");
         }
-        var reply = await replies.GetOrCreateAsync(new Reply(tenantId, "h" + Guid.NewGuid().ToString("N")[..23], conversation.IntegrationId, ReplyKind.Human,
-            text, conversation.Recipient, ReplyStatus.Pending, now), cancellationToken).ConfigureAwait(false);
+        Reply reply;
+        if (earlier is not null)
+        {
+            // Its first request failed before queueing it: this retry queues it, unless another retry is doing so.
+            if (await replies.TryUpdateAsync(earlier with { Status = ReplyStatus.Pending, Error = null }, cancellationToken).ConfigureAwait(false)
+                is not { } retried)
+                return await replies.FindAsync(tenantId, replyId, cancellationToken).ConfigureAwait(false) ?? earlier;
+            reply = retried;
+        }
+        else
+        {
+            var (stored, created) = await replies.CreateOrFindAsync(new Reply(tenantId, replyId, conversation.IntegrationId, ReplyKind.Human,
+                text, conversation.Recipient, ReplyStatus.Pending, now), cancellationToken).ConfigureAwait(false);
+            if (!created)
+            {
+                EnsureSameText(stored, text); // a request with the same key stored it a moment ago
+                return stored;
+            }
+            reply = stored;
+        }
+        await QueueAsync(tenantId, id, reply, cancellationToken).ConfigureAwait(false);
+        return reply;
+    }
+
+    /// <summary>A repeat of a key must ask for the reply the key made: the same text, else a 422.</summary>
+    private static void EnsureSameText(Reply earlier, string text)
+    {
+        if (earlier.Text != text) throw new ProblemException(422, "idempotency-key-reused", "This Idempotency-Key was used for another reply.",
+            "A reply with another text was sent with this Idempotency-Key in this conversation. Use a new key for a new reply.");
+    }
+
+    private static bool IsUnqueued(Reply reply) => reply is { Status: ReplyStatus.Failed, Attempts: 0, Error: NotQueuedError };
+
+    /// <summary>Adds the reply to the conversation (now <c>human</c>) and queues it; a failure marks the reply failed rather than leave it pending.</summary>
+    private async Task QueueAsync(string tenantId, string id, Reply reply, CancellationToken cancellationToken)
+    {
         try
         {
-            var humanUntil = now.AddHours(options.Value.HandbackHours);
-            _ = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, now),
+            var humanUntil = Now.AddHours(options.Value.HandbackHours);
+            // At the reply's creation, so a retry's timeline entry is the first one's (recorded once).
+            var changed = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, reply.CreatedAt),
                     c => c is null ? null : c with { Status = ConversationStatus.Human, HumanUntil = humanUntil, Unread = 0 }, cancellationToken)
-                .ConfigureAwait(false) ?? throw ProblemException.NotFound("No conversation with this id.");
-            await EnqueueAsync(reply, now, cancellationToken).ConfigureAwait(false);
-            return reply;
+                .ConfigureAwait(false);
+            // Null: no conversation, or the entry was recorded by the request this one retries (with the status change, in one transaction).
+            if (changed is null && await conversations.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
+                throw ProblemException.NotFound("No conversation with this id.");
+            await EnqueueAsync(reply, Now, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
             // Never sent: say so on the reply rather than leave it pending for ever.
             try
             {
-                await replies.TryUpdateAsync(reply with { Status = ReplyStatus.Failed, Error = "The reply could not be queued; write it again." },
-                    CancellationToken.None).ConfigureAwait(false);
+                await replies.TryUpdateAsync(reply with { Status = ReplyStatus.Failed, Error = NotQueuedError }, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception failed)
             {

@@ -20,18 +20,19 @@ public sealed class RetentionOptions
 }
 
 public sealed record RetentionResult(int Tenants, int MessagesDeleted, int ExceptionsDeleted, int AnalyticsDeleted = 0, int ConversationsDeleted = 0,
-    int HumanRepliesDeleted = 0, int SendBudgetRowsDeleted = 0);
+    int RepliesDeleted = 0, int SendBudgetRowsDeleted = 0);
 
 /// <summary>
 /// The nightly clean-up: inbound messages older than <c>Spheres:Retention:MessageDays</c> (default 400) and
 /// working-hours exceptions of dates already past in the tenant's time zone (before yesterday, so an overnight
 /// exception's early hours are never cut short), and cached analytics too old to be answered any more
 /// (<see cref="Analytics.AnalyticsCache.MaxAge"/>), and send-budget rows idle for a day (<see cref="SharedSendBudget"/>).
-/// Conversations go by the same age as messages: their timeline entries, the owner's own replies, and a conversation whose
-/// last message is older (with its list row). Tenant by tenant; deletes go in entity-group transactions of at most 100 rows
+/// Replies go by the same age as messages (every kind: the agent's, out-of-hours, quota and the owner's own, with the
+/// out-of-hours claims, <see cref="Outbound.ReplyStore.DeleteMadeBeforeAsync"/>), and so do conversations: their timeline
+/// entries, and a conversation whose last message is older (with its list row). Tenant by tenant; deletes go in entity-group transactions of at most 100 rows
 /// of the tenant's partition.
 /// </summary>
-public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendBudget, IOptions<RetentionOptions> options, TimeProvider time,
+public sealed class DataRetention(SpheresStorage storage, Outbound.ReplyStore replyStore, SharedSendBudget sendBudget, IOptions<RetentionOptions> options, TimeProvider time,
     ILogger<DataRetention> logger)
 {
     public const int DefaultMessageDays = 400;
@@ -47,9 +48,8 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
         var messages = await storage.TableAsync(TableNames.Messages, cancellationToken).ConfigureAwait(false);
         var workingHours = await storage.TableAsync(TableNames.WorkingHours, cancellationToken).ConfigureAwait(false);
         var analytics = await storage.TableAsync(TableNames.Analytics, cancellationToken).ConfigureAwait(false);
-        var replies = await storage.TableAsync(TableNames.Replies, cancellationToken).ConfigureAwait(false);
         var analyticsCutoff = now - Analytics.AnalyticsCache.MaxAge;
-        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, conversationsDeleted = 0, humanRepliesDeleted = 0,
+        int tenantCount = 0, messagesDeleted = 0, exceptionsDeleted = 0, analyticsDeleted = 0, conversationsDeleted = 0, repliesDeleted = 0,
             budgetRowsDeleted = 0;
         await foreach (var profile in tenants.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"RowKey eq {"profile"}"),
                            select: ["PartitionKey", "TimeZone"], cancellationToken: cancellationToken).ConfigureAwait(false))
@@ -70,8 +70,7 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             conversationsDeleted += await BatchDeletes.DeleteMatchingAsync(messages, TableClient.CreateQueryFilter(
                 $"PartitionKey eq {tenantId} and LastMessageAt lt {cutoff}") + " and " + Inbox.ConversationRows.StateRowsFilter, cancellationToken)
                 .ConfigureAwait(false);
-            humanRepliesDeleted += await BatchDeletes.DeleteMatchingAsync(replies, TableClient.CreateQueryFilter(
-                $"PartitionKey eq {tenantId} and Kind eq {nameof(Outbound.ReplyKind.Human)} and CreatedAt lt {cutoff}"), cancellationToken).ConfigureAwait(false);
+            repliesDeleted += await replyStore.DeleteMadeBeforeAsync(tenantId, cutoff, cancellationToken).ConfigureAwait(false);
             var lastKept = LocalToday(profile.GetString("TimeZone"), now).PlusDays(-1).ToString("uuuu-MM-dd", CultureInfo.InvariantCulture);
             exceptionsDeleted += await BatchDeletes.DeleteMatchingAsync(workingHours, TableClient.CreateQueryFilter(
                     $"PartitionKey eq {tenantId} and Kind eq {"exception"} and RecurringAnnually eq {false} and Date lt {lastKept}"),
@@ -82,10 +81,10 @@ public sealed class DataRetention(SpheresStorage storage, SharedSendBudget sendB
             budgetRowsDeleted += await sendBudget.PurgeIdleAsync(tenantId, cancellationToken).ConfigureAwait(false);
         }
         logger.LogInformation(
-            "Retention: {Tenants} tenants, {Messages} messages and {Conversations} conversations and {HumanReplies} human replies older than {Days} days, " +
+            "Retention: {Tenants} tenants, {Messages} messages and {Conversations} conversations and {Replies} replies older than {Days} days, " +
             "{Exceptions} past exceptions, {Analytics} expired analytics and {SendBudgetRows} idle send-budget rows deleted",
-            tenantCount, messagesDeleted, conversationsDeleted, humanRepliesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
-        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted, conversationsDeleted, humanRepliesDeleted,
+            tenantCount, messagesDeleted, conversationsDeleted, repliesDeleted, MessageDays, exceptionsDeleted, analyticsDeleted, budgetRowsDeleted);
+        return new RetentionResult(tenantCount, messagesDeleted, exceptionsDeleted, analyticsDeleted, conversationsDeleted, repliesDeleted,
             budgetRowsDeleted);
     }
 

@@ -15,7 +15,8 @@ public sealed class OutOfHoursPeriods(ReplyStore replies, ProfileCache profiles,
     public async Task<string> ClaimAsync(Integration integration, string customer, DateTimeOffset receivedAt, string messageId, CancellationToken cancellationToken)
     {
         var period = await ClosedPeriodAsync(integration, receivedAt, cancellationToken).ConfigureAwait(false);
-        return await replies.ClaimPeriodAsync(integration.TenantId, integration.Id, customer, period, messageId, cancellationToken).ConfigureAwait(false);
+        return await replies.ClaimPeriodAsync(integration.TenantId, integration.Id, customer, period, messageId, receivedAt, cancellationToken)
+            .ConfigureAwait(false);
     }
 
     /// <summary>

@@ -17,18 +17,22 @@ public sealed class ReplyStore(SpheresStorage storage)
     private const string PeriodPrefix = "ooh-";
 
     /// <summary>The stored reply of the message, or <paramref name="candidate"/> as just stored when there was none.</summary>
-    public async Task<Reply> GetOrCreateAsync(Reply candidate, CancellationToken cancellationToken)
+    public async Task<Reply> GetOrCreateAsync(Reply candidate, CancellationToken cancellationToken) =>
+        (await CreateOrFindAsync(candidate, cancellationToken).ConfigureAwait(false)).Reply;
+
+    /// <summary>As <see cref="GetOrCreateAsync"/>, saying whether this call stored it (false: a reply with that id was there already).</summary>
+    public async Task<(Reply Reply, bool Created)> CreateOrFindAsync(Reply candidate, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             var response = await table.AddEntityAsync(ToRow(candidate), cancellationToken).ConfigureAwait(false);
-            return candidate with { ETag = response.Headers.ETag?.ToString() };
+            return (candidate with { ETag = response.Headers.ETag?.ToString() }, true);
         }
         catch (RequestFailedException e) when (e.Status == 409)
         {
-            return await FindAsync(candidate.TenantId, candidate.MessageId, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("A reply row that conflicted on insert is gone.");
+            return (await FindAsync(candidate.TenantId, candidate.MessageId, cancellationToken).ConfigureAwait(false)
+                ?? throw new InvalidOperationException("A reply row that conflicted on insert is gone."), false);
         }
     }
 
@@ -100,7 +104,7 @@ public sealed class ReplyStore(SpheresStorage storage)
     /// </summary>
     /// <returns>The id of the message that holds the claim (this one, or the one before it).</returns>
     public async Task<string> ClaimPeriodAsync(string tenantId, int integrationId, string customer, string periodKey, string messageId,
-        CancellationToken cancellationToken)
+        DateTimeOffset claimedAt, CancellationToken cancellationToken)
     {
         var table = await TableAsync(cancellationToken).ConfigureAwait(false);
         // Hashed: a customer id (a phone number on WhatsApp) is not a key anyone should read or that may hold '/' or '#'.
@@ -108,7 +112,8 @@ public sealed class ReplyStore(SpheresStorage storage)
         var rowKey = $"{PeriodPrefix}{integrationId}-{customerHash}-{periodKey}";
         try
         {
-            await table.AddEntityAsync(new TableEntity(tenantId, rowKey) { ["MessageId"] = messageId }, cancellationToken).ConfigureAwait(false);
+            await table.AddEntityAsync(new TableEntity(tenantId, rowKey) { ["MessageId"] = messageId, [ClaimedAt] = claimedAt }, cancellationToken)
+                .ConfigureAwait(false);
             return messageId;
         }
         catch (RequestFailedException e) when (e.Status == 409)
@@ -117,6 +122,25 @@ public sealed class ReplyStore(SpheresStorage storage)
             return existing.Value.GetString("MessageId");
         }
     }
+
+    /// <summary>
+    /// Retention: every reply made before <paramref name="cutoff"/>, whatever its kind (agent, out-of-hours, quota, human), and every
+    /// out-of-hours claim made before it. Claims written before they carried <see cref="ClaimedAt"/> go by their <c>Timestamp</c>
+    /// (set once: a claim is never updated, and its <c>ClaimedAt</c>, the message's time, is never later).
+    /// </summary>
+    /// <returns>How many replies were deleted (claims not counted).</returns>
+    public async Task<int> DeleteMadeBeforeAsync(string tenantId, DateTimeOffset cutoff, CancellationToken cancellationToken)
+    {
+        var table = await TableAsync(cancellationToken).ConfigureAwait(false);
+        var deleted = await BatchDeletes.DeleteMatchingAsync(table, TableFilters.TenantRowsBefore(tenantId, "CreatedAt", cutoff)
+            + TableClient.CreateQueryFilter($" and RowKey ge {ReplyPrefix} and RowKey lt {"r."}"), cancellationToken).ConfigureAwait(false);
+        await BatchDeletes.DeleteMatchingAsync(table, TableClient.CreateQueryFilter(
+                $"PartitionKey eq {tenantId} and RowKey ge {PeriodPrefix} and RowKey lt {"ooh."} and (ClaimedAt lt {cutoff} or Timestamp lt {cutoff})"),
+            cancellationToken).ConfigureAwait(false);
+        return deleted;
+    }
+
+    private const string ClaimedAt = "ClaimedAt";
 
     private Task<TableClient> TableAsync(CancellationToken cancellationToken) => storage.TableAsync(TableNames.Replies, cancellationToken);
 

@@ -15,7 +15,7 @@ namespace Spheres.Functions.Inbox;
 ///   GET  conversations                  the tenant's conversations, newest activity first, paged; ?status=, ?integration=, ?unread=true
 ///   GET  conversations/{id}             one conversation
 ///   GET  conversations/{id}/messages    its messages and replies in order, paged
-///   POST conversations/{id}/messages    a human reply {text} → 202
+///   POST conversations/{id}/messages    a human reply {text} → 202 (Idempotency-Key: a retry sends nothing twice)
 ///   POST conversations/{id}/handback|close|read
 /// </summary>
 public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integrations, AccessTokens tokens, ILogger<InboxFunctions> logger)
@@ -106,9 +106,13 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
     [ApiOperation(Tag, "Reply to the customer yourself; the agent stops answering them.", RequestBody = typeof(HumanReplyRequest), RequiresBearer = true,
         Description = "Queued for the one sender (sent once, within the provider's limits). The conversation becomes human: the customer's next messages " +
             "are not given to the agent and get no out-of-hours reply, until handback or Spheres:Inbox:HandbackHours (default 24) without a human reply.")]
-    [ApiResponse(202, "Queued; the reply is pending.", Body = typeof(ConversationItemJson))]
-    [ApiResponse(400, "No text, or more than 4096 characters.")]
+    [ApiHeader(IdempotencyKeys.Header, "Optional; makes a retry safe (draft-ietf-httpapi-idempotency-key-header). A new key per reply, such as a UUID, " +
+        "1-255 visible ASCII characters without spaces, quotes or backslashes, bare or as a quoted string. The same key again in this conversation, " +
+        "with the same text, returns the reply it made (202, its status now) and sends nothing again; with another text it is a 422.")]
+    [ApiResponse(202, "Queued; the reply is pending. With a repeated Idempotency-Key: the reply that key made, as it is now.", Body = typeof(ConversationItemJson))]
+    [ApiResponse(400, "No text, or more than 4096 characters, or a malformed Idempotency-Key (errors names text or Idempotency-Key).")]
     [ApiResponse(409, "The provider's window is closed (Messenger, Instagram, WhatsApp: 24 hours after the customer's last message); nothing was queued.")]
+    [ApiResponse(422, "The Idempotency-Key was used in this conversation for a reply with another text; nothing was queued.")]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Reply(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages")] HttpRequest request,
@@ -116,8 +120,9 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
+            var key = IdempotencyKeys.Parse(request.Headers[IdempotencyKeys.Header]);
             var body = await RequestBody.ReadJsonAsync<HumanReplyRequest>(request, cancellationToken, 64 * 1024);
-            var reply = await inbox.ReplyAsync(caller.TenantId, id, body.Text, cancellationToken);
+            var reply = await inbox.ReplyAsync(caller.TenantId, id, body.Text, key, cancellationToken);
             return ApiResponse.Json(ConversationItemJson.Outbound(reply), StatusCodes.Status202Accepted);
         });
 

@@ -26,9 +26,10 @@ public sealed class ResponseAnalyticsTests(WebhookFixture fixture) : IClassFixtu
         return id;
     }
 
-    private Task ReplyAsync(string tenantId, int integrationId, string messageId, ReplyKind kind, string customer, string sentAt) =>
+    private Task ReplyAsync(string tenantId, int integrationId, string messageId, ReplyKind kind, string customer, string sentAt,
+        ReplyStatus status = ReplyStatus.Sent) =>
         Host.Services.GetRequiredService<ReplyStore>().GetOrCreateAsync(new Reply(tenantId, messageId, integrationId, kind, "…", customer,
-            ReplyStatus.Sent, Utc(sentAt), Utc(sentAt)), default);
+            status, Utc(sentAt), status == ReplyStatus.Sent ? Utc(sentAt) : null), default);
 
     [Fact]
     public async Task A_seeded_week_in_Kyiv_matches_the_hand_count()
@@ -54,22 +55,31 @@ public sealed class ResponseAnalyticsTests(WebhookFixture fixture) : IClassFixtu
         // F: Fri 09:00 on another integration, the agent in 300 s.
         var f1 = await MessageAsync(t, 2, "f", "2026-11-06T07:00:00");
         await ReplyAsync(t, 2, f1, ReplyKind.Agent, "f", "2026-11-06T07:05:00");
+        // A human reply to f a minute before f wrote (of an earlier conversation): not F's answer.
+        await ReplyAsync(t, 2, "h" + NewId()[..23], ReplyKind.Human, "f", "2026-11-06T06:59:00");
+        // H: Sat 12:00, the agent's reply failed and a human wrote to "h" on another integration: not answered.
+        var h1 = await MessageAsync(t, 1, "h", "2026-11-07T10:00:00");
+        await ReplyAsync(t, 1, h1, ReplyKind.Agent, "h", "2026-11-07T10:00:30", ReplyStatus.Failed);
+        await ReplyAsync(t, 2, "h" + NewId()[..23], ReplyKind.Human, "h", "2026-11-07T10:10:00");
         // G: the Monday after the period.
         var g1 = await MessageAsync(t, 1, "g", "2026-11-09T08:00:00");
         await ReplyAsync(t, 1, g1, ReplyKind.Agent, "g", "2026-11-09T08:00:10");
 
         var report = await Host.GetJsonAsync(tenant, "/api/analytics/responses/?from=2026-11-02&to=2026-11-08");
 
-        Assert.Equal(("Europe/Kyiv", "2026-11-02", "2026-11-08", 6), (report.GetProperty("timezone").GetString(), report.GetProperty("from").GetString(),
+        Assert.Equal(("Europe/Kyiv", "2026-11-02", "2026-11-08", 7), (report.GetProperty("timezone").GetString(), report.GetProperty("from").GetString(),
             report.GetProperty("to").GetString(), report.GetProperty("conversations").GetInt32()));
-        Assert.Equal((2, 1, 1, 2), AnsweredBy(report));
-        var shares = report.GetProperty("shares");
-        Assert.Equal((0.3333, 0.1667, 0.1667, 0.3333), (shares.GetProperty("agent").GetDouble(), shares.GetProperty("human").GetDouble(),
+        // By hand: A and F the agent, B the human, C out of hours only, D, E and H nobody; 7 conversations.
+        Assert.Equal((2, 1, 1, 3), AnsweredBy(report));
+        var shares = report.GetProperty("shares"); // 2/7, 1/7, 1/7, 3/7 to four places
+        Assert.Equal((0.2857, 0.1429, 0.1429, 0.4286), (shares.GetProperty("agent").GetDouble(), shares.GetProperty("human").GetDouble(),
             shares.GetProperty("out_of_hours").GetDouble(), shares.GetProperty("none").GetDouble()));
-        var seconds = report.GetProperty("first_response_seconds"); // answered: 60, 300, 1800
+        // Answered: A 60 s, F 300 s, B 1800 s. Nearest rank of 3: p50 the 2nd (ceil 1.5), p90 and p99 the 3rd (ceil 2.7, ceil 2.97).
+        var seconds = report.GetProperty("first_response_seconds");
         Assert.Equal((300.0, 1800.0, 1800.0), (seconds.GetProperty("p50").GetDouble(), seconds.GetProperty("p90").GetDouble(), seconds.GetProperty("p99").GetDouble()));
+        // Kyiv is UTC+2 in November: A and B Monday 10, B answered in 1800 s and A in 60 s (p50 of two, the 1st: 60).
         Assert.Equal(["0 10: 2 (1, 1, 0, 0) p50 60", "1 22: 1 (0, 0, 1, 0) p50 -", "2 14: 1 (0, 0, 0, 1) p50 -", "3 11: 1 (0, 0, 0, 1) p50 -",
-            "4 9: 1 (1, 0, 0, 0) p50 300"],
+            "4 9: 1 (1, 0, 0, 0) p50 300", "5 12: 1 (0, 0, 0, 1) p50 -"],
             report.GetProperty("cells").EnumerateArray().Select(Cell));
     }
 

@@ -43,6 +43,8 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
             Assert.Equal(1, c.GetProperty("messages_count").GetInt32());
         }
         var telegramConversation = telegram.GetProperty("id").GetString()!;
+        Assert.Equal(["whatsapp"], (await Host.ConversationsAsync(tenant, $"?integration={whatsAppId}")).Select(c => c.GetProperty("provider").GetString()));
+        Assert.Equal(["telegram"], (await Host.ConversationsAsync(tenant, $"?integration={telegramId}")).Select(c => c.GetProperty("provider").GetString()));
         var used = await Host.UsageAsync(tenant);
 
         const string humanText = "Так, я перенесу вас особисто";
@@ -63,6 +65,10 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         var newest = await NewestByProviderAsync(tenant);
         Assert.Equal("human", newest["telegram"].Decision());
         Assert.Equal("agent", newest["whatsapp"].Decision());
+        // The filters together: one channel's conversation a human holds, the other's with the agent.
+        Assert.Equal([telegramConversation], (await Host.ConversationsAsync(tenant, $"?integration={telegramId}&status=human")).Select(c => c.GetProperty("id").GetString()));
+        Assert.Empty(await Host.ConversationsAsync(tenant, $"?integration={whatsAppId}&status=human"));
+        Assert.Equal(["whatsapp"], (await Host.ConversationsAsync(tenant, "?status=agent")).Select(c => c.GetProperty("provider").GetString()));
         Assert.Equal(used + 2, await Host.UsageAsync(tenant)); // the human's messages count as the agent's do
         // Everything but the message written after the human's reply.
         Assert.Equal(["Можна перенести запис?", "Скільки коштує стрижка?", "А манікюр?"],
@@ -104,8 +110,13 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         Assert.Equal(2, fixture.SendsOf(token).Count());
         Assert.Single(await Host.ConversationsAsync(tenant, "?status=human"));
 
-        fixture.Clock.Advance(TimeSpan.FromHours(24) + TimeSpan.FromMinutes(1)); // Spheres:Inbox:HandbackHours, 24 by default
+        // Spheres:Inbox:HandbackHours, 24 by default: five minutes before, the human still holds it.
+        fixture.Clock.Advance(TimeSpan.FromHours(24) - TimeSpan.FromMinutes(5));
         tenant = await Host.SignInAgainAsync(tenant);
+        await fixture.TelegramAsync(url, secret, 730_010, 6601, "Ви ще тут?");
+        Assert.Equal("human", (await fixture.OnlyNewestAsync(tenant)).Decision());
+        Assert.Single(await Host.ConversationsAsync(tenant, "?status=human"));
+        fixture.Clock.Advance(TimeSpan.FromMinutes(6));
         Assert.Equal("agent", (await Host.GetJsonAsync(tenant, $"/api/conversations/{id}/")).GetProperty("status").GetString());
         Assert.Empty(await Host.ConversationsAsync(tenant, "?status=human"));
         Assert.Single(await Host.ConversationsAsync(tenant, "?status=agent"));
@@ -132,7 +143,10 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.DoesNotContain(fixture.Graph.Sends, s => s.Account == pageId);
         Assert.Equal(["inbound"], (await Host.ItemsAsync(tenant, id)).Select(i => i.GetProperty("direction").GetString()));
-        Assert.Equal("agent", (await Host.GetJsonAsync(tenant, $"/api/conversations/{id}/")).GetProperty("status").GetString());
+        var unchanged = await Host.GetJsonAsync(tenant, $"/api/conversations/{id}/");
+        Assert.Equal(("agent", 1), (unchanged.GetProperty("status").GetString(), unchanged.GetProperty("unread").GetInt32()));
+        var export = await (await Host.Client.SendAsync(tenant.Request(HttpMethod.Get, "/api/accounts/export/"))).JsonAsync();
+        Assert.Empty(export.GetProperty("human_replies").EnumerateArray()); // no reply row was written either
 
         await fixture.MessengerAsync(pageId, psid, "Hello again");
         await (await Host.ReplyAsync(tenant, id, new { text = "Sorry for the wait!" })).JsonAsync(HttpStatusCode.Accepted);
@@ -162,6 +176,36 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         var reply = Assert.Single(export.GetProperty("human_replies").EnumerateArray());
         Assert.Equal(("Є, о 12:00", "Sent", "4411"), (reply.GetProperty("text").GetString(), reply.GetProperty("status").GetString(),
             reply.GetProperty("recipient").GetString()));
+    }
+
+    [Fact]
+    public async Task A_conversations_items_say_who_wrote_each_reply_and_what_it_answers()
+    {
+        var (tenant, integrationId, token, url, secret) = await fixture.ActiveTelegramAsync();
+        await fixture.TelegramAsync(url, secret, 735_001, 6701, "Скільки коштує фарбування?");
+        var asked = (await fixture.OnlyNewestAsync(tenant)).GetProperty("id").GetString()!;
+        await fixture.Queue(TableNames.AgentRepliesQueue).SendMessageAsync(JsonSerializer.Serialize(new
+        {
+            message_id = asked, tenant_id = tenant.TenantId, integration_id = integrationId, text = "Від 1200 грн",
+        }));
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 1), "the agent's reply reached Telegram");
+        await Host.SetWeekAsync(tenant, integrationId, fixture.ClosedNowWeek(out _));
+        await fixture.TelegramAsync(url, secret, 735_002, 6701, "А ви зараз працюєте?");
+        var late = (await fixture.OnlyNewestAsync(tenant)).GetProperty("id").GetString()!;
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 2), "the out-of-hours reply reached Telegram");
+        var id = Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
+        var human = await (await Host.ReplyAsync(tenant, id, new { text = "Я на зв'язку, запишу вас" })).JsonAsync(HttpStatusCode.Accepted);
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 3), "the human reply reached Telegram");
+        await fixture.IdleAsync(TableNames.AutoRepliesQueue);
+
+        var items = await Host.ItemsAsync(tenant, id);
+        Assert.Equal(["inbound:agent:", "outbound:agent:sent", "inbound:out_of_hours:", "outbound:out_of_hours:sent", "outbound:human:sent"],
+            items.Select(i => $"{i.GetProperty("direction").GetString()}:{i.GetProperty("decision").GetString() ?? i.GetProperty("author").GetString()}:" +
+                i.GetProperty("status").GetString()));
+        Assert.Equal([null, asked, null, late, null], items.Select(i => i.GetProperty("in_reply_to").GetString()));
+        Assert.Equal(["Скільки коштує фарбування?", "Від 1200 грн"], items.Take(2).Select(i => i.GetProperty("text").GetString()));
+        Assert.Equal(human.GetProperty("id").GetString(), items[^1].GetProperty("id").GetString());
+        Assert.Equal(3, fixture.SendsOf(token).Count());
     }
 
     private static (string?, int, string?, string?, string?) Summary(JsonElement c) =>

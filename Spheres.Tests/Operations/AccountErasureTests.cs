@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Spheres.Core.Storage;
 using Spheres.Core.Operations;
 using Spheres.Functions.Accounts;
+using Spheres.Tests.Inbox;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Webhooks;
 using static Spheres.Tests.Infrastructure.WorkingHoursApi;
@@ -38,6 +39,8 @@ public sealed class AccountErasureTests : IAsyncLifetime
             m => m.StartsWith(TableNames.PasswordResetMailQueue + "-poison: ", StringComparison.Ordinal));
         Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId),
             row => row.StartsWith($"{TableNames.Messages}/{owner.Tenant.TenantId}/c-", StringComparison.Ordinal)); // the inbox goes too
+        Assert.Contains(await AzuriteContents.RowsOfTenantAsync(Storage, owner.Tenant.TenantId),
+            row => row.StartsWith(TableNames.Replies + "/", StringComparison.Ordinal)); // with the owner's own reply
 
         var accepted = await _fx.Host.Client.SendAsync(owner.Tenant.Request(HttpMethod.Delete, "/api/accounts/", new { password = Tenants.Password }));
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
@@ -249,6 +252,9 @@ public sealed class AccountErasureTests : IAsyncLifetime
             var update = Deliveries.TelegramUpdate(Random.Shared.NextInt64(1, 1_000_000_000), 4242, $"Привіт {i}", _fx.Clock.GetUtcNow());
             await WebhookFixture.OkAsync(await _fx.Host.Client.SendAsync(Deliveries.Telegram(url, secret, update)));
         }
+        // The owner answered the customer from the inbox: a human reply row, and its message waiting in auto-replies.
+        var conversation = Assert.Single(await _fx.Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
+        await (await _fx.Host.ReplyAsync(tenant, conversation, new { text = "Вітаю! Чим допомогти?" })).JsonAsync(HttpStatusCode.Accepted);
         // A reset mail that could not be sent (an SMTP outage) waits in the poison queue, naming only the email's key.
         var poison = QueueTriggers.Queue(Storage, TableNames.PasswordResetMailQueue + "-poison");
         await poison.CreateIfNotExistsAsync();

@@ -8,7 +8,10 @@ using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Operations;
 
-/// <summary>Retention of the inbox: conversations, their timelines and the owner's own replies age out with the messages (400 days).</summary>
+/// <summary>
+/// Retention of the inbox and of replies: conversations, their timelines and every reply (the agent's, out-of-hours, quota, the owner's own)
+/// with the out-of-hours claims age out with the messages (400 days), and younger ones stay.
+/// </summary>
 public sealed class ConversationRetentionTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset Now = new(2026, 11, 28, 0, 30, 0, TimeSpan.Zero);
@@ -41,7 +44,7 @@ public sealed class ConversationRetentionTests : IAsyncLifetime
 
         var result = await host.Services.GetRequiredService<DataRetention>().RunAsync(default);
 
-        Assert.Equal((1, 1), (result.ConversationsDeleted, result.HumanRepliesDeleted));
+        Assert.Equal((1, 1), (result.ConversationsDeleted, result.RepliesDeleted));
         Assert.Null(await conversations.FindAsync(tenant.TenantId, quiet, default));
         Assert.Empty((await conversations.TimelineAsync(tenant.TenantId, quiet, 50, null, default)).Page);
         var (listed, _) = await conversations.ListAsync(tenant.TenantId, new ConversationFilter(null, null, false), Now, 50, null, default);
@@ -54,5 +57,36 @@ public sealed class ConversationRetentionTests : IAsyncLifetime
         // A message after the run still lands in the kept conversation, and a new one is made for the customer who went.
         await conversations.RecordInboundAsync(Message(tenant.TenantId, "501", 9, Now), default);
         Assert.Equal(1, (await conversations.FindAsync(tenant.TenantId, quiet, default))!.MessagesCount);
+    }
+
+    [Fact]
+    public async Task Replies_of_every_kind_and_out_of_hours_claims_older_than_400_days_go_and_younger_ones_stay()
+    {
+        await using var host = await TestHost.StartAsync(_azurite.ConnectionString, null, s => s.AddSingleton<TimeProvider>(_clock));
+        var tenant = await host.RegisterAsync();
+        var replies = host.Services.GetRequiredService<ReplyStore>();
+        var kinds = new[] { ReplyKind.Agent, ReplyKind.OutOfHours, ReplyKind.QuotaExceeded, ReplyKind.Human };
+        // The cutoff is 400 days before now: a day either side of it.
+        foreach (var (age, days) in new[] { ("old", 401), ("young", 399) })
+        {
+            foreach (var kind in kinds)
+            {
+                var at = Now.AddDays(-days);
+                await replies.GetOrCreateAsync(new Reply(tenant.TenantId, $"{age}-{kind}", 1, kind, "…", "501", ReplyStatus.Sent, at, at.AddSeconds(5)), default);
+            }
+            Assert.Equal($"{age}-claim", await replies.ClaimPeriodAsync(tenant.TenantId, 1, "501", age, $"{age}-claim", Now.AddDays(-days), default));
+        }
+
+        var result = await host.Services.GetRequiredService<DataRetention>().RunAsync(default);
+
+        Assert.Equal(kinds.Length, result.RepliesDeleted);
+        foreach (var kind in kinds)
+        {
+            Assert.Null(await replies.FindAsync(tenant.TenantId, $"old-{kind}", default));
+            Assert.Equal(kind, (await replies.FindAsync(tenant.TenantId, $"young-{kind}", default))?.Kind);
+        }
+        // A claim that went is made again by the next message of its period; one that stays still names its holder.
+        Assert.Equal("next", await replies.ClaimPeriodAsync(tenant.TenantId, 1, "501", "old", "next", Now, default));
+        Assert.Equal("young-claim", await replies.ClaimPeriodAsync(tenant.TenantId, 1, "501", "young", "next", Now, default));
     }
 }

@@ -4251,7 +4251,10 @@ export interface operations {
     ReplyToConversation: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /** @description Optional; makes a retry safe (draft-ietf-httpapi-idempotency-key-header). A new key per reply, such as a UUID, 1-255 visible ASCII characters without spaces, quotes or backslashes, bare or as a quoted string. The same key again in this conversation, with the same text, returns the reply it made (202, its status now) and sends nothing again; with another text it is a 422. */
+                "Idempotency-Key"?: string;
+            };
             path: {
                 /** @description The conversation's id, as the list gives it. */
                 id: string;
@@ -4264,7 +4267,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description Queued; the reply is pending. */
+            /** @description Queued; the reply is pending. With a repeated Idempotency-Key: the reply that key made, as it is now. */
             202: {
                 headers: {
                     [name: string]: unknown;
@@ -4273,7 +4276,7 @@ export interface operations {
                     "application/json": components["schemas"]["ConversationItem"];
                 };
             };
-            /** @description No text, or more than 4096 characters. */
+            /** @description No text, or more than 4096 characters, or a malformed Idempotency-Key (errors names text or Idempotency-Key). */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -4302,6 +4305,15 @@ export interface operations {
             };
             /** @description The provider's window is closed (Messenger, Instagram, WhatsApp: 24 hours after the customer's last message); nothing was queued. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description The Idempotency-Key was used in this conversation for a reply with another text; nothing was queued. */
+            422: {
                 headers: {
                     [name: string]: unknown;
                 };
