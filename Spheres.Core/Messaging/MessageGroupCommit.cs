@@ -14,8 +14,8 @@ namespace Spheres.Core.Messaging;
 /// month's counter raised once for all the counted ones (ETag-checked, so each message is still counted exactly when it is stored,
 /// and another instance's increment fails it and the counter is read again), and each message added to its conversation. Then
 /// the batch is queued (one embeddings message for all, each message to its queue) and marked queued in one more transaction.
-/// <para>No background worker: the request whose message is first in line commits the batch it is in, then hands the lead to the
-/// next waiting request, so every request answers after one transaction and a busy tenant's counter is written once per batch.</para>
+/// <para>No background worker: the request whose message is first in line commits the batch it is in, hands the lead to the next
+/// waiting request (whose batch commits while this one is queued), then queues its batch; a busy tenant's counter is written once per batch.</para>
 /// </summary>
 public sealed class MessageGroupCommit(MessageStore store, IConversationLog conversations, MessageQueues queues, TimeProvider time,
     ILogger<MessageGroupCommit> logger)
@@ -74,18 +74,21 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
         {
             return await pending.Turn.Task.ConfigureAwait(false);
         }
+        var batch = TakeBatch(lane);
+        List<InboundMessage>? stored;
         try
         {
-            await CommitAsync(pending.Message.TenantId, TakeBatch(lane)).ConfigureAwait(false);
+            stored = await CommitAsync(pending.Message.TenantId, batch).ConfigureAwait(false);
         }
         finally
         {
             lock (lane)
             {
-                if (lane.Waiting.Count > 0) lane.Waiting[0].Lead.TrySetResult(); // the next in line leads
+                if (lane.Waiting.Count > 0) lane.Waiting[0].Lead.TrySetResult(); // the next in line commits while this batch is queued
                 else lane.Committing = false;
             }
         }
+        if (stored is not null) await EnqueueAsync(batch, stored).ConfigureAwait(false);
         return await pending.Turn.Task.ConfigureAwait(false);
     }
 
@@ -103,10 +106,11 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
     }
 
     /// <summary>
-    /// One transaction for the batch, tried again without what it found stored already, with the counter read again when another
-    /// instance counted meanwhile and a conversation read again when another write changed it. Every message's turn ends.
+    /// One transaction for the batch, tried again without what it found stored already (those leave <paramref name="batch"/>, their
+    /// turns ended), with the counter read again when another instance counted meanwhile and a conversation read again when another
+    /// write changed it. The stored messages of what is left in <paramref name="batch"/>, in its order; null when every turn ended.
     /// </summary>
-    private async Task CommitAsync(string tenantId, List<Pending> batch)
+    private async Task<List<InboundMessage>?> CommitAsync(string tenantId, List<Pending> batch)
     {
         var records = new Dictionary<(int, string), IConversationRecord>();
         var stale = new HashSet<(int, string)>();
@@ -118,7 +122,7 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
                 {
                     records[key] = await conversations.OpenAsync(tenantId, key.Item1, key.Item2, stale.Remove(key), CancellationToken.None).ConfigureAwait(false);
                 }
-                if (batch.Count == 0) return;
+                if (batch.Count == 0) return null;
                 var period = batch[0].Period;
                 var usage = batch.Any(p => !p.Inactive) ? await UsageAsync(tenantId, period).ConfigureAwait(false) : new MessageStore.Usage(0, null);
                 var (messages, counted) = Decide(batch, records, usage.Count);
@@ -137,9 +141,7 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
                     var responses = await store.SubmitAsync(actions, CancellationToken.None).ConfigureAwait(false);
                     if (counted > 0) _counters[tenantId] = (period, new MessageStore.Usage(usage.Count + counted, responses[counterIndex].Headers.ETag));
                     foreach (var (key, start, length) in spans) records[key].Committed(responses.Skip(start).Take(length).ToList());
-                    await EnqueueAsync(batch, messages.Select((m, i) => m with { ETag = responses[2 * i + 1].Headers.ETag?.ToString() }).ToList())
-                        .ConfigureAwait(false);
-                    return;
+                    return messages.Select((m, i) => m with { ETag = responses[2 * i + 1].Headers.ETag?.ToString() }).ToList();
                 }
                 catch (TableTransactionFailedException e) when (e.FailedTransactionActionIndex is { } index)
                 {
@@ -174,6 +176,7 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
         {
             foreach (var p in batch) p.Turn.TrySetException(e);
         }
+        return null;
     }
 
     /// <summary>
