@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text.Json;
+using Azure.Data.Tables;
+using Microsoft.Extensions.DependencyInjection;
+using Spheres.Core.Plans;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Outbound;
@@ -206,6 +209,24 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         Assert.Equal(["Скільки коштує фарбування?", "Від 1200 грн"], items.Take(2).Select(i => i.GetProperty("text").GetString()));
         Assert.Equal(human.GetProperty("id").GetString(), items[^1].GetProperty("id").GetString());
         Assert.Equal(3, fixture.SendsOf(token).Count());
+    }
+
+    [Fact]
+    public async Task A_message_over_the_months_limit_shows_the_quota_reply_that_answered_it()
+    {
+        var (tenant, _, token, url, secret) = await fixture.ActiveTelegramAsync(plan: "free"); // 100 messages a month
+        var messages = await Host.Services.GetRequiredService<SpheresStorage>().TableAsync(TableNames.Messages, default);
+        await messages.UpsertEntityAsync(new TableEntity(tenant.TenantId, UsagePeriod.Containing(fixture.Clock.GetUtcNow()).RowKey) { ["MessagesUsed"] = 100 });
+        await fixture.TelegramAsync(url, secret, 736_001, 6801, "Можна на завтра?");
+        await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Count() == 1), "the quota reply reached Telegram");
+        await fixture.IdleAsync(TableNames.AutoRepliesQueue);
+
+        var id = Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
+        var items = await Host.ItemsAsync(tenant, id);
+        Assert.Equal(["inbound:quota_exceeded:", "outbound:quota_exceeded:sent"],
+            items.Select(i => $"{i.GetProperty("direction").GetString()}:{i.GetProperty("decision").GetString() ?? i.GetProperty("author").GetString()}:" +
+                i.GetProperty("status").GetString()));
+        Assert.Equal(items[0].GetProperty("id").GetString(), items[1].GetProperty("in_reply_to").GetString());
     }
 
     private static (string?, int, string?, string?, string?) Summary(JsonElement c) =>
