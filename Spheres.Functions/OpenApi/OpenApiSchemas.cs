@@ -88,6 +88,8 @@ internal sealed class OpenApiSchemas
                 schema["additionalProperties"] = false;
                 if (closed.MinProperties > 0) schema["minProperties"] = closed.MinProperties;
             }
+            if (type.GetCustomAttribute<ApiExamplesAttribute>() is { } examples) schema["examples"] = examples.ToJson();
+            if (request && type.GetCustomAttribute<ApiOneOfAttribute>() is { } oneOf) oneOf.Apply(schema);
         }
         return schema;
     }
@@ -123,10 +125,20 @@ internal sealed class OpenApiSchemas
                     schema["maximum"] = JsonValue.Create(Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case MinLengthAttribute minItems:
-                    schema["minItems"] = minItems.Length;
+                    schema[property.PropertyType == typeof(string) ? "minLength" : "minItems"] = minItems.Length;
                     break;
                 case MaxLengthAttribute maxItems:
-                    schema["maxItems"] = maxItems.Length;
+                    // On a string it bounds characters, on a list items.
+                    schema[property.PropertyType == typeof(string) ? "maxLength" : "maxItems"] = maxItems.Length;
+                    break;
+                case EmailAddressAttribute:
+                    schema["format"] = "email";
+                    break;
+                case ApiFormatAttribute format:
+                    schema["format"] = format.Format;
+                    break;
+                case ApiExamplesAttribute examples:
+                    schema["examples"] = examples.ToJson();
                     break;
                 case RegularExpressionAttribute regex:
                     schema["pattern"] = regex.Pattern;
@@ -169,9 +181,53 @@ public sealed class ApiClosedAttribute : Attribute
     public int MinProperties { get; init; }
 }
 
+/// <summary>
+/// Fields of which a request names one (<see cref="Required"/>) or at most one: <c>oneOf</c> of their <c>required</c>, or
+/// <c>not</c> all of them. A request naming two would be refused where they disagree; the document asks for one.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ApiOneOfAttribute(params string[] fields) : Attribute
+{
+    public IReadOnlyList<string> Fields { get; } = fields;
+    public bool Required { get; init; }
+
+    internal void Apply(JsonObject schema)
+    {
+        if (Required) schema["oneOf"] = new JsonArray(Fields.Select(f => (JsonNode)new JsonObject { ["required"] = new JsonArray(f) }).ToArray());
+        else
+        {
+            // The names are declared again inside "not", so that tools read them as the object's own properties.
+            schema["not"] = new JsonObject
+            {
+                ["properties"] = new JsonObject(Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject()))),
+                ["required"] = new JsonArray(Fields.Select(f => (JsonNode)f).ToArray()),
+            };
+        }
+    }
+}
+
 /// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ApiNullableAttribute : Attribute;
+
+/// <summary>A JSON Schema format the handler checks (<c>date</c>, <c>date-time</c>).</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ApiFormatAttribute(string format) : Attribute
+{
+    public string Format { get; } = format;
+}
+
+/// <summary>
+/// Valid values (raw JSON each) where validity is a lookup or a relation the schema cannot state: an active sphere, an IANA
+/// zone, a row whose start is before its end. Generated requests draw from them (docs/openapi.md).
+/// </summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Class)]
+public sealed class ApiExamplesAttribute(params string[] json) : Attribute
+{
+    public IReadOnlyList<string> Json { get; } = json;
+
+    internal JsonArray ToJson() => new(Json.Select(j => JsonNode.Parse(j)).ToArray());
+}
 
 /// <summary>A property's description in the OpenAPI document.</summary>
 [AttributeUsage(AttributeTargets.Property)]
