@@ -14,7 +14,7 @@ namespace Spheres.Functions.Accounts;
 /// <summary>Registration. <c>sphere_id</c> also accepts its number as a string (<c>"2"</c>), as HTML forms send it; <c>business_name</c> defaults to <c>name</c>.</summary>
 [ApiOneOf("sphere_id", "sphere_slug", Required = true)]
 public sealed record RegisterRequest(
-    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress] string? Email,
+    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress, RegularExpression(RegisterRequest.EmailPattern)] string? Email,
     [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = AccountValidation.MinPasswordLength)] string? Password,
     [property: Required, StringLength(AccountValidation.MaxNameLength, MinimumLength = 1), RegularExpression(RegisterRequest.SomeText)] string? Name,
     [property: StringLength(AccountValidation.MaxNameLength), OpenApi.Description("Defaults to name.")] string? BusinessName,
@@ -27,6 +27,9 @@ public sealed record RegisterRequest(
 {
     /// <summary>ISO 3166-1 alpha-2, either case.</summary>
     public const string CountryPattern = "^[A-Za-z]{2}$";
+
+    /// <summary>What AccountValidation.IsEmail adds to format email: a dot in the domain, which does not end with one.</summary>
+    public const string EmailPattern = @"^\s*[^@\s]+@[^@\s]+\.[^@\s.]+\s*$";
 
     /// <summary>Blank text counts as none.</summary>
     public const string SomeText = @"\S";
@@ -64,7 +67,8 @@ public sealed record PasswordChangeRequest(
     [property: Required, MinLength(1)] string? CurrentPassword,
     [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = AccountValidation.MinPasswordLength)] string? NewPassword);
 
-public sealed record PasswordResetRequest([property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress] string? Email);
+public sealed record PasswordResetRequest(
+    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress, RegularExpression(RegisterRequest.EmailPattern)] string? Email);
 
 public sealed record PasswordResetConfirmRequest(
     [property: Required, MinLength(1)] string? Token,

@@ -187,5 +187,5 @@ public sealed record IntegrationTypePatchRequest(
     [property: ApiNullable, StringLength(CatalogOverride.MaxDescriptionLength, MinimumLength = 1), RegularExpression(@"\S")] string? Description,
     [property: ApiNullable] bool? IsActive,
     [property: ApiNullable, Range(0, CatalogOverride.MaxOrder)] int? Order,
-    [property: ApiNullable, MinLength(1), MaxLength(CatalogOverride.MaxCountries), ApiExamples("[\"UA\",\"PL\"]", "[\"US\"]", "null"),
-     Description("ISO 3166-1 alpha-2 codes; null: every country.")] IReadOnlyList<string>? AvailableCountries);
+    [property: ApiNullable, MinLength(1), MaxLength(CatalogOverride.MaxCountries), ApiItemsPattern(@"^\s*([A-Za-z]{2}|[Gg][Ll][Oo][Bb][Aa][Ll])\s*$"), ApiExamples("[\"UA\",\"PL\"]", "[\"US\"]", "null"),
+     Description("ISO 3166-1 alpha-2 codes, or [\"GLOBAL\"]; null: back to the seed's list.")] IReadOnlyList<string>? AvailableCountries);

@@ -21,7 +21,8 @@ public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService
     [Function("FindTenant")]
     [ApiOperation("admin", "Find a tenant for support by its owner's email.",
         Description = "Function key. The tenant behind an owner's email, with its plan and integrations (never their credentials); 404 for an unknown email or an account being erased.")]
-    [ApiQuery("email", typeof(string), "The owner's email address.", Required = true, Format = "email", MaxLength = 254, Examples = ["owner@example.com"])]
+    [ApiQuery("email", typeof(string), "The owner's email address.", Required = true, Format = "email", MaxLength = 254,
+        Pattern = Accounts.RegisterRequest.EmailPattern, Examples = ["owner@example.com"])]
     [ApiResponse(200, "The tenant.", Body = typeof(TenantLookupJson))]
     [ApiResponse(400, "No or an invalid email.")]
     [ApiResponse(404, "No account has this email.")]

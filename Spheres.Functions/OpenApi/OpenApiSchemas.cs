@@ -90,6 +90,7 @@ internal sealed class OpenApiSchemas
             }
             if (type.GetCustomAttribute<ApiExamplesAttribute>() is { } examples) schema["examples"] = examples.ToJson();
             if (request && type.GetCustomAttribute<ApiOneOfAttribute>() is { } oneOf) oneOf.Apply(schema);
+            if (request && type.GetCustomAttribute<ApiRequiredUnlessFalseAttribute>() is { } unless) unless.Apply(schema);
         }
         return schema;
     }
@@ -139,6 +140,9 @@ internal sealed class OpenApiSchemas
                     break;
                 case ApiExamplesAttribute examples:
                     schema["examples"] = examples.ToJson();
+                    break;
+                case ApiItemsPatternAttribute items when schema["items"] is JsonObject itemSchema:
+                    itemSchema["pattern"] = items.Pattern;
                     break;
                 case RegularExpressionAttribute regex:
                     schema["pattern"] = regex.Pattern;
@@ -206,6 +210,29 @@ public sealed class ApiOneOfAttribute(params string[] fields) : Attribute
     }
 }
 
+/// <summary>
+/// <see cref="Fields"/> are strings, given, unless <see cref="Flag"/> is false (its default is true): a working-hours row has
+/// both times unless it is disabled.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class)]
+public sealed class ApiRequiredUnlessFalseAttribute(string flag, params string[] fields) : Attribute
+{
+    public string Flag { get; } = flag;
+    public IReadOnlyList<string> Fields { get; } = fields;
+
+    internal void Apply(JsonObject schema) => schema["anyOf"] = new JsonArray(
+        new JsonObject
+        {
+            ["properties"] = new JsonObject { [Flag] = new JsonObject { ["const"] = false } },
+            ["required"] = new JsonArray(Flag),
+        },
+        new JsonObject
+        {
+            ["properties"] = new JsonObject(Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = "string" }))),
+            ["required"] = new JsonArray(Fields.Select(f => (JsonNode)f).ToArray()),
+        });
+}
+
 /// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ApiNullableAttribute : Attribute;
@@ -227,6 +254,13 @@ public sealed class ApiExamplesAttribute(params string[] json) : Attribute
     public IReadOnlyList<string> Json { get; } = json;
 
     internal JsonArray ToJson() => new(Json.Select(j => JsonNode.Parse(j)).ToArray());
+}
+
+/// <summary>A pattern each string of a list property matches.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ApiItemsPatternAttribute(string pattern) : Attribute
+{
+    public string Pattern { get; } = pattern;
 }
 
 /// <summary>A property's description in the OpenAPI document.</summary>

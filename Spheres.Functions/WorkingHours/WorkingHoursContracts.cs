@@ -34,6 +34,7 @@ public sealed record WorkingHoursRowJson(
 // Examples: a row's times relate to each other and to the week's other rows, which no schema states (docs/openapi.md).
 [ApiExamples("""{"weekday":0,"start_time":"09:00","end_time":"18:00"}""", """{"weekday":2,"start_time":"10:00","end_time":"24:00","is_enabled":true}""",
     """{"weekday":5,"is_enabled":false}""", """{"weekday":6,"start_time":"00:00","end_time":"06:30"}""")]
+[ApiRequiredUnlessFalse("is_enabled", "start_time", "end_time")]
 public sealed record WeekRowRequest(
     [property: Required, Range(0, 6)] int? Weekday,
     [property: ApiNullable, RegularExpression(WorkingHoursRowJson.TimePattern), Description("Null or left out only when is_enabled is false.")] string? StartTime,
@@ -46,6 +47,7 @@ public sealed record WeekRowRequest(
 /// <summary>PUT of one row: every field is required (<c>integration</c> may be omitted); times may be null only when <c>is_enabled</c> is false.</summary>
 [ApiExamples("""{"weekday":4,"start_time":"08:00","end_time":"12:00","is_enabled":true}""",
     """{"integration":1,"weekday":4,"start_time":null,"end_time":null,"is_enabled":false}""")]
+[ApiRequiredUnlessFalse("is_enabled", "start_time", "end_time")]
 public sealed record WorkingHoursRowPutRequest(
     int? Integration,
     [property: Required, Range(0, 6)] int Weekday,

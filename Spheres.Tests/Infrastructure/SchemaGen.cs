@@ -131,7 +131,7 @@ public sealed class SchemaGen
             return Gen.String[Gen.Char['a', 'z'], 1, 20].Select(Gen.String[Gen.Char['a', 'z'], 1, 12], (local, domain) => $"{local}@{domain}.example");
         var pattern = schema.TryGetProperty("pattern", out var p) ? p.GetString() : null;
         if (pattern is not null and not @"\S") throw new InvalidOperationException($"A string with a pattern needs examples to draw from: {schema}");
-        var min = (int)(Bound(schema, "minLength") ?? 0);
+        var min = (int)(Bound(schema, "minLength") ?? (pattern is null ? 0 : 1)); // "\S" needs a character
         var max = (int)(Bound(schema, "maxLength") ?? 40);
         // "\S" (some non-space) holds for any string of this alphabet without its space.
         var alphabet = pattern is null ? "abcdefghijklmnopqrstuvwxyzАБВгдґ0123456789 -_" : "abcdefghijklmnopqrstuvwxyzАБВгдґ0123456789-_";

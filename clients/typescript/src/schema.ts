@@ -1655,7 +1655,7 @@ export interface components {
             is_active?: boolean | null;
             order?: number | null;
             /**
-             * @description ISO 3166-1 alpha-2 codes; null: every country.
+             * @description ISO 3166-1 alpha-2 codes, or ["GLOBAL"]; null: back to the seed's list.
              * @example [
              *       "UA",
              *       "PL"
@@ -2052,6 +2052,12 @@ export interface components {
             start_time: string | null;
             end_time: string | null;
             is_enabled: boolean;
+        } | {
+            /** @constant */
+            is_enabled: false;
+        } | {
+            start_time: string;
+            end_time: string;
         };
         IntegrationRequest: {
             /**
@@ -2130,6 +2136,12 @@ export interface components {
             end_time?: string | null;
             /** @description Default true. */
             is_enabled?: boolean;
+        } | {
+            /** @constant */
+            is_enabled: false;
+        } | {
+            start_time: string;
+            end_time: string;
         };
         TimeRange: {
             start_time: string;
