@@ -47,7 +47,7 @@ public static class OpenApiTags
         var schema = integer ? new JsonObject { ["type"] = "integer", ["minimum"] = 1 } : new JsonObject { ["type"] = "string", ["minLength"] = 1 };
         var (pattern, examples) = (routeTemplate, name) switch
         {
-            (_, "date") => (@"^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$", new JsonArray("2026-12-25", "01-01")),
+            (_, "date") => ("^([0-9]{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", new JsonArray("2026-12-25", "01-01")),
             (_, "tenant_id") => ("^[0-9a-f]{32}$", new JsonArray("0f8fad5bd9cb469fa16570867728950e")),
             (_, "slug") when routeTemplate.Contains("spheres", StringComparison.Ordinal) => (null, new JsonArray("beauty")),
             (_, "slug") => (null, new JsonArray("telegram")),
