@@ -46,17 +46,21 @@ public sealed class ApiRequiredUnlessFalseAttribute(string flag, params string[]
     public string Flag { get; } = flag;
     public IReadOnlyList<string> Fields { get; } = fields;
 
-    internal void Apply(JsonObject schema) => schema["anyOf"] = new JsonArray(
-        new JsonObject
-        {
-            ["properties"] = new JsonObject { [Flag] = new JsonObject { ["const"] = false } },
-            ["required"] = new JsonArray(Flag),
-        },
-        new JsonObject
-        {
-            ["properties"] = new JsonObject(Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = "string" }))),
-            ["required"] = new JsonArray(Fields.Select(f => (JsonNode)f).ToArray()),
-        });
+    // Inside allOf, so that typed clients read it as the object's fields and one of two cases (an intersection), not a union.
+    internal void Apply(JsonObject schema) => schema["allOf"] = new JsonArray(new JsonObject
+    {
+        ["anyOf"] = new JsonArray(
+            new JsonObject
+            {
+                ["properties"] = new JsonObject { [Flag] = new JsonObject { ["const"] = false } },
+                ["required"] = new JsonArray(Flag),
+            },
+            new JsonObject
+            {
+                ["properties"] = new JsonObject(Fields.Select(f => KeyValuePair.Create(f, (JsonNode?)new JsonObject { ["type"] = "string" }))),
+                ["required"] = new JsonArray(Fields.Select(f => (JsonNode)f).ToArray()),
+            }),
+    });
 }
 
 /// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>

@@ -33,12 +33,14 @@ public sealed class ControlCharacterPathTests : IAsyncLifetime
         Assert.Contains("control characters", problem.GetProperty("errors").GetProperty(field)[0].GetString());
     }
 
-    [Fact]
-    public async Task A_control_character_in_a_route_key_of_a_function_key_route_is_a_400_once_the_key_is_given()
+    [Theory]
+    [InlineData("DELETE", "/api/admin/catalog/spheres/x%01y/override/", "slug")]
+    [InlineData("PUT", "/api/admin/tenants/%01/plan/", "tenant_id")]
+    public async Task A_control_character_in_a_route_key_of_a_function_key_route_is_a_400_once_the_key_is_given(string method, string path, string field)
     {
-        var response = await _host.Client.SendAsync(_host.AdminRequest(HttpMethod.Delete, "/api/admin/catalog/spheres/x%01y/override/"));
+        var response = await _host.Client.SendAsync(_host.AdminRequest(new HttpMethod(method), path).WithEmptyJsonBody());
         var problem = await response.ProblemAsync(HttpStatusCode.BadRequest);
-        Assert.True(problem.GetProperty("errors").TryGetProperty("slug", out _));
+        Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _));
     }
 
     [Fact]

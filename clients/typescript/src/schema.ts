@@ -2052,13 +2052,13 @@ export interface components {
             start_time: string | null;
             end_time: string | null;
             is_enabled: boolean;
-        } | {
+        } & ({
             /** @constant */
             is_enabled: false;
         } | {
             start_time: string;
             end_time: string;
-        };
+        });
         IntegrationRequest: {
             /**
              * @description A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.
@@ -2136,13 +2136,13 @@ export interface components {
             end_time?: string | null;
             /** @description Default true. */
             is_enabled?: boolean;
-        } | {
+        } & ({
             /** @constant */
             is_enabled: false;
         } | {
             start_time: string;
             end_time: string;
-        };
+        });
         TimeRange: {
             start_time: string;
             end_time: string;
