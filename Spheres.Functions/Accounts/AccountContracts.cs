@@ -4,6 +4,7 @@ using Spheres.Core.Accounts;
 using Spheres.Core.Accounts.Sessions;
 using Spheres.Core.Catalog;
 using Spheres.Core.Plans;
+using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Accounts;
 
@@ -11,30 +12,47 @@ namespace Spheres.Functions.Accounts;
 // say what the OpenAPI document shows (required, bounds) and mirror AccountValidation's rules.
 
 /// <summary>Registration. <c>sphere_id</c> also accepts its number as a string (<c>"2"</c>), as HTML forms send it; <c>business_name</c> defaults to <c>name</c>.</summary>
+[ApiOneOf("sphere_id", "sphere_slug", Required = true)]
 public sealed record RegisterRequest(
-    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3)] string? Email,
+    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress, RegularExpression(RegisterRequest.EmailPattern)] string? Email,
     [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = AccountValidation.MinPasswordLength)] string? Password,
-    [property: Required, StringLength(AccountValidation.MaxNameLength, MinimumLength = 1)] string? Name,
+    [property: Required, StringLength(AccountValidation.MaxNameLength, MinimumLength = 1), RegularExpression(RegisterRequest.SomeText)] string? Name,
     [property: StringLength(AccountValidation.MaxNameLength), OpenApi.Description("Defaults to name.")] string? BusinessName,
-    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), OpenApi.Description("Give sphere_id or sphere_slug.")] int? SphereId,
-    string? SphereSlug,
-    [property: OpenApi.Description("IANA time zone id; default UTC.")] string? Timezone,
-    [property: RegularExpression(RegisterRequest.CountryPattern)] string? Country)
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), ApiExamples("1", "2", "\"3\""),
+     OpenApi.Description("An active sphere's id; give sphere_id or sphere_slug.")] int? SphereId,
+    [property: ApiExamples(RegisterRequest.SphereSlugs), OpenApi.Description("An active sphere's slug.")] string? SphereSlug,
+    [property: ApiExamples(RegisterRequest.Zones), OpenApi.Description("IANA time zone id; default UTC.")] string? Timezone,
+    [property: RegularExpression(RegisterRequest.CountryPattern), ApiExamples(RegisterRequest.Countries),
+     OpenApi.Description("ISO 3166-1 alpha-2, either case.")] string? Country)
 {
     /// <summary>ISO 3166-1 alpha-2, either case.</summary>
     public const string CountryPattern = "^[A-Za-z]{2}$";
 
+    /// <summary>What AccountValidation.IsEmail adds to format email: a dot in the domain, which does not end with one.</summary>
+    public const string EmailPattern = @"^\s*[^@\s]+@[^@\s]+\.[^@\s.]+\s*$";
+
+    /// <summary>Blank text counts as none.</summary>
+    public const string SomeText = @"\S";
+
+    // Examples of lookups (the catalog's spheres, IANA zones, ISO countries) that the schema cannot list as rules.
+    public const string SphereSlugs = "\"beauty\"";
+    public const string Zones = "\"Europe/Kyiv\"";
+    public const string Countries = "\"UA\"";
+
     public RegistrationInput ToInput() => new(Email, Password, Name, BusinessName, SphereId, SphereSlug, Timezone, Country);
 }
 
-public sealed record LoginRequest([property: Required] string? Email, [property: Required] string? Password);
+public sealed record LoginRequest(
+    [property: Required, RegularExpression(RegisterRequest.SomeText)] string? Email,
+    [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = 1)] string? Password);
 
+[ApiOneOf("sphere_id", "sphere_slug")]
 public sealed record ProfilePatchRequest(
-    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? SphereId,
-    string? SphereSlug,
-    [property: StringLength(AccountValidation.MaxNameLength, MinimumLength = 1)] string? BusinessName,
-    string? Timezone,
-    [property: RegularExpression(RegisterRequest.CountryPattern)] string? Country)
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), ApiExamples("1", "2", "\"3\"")] int? SphereId,
+    [property: ApiExamples(RegisterRequest.SphereSlugs)] string? SphereSlug,
+    [property: StringLength(AccountValidation.MaxNameLength, MinimumLength = 1), RegularExpression(RegisterRequest.SomeText)] string? BusinessName,
+    [property: ApiExamples(RegisterRequest.Zones), OpenApi.Description("IANA time zone id.")] string? Timezone,
+    [property: RegularExpression(RegisterRequest.CountryPattern), ApiExamples(RegisterRequest.Countries)] string? Country)
 {
     public ProfileChanges ToChanges() => new(SphereId, SphereSlug, BusinessName, Timezone, Country);
 }
@@ -43,16 +61,17 @@ public sealed record SetPlanRequest([property: Required, AllowedValues("free", "
 
 // Responses, in the contract's names.
 
-public sealed record RefreshRequest([property: Required] string? RefreshToken);
+public sealed record RefreshRequest([property: Required, MinLength(1)] string? RefreshToken);
 
 public sealed record PasswordChangeRequest(
-    [property: Required] string? CurrentPassword,
+    [property: Required, MinLength(1)] string? CurrentPassword,
     [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = AccountValidation.MinPasswordLength)] string? NewPassword);
 
-public sealed record PasswordResetRequest([property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3)] string? Email);
+public sealed record PasswordResetRequest(
+    [property: Required, StringLength(AccountValidation.MaxEmailLength, MinimumLength = 3), EmailAddress, RegularExpression(RegisterRequest.EmailPattern)] string? Email);
 
 public sealed record PasswordResetConfirmRequest(
-    [property: Required] string? Token,
+    [property: Required, MinLength(1)] string? Token,
     [property: Required, StringLength(AccountValidation.MaxPasswordLength, MinimumLength = AccountValidation.MinPasswordLength)] string? NewPassword);
 
 /// <summary>A new pair of tokens: the access token (short) and the refresh token that renews it once.</summary>

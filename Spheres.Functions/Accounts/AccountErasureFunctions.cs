@@ -13,7 +13,7 @@ using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Accounts;
 
-public sealed record EraseAccountRequest(string? Password);
+public sealed record EraseAccountRequest([property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.MinLength(1)] string? Password);
 
 /// <summary>
 /// Account erasure:
@@ -23,6 +23,7 @@ public sealed record EraseAccountRequest(string? Password);
 public sealed class AccountErasureFunctions(AccountErasure erasure, AccessTokens tokens, ILogger<AccountErasureFunctions> logger)
 {
     [Function("EraseAccount")]
+    [ApiExample("Confirm with the password", """{"password":"my account password"}""")]
     [ApiOperation("accounts", "Erase the account and all its data. Confirm with the password.", RequestBody = typeof(EraseAccountRequest),
         RequiresBearer = true,
         Description = "Sign-in stops at once. The erasure then runs in the background: webhooks are removed at the providers, " +

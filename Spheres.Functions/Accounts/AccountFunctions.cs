@@ -24,6 +24,8 @@ public sealed class AccountFunctions(
     private const string Tag = "accounts";
 
     [Function("Register")]
+    [ApiExample("A salon in Kyiv", """{"email":"owner@example.com","password":"correct horse battery","name":"Olena","business_name":"Olena's Salon","sphere_slug":"beauty","timezone":"Europe/Kyiv","country":"UA"}""")]
+    [ApiExample("A sphere by id", """{"email":"clinic@example.com","password":"a long passphrase","name":"Dr. Nowak","sphere_id":3}""")]
     [ApiOperation(Tag, "Create an account: the tenant, its owner and profile. Returns an access token and a refresh token.", RequestBody = typeof(RegisterRequest),
         Description = "Give sphere_id or sphere_slug (an active sphere); sphere_id may be a number or its digits as a string. business_name defaults to name. " +
                       "timezone is an IANA id, default UTC; country ISO 3166-1 alpha-2. Passwords need 8+ characters.")]
@@ -47,6 +49,7 @@ public sealed class AccountFunctions(
         });
 
     [Function("Login")]
+    [ApiExample("Sign in", """{"email":"owner@example.com","password":"my account password"}""")]
     [ApiOperation(Tag, "Sign in with email and password: a short access token, a refresh token and the user.", RequestBody = typeof(LoginRequest),
         Description = "Five wrong passwords for one email from one address within 15 minutes are refused before the password is checked (429); the per-address limit of the sign-in endpoints applies too.")]
     [ApiResponse(200, "Signed in.", Body = typeof(LoginJson))]
@@ -78,6 +81,8 @@ public sealed class AccountFunctions(
         });
 
     [Function("UpdateProfile")]
+    [ApiExample("Move to Poland", """{"timezone":"Europe/Warsaw","country":"PL"}""")]
+    [ApiExample("Rename the business", """{"business_name":"Studio Olena"}""")]
     [ApiOperation(Tag, "Change sphere (sphere_id or sphere_slug), business_name, timezone or country. Omitted fields stay.",
         RequestBody = typeof(ProfilePatchRequest), RequiresBearer = true,
         Description = "Changing the sphere deletes nothing: integrations outside the new sphere stay, marked unavailable.")]

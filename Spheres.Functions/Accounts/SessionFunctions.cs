@@ -28,6 +28,7 @@ public sealed class SessionFunctions(
     private const string Tag = "accounts";
 
     [Function("RefreshToken")]
+    [ApiExample("Renew", """{"refresh_token":"rt_0123456789abcdef"}""")]
     [ApiOperation(Tag, "Renew the access token: the refresh token sent is spent and a new pair returned.", RequestBody = typeof(RefreshRequest),
         Description = "Each refresh token works once. Sending a spent one ends its whole session (every token descended from that sign-in): sign in again.")]
     [ApiResponse(200, "A new pair.", Body = typeof(TokenPairJson))]
@@ -44,6 +45,7 @@ public sealed class SessionFunctions(
         });
 
     [Function("Logout")]
+    [ApiExample("Sign out", """{"refresh_token":"rt_0123456789abcdef"}""")]
     [ApiOperation(Tag, "Sign out: the session of the refresh token sent ends (its refresh tokens stop working).", RequestBody = typeof(RefreshRequest),
         RequiresBearer = true, Description = "The access token lapses on its own within its expires_in. A token of another session or none known changes nothing.")]
     [ApiResponse(204, "Signed out.")]
@@ -59,6 +61,7 @@ public sealed class SessionFunctions(
         });
 
     [Function("ChangePassword")]
+    [ApiExample("New password", """{"current_password":"my current password","new_password":"a new long passphrase"}""")]
     [ApiOperation(Tag, "Change the password; every other session ends, this one goes on.", RequestBody = typeof(PasswordChangeRequest), RequiresBearer = true,
         Description = "Needs the current password; the new one must meet the same rules as at registration. Every other session ends at once.")]
     [ApiResponse(204, "Changed.")]
@@ -75,6 +78,7 @@ public sealed class SessionFunctions(
         });
 
     [Function("RequestPasswordReset")]
+    [ApiExample("Forgot password", """{"email":"owner@example.com"}""")]
     [ApiOperation(Tag, "Mail a password-reset link to this email, if it has an account.", RequestBody = typeof(PasswordResetRequest),
         Description = "Always 202, the same answer in the same time for known and unknown emails. The link {FrontendBaseUrl}/reset-password?token=… " +
                       "works once, for 30 minutes.")]
@@ -102,6 +106,7 @@ public sealed class SessionFunctions(
         resets.SendAsync(message, cancellationToken);
 
     [Function("ConfirmPasswordReset")]
+    [ApiExample("Set the new one", """{"token":"the-token-from-the-link","new_password":"a new long passphrase"}""")]
     [ApiOperation(Tag, "Set a new password with the token from the reset link; every session ends.", RequestBody = typeof(PasswordResetConfirmRequest),
         Description = "The token from the mail works once and for 30 minutes; using it spends every other reset link of the account and ends every session.")]
     [ApiResponse(204, "The password is changed; sign in with it.")]

@@ -56,6 +56,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         Api.RunAsync(request, logger, async () => ApiResponse.Json(TypesJson(await admin.ReadAsync(cancellationToken))));
 
     [Function("AdminPatchSphere")]
+    [ApiExample("Rename and recolour", """{"name":"Beauty & Wellness","color":"#E91E63"}""")]
+    [ApiExample("Back to the seed's icon", """{"icon":null}""")]
     [ApiOperation(Tag, "Override a sphere's name, description, icon, color, is_active or order. A field sent as null goes back to the seed's value.",
         RequestBody = typeof(SpherePatchRequest), Description = "Overrides survive every reseed; the public endpoints show them within 30 s on every instance.")]
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
@@ -74,6 +76,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
         });
 
     [Function("AdminPatchIntegrationType")]
+    [ApiExample("Only in Ukraine and Poland", """{"available_countries":["UA","PL"]}""")]
+    [ApiExample("Switch it off", """{"is_active":false,"order":90}""")]
     [ApiOperation(Tag, "Override an integration type's name, description, is_active, order or available_countries (ISO alpha-2 or GLOBAL). Null puts a field back.",
         RequestBody = typeof(IntegrationTypePatchRequest), Description = "A type switched off (is_active false) cannot be connected or activated; its integrations show why.")]
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
@@ -171,8 +175,8 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
 public sealed record SpherePatchRequest(
     [property: ApiNullable, StringLength(CatalogOverride.MaxNameLength, MinimumLength = 1), RegularExpression(@"\S")] string? Name,
     [property: ApiNullable, StringLength(CatalogOverride.MaxDescriptionLength, MinimumLength = 1), RegularExpression(@"\S")] string? Description,
-    [property: ApiNullable, RegularExpression(CatalogOverride.IconPatternText)] string? Icon,
-    [property: ApiNullable, RegularExpression(CatalogOverride.ColorPatternText)] string? Color,
+    [property: ApiNullable, RegularExpression(CatalogOverride.IconPatternText), ApiExamples("\"scissors\"", "\"heart-pulse\"", "null")] string? Icon,
+    [property: ApiNullable, RegularExpression(CatalogOverride.ColorPatternText), ApiExamples("\"#E91E63\"", "\"#00aa88\"", "null")] string? Color,
     [property: ApiNullable] bool? IsActive,
     [property: ApiNullable, Range(0, CatalogOverride.MaxOrder)] int? Order);
 
@@ -183,4 +187,5 @@ public sealed record IntegrationTypePatchRequest(
     [property: ApiNullable, StringLength(CatalogOverride.MaxDescriptionLength, MinimumLength = 1), RegularExpression(@"\S")] string? Description,
     [property: ApiNullable] bool? IsActive,
     [property: ApiNullable, Range(0, CatalogOverride.MaxOrder)] int? Order,
-    [property: ApiNullable, MinLength(1), MaxLength(CatalogOverride.MaxCountries)] IReadOnlyList<string>? AvailableCountries);
+    [property: ApiNullable, MinLength(1), MaxLength(CatalogOverride.MaxCountries), ApiItemsPattern(@"^\s*([A-Za-z]{2}|[Gg][Ll][Oo][Bb][Aa][Ll])\s*$"), ApiExamples("[\"UA\",\"PL\"]", "[\"US\"]", "null"),
+     Description("ISO 3166-1 alpha-2 codes, or [\"GLOBAL\"]; null: back to the seed's list.")] IReadOnlyList<string>? AvailableCountries);

@@ -21,7 +21,8 @@ public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService
     [Function("FindTenant")]
     [ApiOperation("admin", "Find a tenant for support by its owner's email.",
         Description = "Function key. The tenant behind an owner's email, with its plan and integrations (never their credentials); 404 for an unknown email or an account being erased.")]
-    [ApiQuery("email", typeof(string), "The owner's email address.", Required = true, Format = "email", MaxLength = 254)]
+    [ApiQuery("email", typeof(string), "The owner's email address.", Required = true, Format = "email", MaxLength = 254,
+        Pattern = Accounts.RegisterRequest.EmailPattern, Examples = ["owner@example.com"])]
     [ApiResponse(200, "The tenant.", Body = typeof(TenantLookupJson))]
     [ApiResponse(400, "No or an invalid email.")]
     [ApiResponse(404, "No account has this email.")]
@@ -32,6 +33,7 @@ public sealed class TenantAdminFunctions(ProfileService profiles, CatalogService
             ApiResponse.Json(TenantLookupJson.From(await lookup.FindByEmailAsync(request.Query["email"].FirstOrDefault(), cancellationToken))));
 
     [Function("SetTenantPlan")]
+    [ApiExample("Upgrade", """{"plan":"professional"}""")]
     [ApiOperation("admin", "Set a tenant's plan: free, starter or professional.", RequestBody = typeof(SetPlanRequest),
         Description = "Function key (billing). Every instance applies it to new messages within 15 seconds; integrations a lower plan no longer allows stay, unavailable.")]
     [ApiResponse(200, "The tenant's profile with the new plan.", Body = typeof(ProfileJson))]

@@ -20,6 +20,7 @@ public static class Api
         var aborted = request.HttpContext.RequestAborted;
         try
         {
+            RefuseControlCharacters(request);
             return await handler().ConfigureAwait(false);
         }
         catch (ProblemException problem)
@@ -63,6 +64,17 @@ public static class Api
         RunAsync(request, logger, async () => await handler(await tokens.AuthenticateAsync(Bearer.Of(request),
             fresh: !HttpMethods.IsGet(request.Method) && !HttpMethods.IsHead(request.Method), request.HttpContext.RequestAborted).ConfigureAwait(false))
             .ConfigureAwait(false));
+
+    /// <summary>
+    /// A route key holding a control character (<c>/api/reviews/a%01b</c>) is refused before anything else, tokens and storage
+    /// included: no id, slug or key has one. The value is not repeated. (<c>%00</c> never gets here: Kestrel refuses it; docs/openapi.md.)
+    /// </summary>
+    private static void RefuseControlCharacters(HttpRequest request)
+    {
+        var field = request.RouteValues.FirstOrDefault(r => r.Value is string text && text.Any(char.IsControl)).Key
+            ?? (request.Path.Value?.Any(char.IsControl) == true ? "path" : null);
+        if (field is not null) throw ProblemException.Validation(field, "A path may not hold control characters (U+0000–U+001F, U+007F–U+009F).");
+    }
 
     public static ApiResponse ToResponse(ProblemException problem)
     {

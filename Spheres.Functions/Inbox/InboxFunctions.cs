@@ -103,6 +103,7 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
         });
 
     [Function("ReplyToConversation")]
+    [ApiExample("A reply", """{"text":"Добрий день! Так, у суботу о 10:00 є вільне місце."}""")]
     [ApiOperation(Tag, "Reply to the customer yourself; the agent stops answering them.", RequestBody = typeof(HumanReplyRequest), RequiresBearer = true,
         Description = "Queued for the one sender (sent once, within the provider's limits). The conversation becomes human: the customer's next messages " +
             "are not given to the agent and get no out-of-hours reply, until handback or Spheres:Inbox:HandbackHours (default 24) without a human reply.")]

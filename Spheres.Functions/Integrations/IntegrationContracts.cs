@@ -8,13 +8,38 @@ using Spheres.Functions.Catalog;
 namespace Spheres.Functions.Integrations;
 
 /// <summary>Give integration_type_slug or integration_type_id on create; on PUT/PATCH either may be sent but must name the integration's own type.</summary>
+// Examples: which type exists, and which settings and credentials a type takes, is the catalog's (its connect block), not a schema's.
+[OpenApi.ApiOneOf("integration_type_slug", "integration_type_id")]
 public sealed record IntegrationRequest(
-    string? IntegrationTypeSlug,
-    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString)] int? IntegrationTypeId,
-    [property: OpenApi.Description("The type's setting_fields (connect block) by name; on PATCH a null value clears one.")] JsonObject? Settings,
-    [property: OpenApi.Description("The type's credential_fields by name. Write-only: stored in the vault, never returned.")] JsonObject? Credentials)
+    [property: OpenApi.ApiExamples(IntegrationExamples.Slug), OpenApi.Description(IntegrationExamples.SlugText)] string? IntegrationTypeSlug,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), OpenApi.ApiExamples(IntegrationExamples.Id)] int? IntegrationTypeId,
+    [property: OpenApi.ApiExamples(IntegrationExamples.Greeting, "{}", IntegrationExamples.NoGreeting), OpenApi.Description(IntegrationExamples.SettingsText)] JsonObject? Settings,
+    [property: OpenApi.ApiExamples(IntegrationExamples.BotToken, "{}"), OpenApi.Description(IntegrationExamples.CredentialsText)] JsonObject? Credentials)
 {
     public IntegrationInput ToInput() => new(IntegrationTypeSlug, IntegrationTypeId, Settings, Credentials);
+}
+
+/// <summary>A new integration: as <see cref="IntegrationRequest"/>, and it names its type by one of the two.</summary>
+[OpenApi.ApiOneOf("integration_type_slug", "integration_type_id", Required = true)]
+public sealed record IntegrationCreateRequest(
+    [property: OpenApi.ApiExamples(IntegrationExamples.Slug), OpenApi.Description(IntegrationExamples.SlugText)] string? IntegrationTypeSlug,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), OpenApi.ApiExamples(IntegrationExamples.Id)] int? IntegrationTypeId,
+    [property: OpenApi.ApiExamples(IntegrationExamples.Greeting, "{}"), OpenApi.Description(IntegrationExamples.SettingsText)] JsonObject? Settings,
+    [property: OpenApi.ApiExamples(IntegrationExamples.BotToken, "{}"), OpenApi.Description(IntegrationExamples.CredentialsText)] JsonObject? Credentials)
+{
+    public IntegrationInput ToInput() => new(IntegrationTypeSlug, IntegrationTypeId, Settings, Credentials);
+}
+
+internal static class IntegrationExamples
+{
+    public const string Slug = "\"telegram\"";
+    public const string Id = "5";
+    public const string Greeting = """{"greeting":"Вітаємо!"}""";
+    public const string NoGreeting = """{"greeting":null}""";
+    public const string BotToken = """{"bot_token":"123456789:AAEabcdefghijabcdefghijabcdefghijabcdefghij"}""";
+    public const string SlugText = "A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.";
+    public const string SettingsText = "The type's setting_fields (connect block) by name, at most 16 KB; on PATCH a null value clears one.";
+    public const string CredentialsText = "The type's credential_fields by name, each in its field's shape. Write-only: stored in the vault, never returned.";
 }
 
 /// <summary>Integration JSON. Credentials are write-only: only <c>has_credentials</c> tells they are set.</summary>

@@ -67,8 +67,9 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("CreateIntegration")]
+    [ApiExample("A Telegram bot", """{"integration_type_slug":"telegram","settings":{"greeting":"Вітаємо!"},"credentials":{"bot_token":"123456789:AAEabcdefghijabcdefghijabcdefghijabcdefghij"}}""")]
     [ApiOperation(Tag, "Connect an integration type (by integration_type_slug or integration_type_id), with optional settings and credentials.",
-        RequestBody = typeof(IntegrationRequest), RequiresBearer = true,
+        RequestBody = typeof(IntegrationCreateRequest), RequiresBearer = true,
         Description = "Starts as pending. Credentials are stored in the vault and never returned. One integration per type.")]
     [ApiResponse(201, "Created.", Body = typeof(IntegrationJson), Headers = ["ETag", "Location"])]
     [ApiResponse(400, "Unknown type, or invalid settings or credentials (errors names the field, never its value).")]
@@ -80,7 +81,7 @@ public sealed class IntegrationFunctions(
         CancellationToken cancellationToken) =>
         Api.RunAsCallerAsync(request, tokens, logger, async caller =>
         {
-            var body = await RequestBody.ReadJsonAsync<IntegrationRequest>(request, cancellationToken);
+            var body = await RequestBody.ReadJsonAsync<IntegrationCreateRequest>(request, cancellationToken);
             var view = await creation.CreateAsync(caller, body.ToInput(), cancellationToken);
             return Answer(view, StatusCodes.Status201Created).WithHeader("Location", $"/api/integrations/api/{view.Integration.Id}/");
         });
@@ -100,6 +101,7 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("ReplaceIntegration")]
+    [ApiExample("New settings", """{"settings":{"greeting":"Hello!"}}""")]
     [ApiOperation(Tag, "Replace settings (when given) and credentials (when given).", RequestBody = typeof(IntegrationRequest), RequiresBearer = true,
         Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
     [ApiHeader("If-Match", "The ETag you read; a stale one is 412.")]
@@ -117,6 +119,7 @@ public sealed class IntegrationFunctions(
         });
 
     [Function("PatchIntegration")]
+    [ApiExample("Clear the greeting", """{"settings":{"greeting":null}}""")]
     [ApiOperation(Tag, "Change only what the body names: settings keys (null clears one) and credentials.", RequestBody = typeof(IntegrationRequest),
         RequiresBearer = true, Description = "Changing the credentials or the routing setting of an active integration puts it back to pending: activate again.")]
     [ApiHeader("If-Match", "The ETag you read; a stale one is 412.")]

@@ -14,7 +14,7 @@ namespace Spheres.Functions.Integrations;
 public sealed record MetaAccountJson(string AccountId, string Name);
 
 /// <summary>The chosen account, by the account_id connect/accounts/ listed.</summary>
-public sealed record SelectAccountRequest([property: Required, MaxLength(32)] string? AccountId);
+public sealed record SelectAccountRequest([property: Required, StringLength(32, MinimumLength = 1)] string? AccountId);
 
 /// <summary>
 /// Meta types after consent (bearer):
@@ -43,6 +43,7 @@ public sealed class MetaAccountFunctions(AccountSelection selection, AccessToken
         });
 
     [Function("SelectMetaAccount")]
+    [ApiExample("A page", """{"account_id":"104857600123456"}""")]
     [ApiOperation(Tag, "Connect the account you chose: it must be one that connect/accounts/ lists.", RequestBody = typeof(SelectAccountRequest),
         RequiresBearer = true,
         Description = "Its own token replaces the Facebook login's; the integration claims the account and subscribes to its messages. " +

@@ -16,7 +16,7 @@ public sealed record AuthorizationJson(string AuthorizationUrl, DateTimeOffset E
 
 /// <summary>The confirm code the callback's redirect carried (<c>?confirm=…</c>).</summary>
 public sealed record ConfirmConsentRequest([property: System.ComponentModel.DataAnnotations.Required,
-    System.ComponentModel.DataAnnotations.MaxLength(64)] string? Code);
+    System.ComponentModel.DataAnnotations.StringLength(64, MinimumLength = 1)] string? Code);
 
 /// <summary>
 /// OAuth consent (API.md "OAuth connect"):
@@ -70,6 +70,7 @@ public sealed class OAuthFunctions(OAuthConnect connect, OAuthCallback callback,
         });
 
     [Function("ConfirmConsent")]
+    [ApiExample("The code from the redirect", """{"code":"Zx3pQ8mN2vR7tL1kW9sD4fG6hJ0aB5cE8yU2iO7qT3w"}""")]
     [ApiOperation("integrations", "Attach the consent the callback kept aside: the code from its redirect (?confirm=…), once, within 10 minutes.",
         RequestBody = typeof(ConfirmConsentRequest), RequiresBearer = true,
         Description = "Only the tenant that started the connect can confirm it, for that integration: the account's identity is read, its route " +

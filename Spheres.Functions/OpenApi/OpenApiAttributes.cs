@@ -11,6 +11,9 @@ public sealed class ApiOperationAttribute(string tag, string summary) : Attribut
     /// <summary>The JSON request body's type, when the operation takes one.</summary>
     public Type? RequestBody { get; init; }
 
+    /// <summary>For a JSON array body: the most items the handler takes (0: no bound).</summary>
+    public int BodyMaxItems { get; init; }
+
     /// <summary>Whether the operation needs <c>Authorization: Bearer</c> (401 is then documented for it).</summary>
     public bool RequiresBearer { get; init; }
 
@@ -84,4 +87,15 @@ public sealed class ApiHeaderAttribute(string name, string description) : Attrib
     public string Name { get; } = name;
     public string Description { get; } = description;
     public bool Required { get; init; }
+}
+
+/// <summary>
+/// A JSON request body to show (the media type's <c>examples</c>): a valid request a caller can send as it is. The conformance
+/// test sends each one and expects no 400.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, AllowMultiple = true)]
+public sealed class ApiExampleAttribute(string summary, string json) : Attribute
+{
+    public string Summary { get; } = summary;
+    public string Json { get; } = json;
 }

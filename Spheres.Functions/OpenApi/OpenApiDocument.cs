@@ -89,12 +89,12 @@ public static partial class OpenApiDocument
         var parameters = new JsonArray();
         foreach (Match m in RouteParameter().Matches(function.RouteTemplate))
         {
-            var type = m.Groups[2].Value is "int" or "long" ? "integer" : "string";
+            var integer = m.Groups[2].Value is "int" or "long";
             parameters.Add(new JsonObject
             {
                 ["name"] = m.Groups[1].Value, ["in"] = "path", ["required"] = true,
                 ["description"] = OpenApiTags.PathParameter(function.RouteTemplate, m.Groups[1].Value),
-                ["schema"] = new JsonObject { ["type"] = type },
+                ["schema"] = OpenApiTags.PathParameterSchema(function.RouteTemplate, m.Groups[1].Value, integer),
             });
         }
         foreach (var query in function.Method.GetCustomAttributes<ApiQueryAttribute>())
@@ -120,7 +120,7 @@ public static partial class OpenApiDocument
             operation["requestBody"] = new JsonObject
             {
                 ["required"] = true,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.For(body, request: true) } },
+                ["content"] = new JsonObject { ["application/json"] = BodyMedia(function, schemas.For(body, request: true), doc.BodyMaxItems) },
             };
         }
 
@@ -141,6 +141,19 @@ public static partial class OpenApiDocument
         }
         operation["responses"] = responses;
         return operation;
+    }
+
+    /// <summary>The body's schema and its examples: every operation that takes a JSON body shows at least one valid request.</summary>
+    private static JsonObject BodyMedia(HttpFunction function, JsonNode schema, int maxItems)
+    {
+        if (maxItems > 0) schema["maxItems"] = maxItems;
+        var examples = new JsonObject();
+        foreach (var (example, i) in function.Method.GetCustomAttributes<ApiExampleAttribute>().Select((e, i) => (e, i + 1)))
+        {
+            examples["example" + i] = new JsonObject { ["summary"] = example.Summary, ["value"] = JsonNode.Parse(example.Json) };
+        }
+        if (examples.Count == 0) throw new InvalidOperationException($"Function {function.Name} takes a JSON body: show one valid body with [ApiExample].");
+        return new JsonObject { ["schema"] = schema, ["examples"] = examples };
     }
 
     /// <summary>The function's own responses and those of its named sets; a status given twice is refused, as one would vanish.</summary>

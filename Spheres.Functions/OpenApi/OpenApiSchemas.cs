@@ -15,9 +15,12 @@ namespace Spheres.Functions.OpenApi;
 /// - requests: only <see cref="RequiredAttribute"/> properties are required, and null is accepted only
 ///   where <see cref="ApiNullableAttribute"/> says it means something (the records are nullable only so
 ///   that every missing field is reported at once);
-/// - <see cref="StringLengthAttribute"/>, <see cref="RangeAttribute"/>, <see cref="RegularExpressionAttribute"/>
-///   and <see cref="AllowedValuesAttribute"/> on a property become maxLength/minLength, minimum/maximum,
-///   pattern and enum;
+/// - <see cref="StringLengthAttribute"/>, <see cref="RangeAttribute"/>, <see cref="RegularExpressionAttribute"/>,
+///   <see cref="AllowedValuesAttribute"/>, <see cref="MinLengthAttribute"/>/<see cref="MaxLengthAttribute"/> (characters of a
+///   string, items of a list), <see cref="EmailAddressAttribute"/> and <see cref="ApiFormatAttribute"/> on a property become
+///   maxLength/minLength, minimum/maximum, pattern, enum, minItems/maxItems and format; <see cref="ApiExamplesAttribute"/>
+///   examples; on a request record, <see cref="ApiClosedAttribute"/>, <see cref="ApiOneOfAttribute"/> and
+///   <see cref="ApiRequiredUnlessFalseAttribute"/> become additionalProperties/minProperties, oneOf/not and anyOf;
 /// - <c>settings</c> and <c>credentials</c> objects map names to strings.
 /// </summary>
 internal sealed class OpenApiSchemas
@@ -88,6 +91,9 @@ internal sealed class OpenApiSchemas
                 schema["additionalProperties"] = false;
                 if (closed.MinProperties > 0) schema["minProperties"] = closed.MinProperties;
             }
+            if (type.GetCustomAttribute<ApiExamplesAttribute>() is { } examples) schema["examples"] = examples.ToJson();
+            if (request && type.GetCustomAttribute<ApiOneOfAttribute>() is { } oneOf) oneOf.Apply(schema);
+            if (request && type.GetCustomAttribute<ApiRequiredUnlessFalseAttribute>() is { } unless) unless.Apply(schema);
         }
         return schema;
     }
@@ -123,10 +129,23 @@ internal sealed class OpenApiSchemas
                     schema["maximum"] = JsonValue.Create(Convert.ToInt64(range.Maximum, System.Globalization.CultureInfo.InvariantCulture));
                     break;
                 case MinLengthAttribute minItems:
-                    schema["minItems"] = minItems.Length;
+                    schema[property.PropertyType == typeof(string) ? "minLength" : "minItems"] = minItems.Length;
                     break;
                 case MaxLengthAttribute maxItems:
-                    schema["maxItems"] = maxItems.Length;
+                    // On a string it bounds characters, on a list items.
+                    schema[property.PropertyType == typeof(string) ? "maxLength" : "maxItems"] = maxItems.Length;
+                    break;
+                case EmailAddressAttribute:
+                    schema["format"] = "email";
+                    break;
+                case ApiFormatAttribute format:
+                    schema["format"] = format.Format;
+                    break;
+                case ApiExamplesAttribute examples:
+                    schema["examples"] = examples.ToJson();
+                    break;
+                case ApiItemsPatternAttribute items when schema["items"] is JsonObject itemSchema:
+                    itemSchema["pattern"] = items.Pattern;
                     break;
                 case RegularExpressionAttribute regex:
                     schema["pattern"] = regex.Pattern;
@@ -160,22 +179,4 @@ internal sealed class OpenApiSchemas
 
     private static IEnumerable<object> Attributes(JsonPropertyInfo property) =>
         property.AttributeProvider?.GetCustomAttributes(inherit: true) ?? [];
-}
-
-/// <summary>A request body whose handler refuses unknown fields (and, with <see cref="MinProperties"/>, a body naming too few).</summary>
-[AttributeUsage(AttributeTargets.Class)]
-public sealed class ApiClosedAttribute : Attribute
-{
-    public int MinProperties { get; init; }
-}
-
-/// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class ApiNullableAttribute : Attribute;
-
-/// <summary>A property's description in the OpenAPI document.</summary>
-[AttributeUsage(AttributeTargets.Property)]
-public sealed class DescriptionAttribute(string text) : Attribute
-{
-    public string Text { get; } = text;
 }

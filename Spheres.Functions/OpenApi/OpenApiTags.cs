@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace Spheres.Functions.OpenApi;
 
 /// <summary>The document's endpoint groups and the descriptions of its path parameters, written once here.</summary>
@@ -35,4 +37,30 @@ public static class OpenApiTags
         (_, "integration_key") => "The bot's webhook key, the last segment of the webhook_url its integration shows.",
         _ => throw new InvalidOperationException($"Describe the path parameter {name} of {routeTemplate} in OpenApiTags."),
     };
+
+    /// <summary>
+    /// A path parameter's schema with an example that names something a test tenant has (its first integration, row, …).
+    /// A malformed id finds nothing (404); only a date is checked for its shape (400).
+    /// </summary>
+    public static JsonObject PathParameterSchema(string routeTemplate, string name, bool integer)
+    {
+        var schema = integer ? new JsonObject { ["type"] = "integer", ["minimum"] = 1 } : new JsonObject { ["type"] = "string", ["minLength"] = 1 };
+        var (pattern, examples) = (routeTemplate, name) switch
+        {
+            (_, "date") => ("^([0-9]{4}-)?(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", new JsonArray("2026-12-25", "01-01")),
+            (_, "tenant_id") => ("^[0-9a-f]{32}$", new JsonArray("0f8fad5bd9cb469fa16570867728950e")),
+            (_, "slug") when routeTemplate.Contains("spheres", StringComparison.Ordinal) => (null, new JsonArray("beauty")),
+            (_, "slug") => (null, new JsonArray("telegram")),
+            (_, "provider") => (null, new JsonArray("google")),
+            (_, "integration_key") => (null, new JsonArray("6Tk0sZx1Qm2Lw9Pb3Yc4Rg")),
+            (_, "id") when routeTemplate.StartsWith("messages/", StringComparison.Ordinal) => (null, new JsonArray("0123456789abcdef01234567")),
+            (_, "id") when routeTemplate.StartsWith("reviews/", StringComparison.Ordinal) => (null, new JsonArray("0123456789abcdef01234567")),
+            (_, "id") when routeTemplate.StartsWith("conversations/", StringComparison.Ordinal) => (null, new JsonArray("0123456789abcdef01234567")),
+            _ when integer => (null, new JsonArray(1)),
+            _ => throw new InvalidOperationException($"Give the path parameter {name} of {routeTemplate} an example in OpenApiTags."),
+        };
+        if (pattern is not null) schema["pattern"] = pattern;
+        schema["examples"] = examples;
+        return schema;
+    }
 }

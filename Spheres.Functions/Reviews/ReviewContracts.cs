@@ -1,9 +1,20 @@
+using System.ComponentModel.DataAnnotations;
 using Spheres.Core.Reviews;
+using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Reviews;
 
 /// <summary>A review as sent (documentation only: bodies are read field by field so an import can name each row's errors).</summary>
-public sealed record ReviewRequest(string Text, int? Rating, string? Author, string? Source, string? ExternalId, DateTimeOffset? CreatedAt);
+/// <summary>A review as POST and import take it (read by ReviewFields; this record is its schema). Unknown fields are refused.</summary>
+[ApiClosed]
+public sealed record ReviewRequest(
+    [property: Required, StringLength(ReviewFields.MaxTextLength, MinimumLength = 1), RegularExpression(@"\S")] string? Text,
+    [property: ApiNullable, Range(1, 5)] int? Rating,
+    [property: ApiNullable, StringLength(ReviewFields.MaxAuthorLength)] string? Author,
+    [property: ApiNullable, RegularExpression("^[a-z0-9][a-z0-9_-]{0,31}$"), ApiExamples("\"google\"", "\"facebook\"", "\"booksy-2\"", "null"),
+     Description("Lower-case letters, digits, '-' and '_'; default manual.")] string? Source,
+    [property: ApiNullable, StringLength(ReviewFields.MaxExternalIdLength)] string? ExternalId,
+    [property: ApiNullable, Description("An ISO 8601 instant with offset, or a date (midnight UTC).")] DateTimeOffset? CreatedAt);
 
 public sealed record SentimentJson(string Label, double Score);
 

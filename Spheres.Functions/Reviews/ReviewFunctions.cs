@@ -28,6 +28,7 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     private const string Tag = "reviews";
 
     [Function("CreateReview")]
+    [ApiExample("A Google review", """{"text":"Чудовий сервіс, майстер дуже уважна!","rating":5,"author":"Ірина","source":"google","external_id":"g-1001","created_at":"2026-05-01T14:30:00+03:00"}""")]
     [ApiOperation(Tag, "Add a review; it is analysed (sentiment, aspects, vector) within a minute.", RequestBody = typeof(ReviewRequest), RequiresBearer = true,
         Description = "Professional plan. One review per (source, external_id): a repeat is 409.")]
     [ApiResponse(201, "Created; sentiment is null until analysed.", Body = typeof(ReviewJson), Headers = ["Location"])]
@@ -49,8 +50,9 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
         });
 
     [Function("ImportReviews")]
+    [ApiExample("Two reviews", """[{"text":"Great haircut","rating":5,"source":"booksy","external_id":"b-1"},{"text":"Waited 20 minutes","rating":3,"created_at":"2026-04-12T09:00:00Z"}]""")]
     [ApiOperation(Tag, "Import up to 1,000 reviews: a JSON array of reviews, or text/csv with a header row of the same names.", RequiresBearer = true,
-        RequestBody = typeof(ReviewRequest[]),
+        RequestBody = typeof(ReviewRequest[]), BodyMaxItems = ImportLimits.MaxRows,
         Description = "Each row is checked on its own: valid rows are stored, invalid ones listed under rejected by index (the first 100). "
                       + "A row whose (source, external_id) is already stored counts as a duplicate and is not stored again. "
                       + "CSV may be comma-, semicolon- (Excel in uk, pl and other locales) or tab-separated, as its header row is; UTF-8 unless "
@@ -100,7 +102,8 @@ public sealed class ReviewFunctions(ReviewService reviews, AccessTokens tokens, 
     [Function("SearchReviews")]
     [ApiOperation(Tag, "Reviews nearest in meaning to q, best first (any of uk, ru, pl, en); analysed reviews only.", RequiresBearer = true,
         Description = "Professional plan. q is at most 500 characters; limit is 1-50. Reviews embedded by another model than the configured one are not compared.")]
-    [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.", Required = true, MinLength = 1, MaxLength = ReviewService.MaxSearchLength, Pattern = @"\S")]
+    [ApiQuery("q", typeof(string), "What to look for, 1–500 characters.", Required = true, MinLength = 1, MaxLength = ReviewService.MaxSearchLength, Pattern = @"\S",
+        Examples = ["friendly staff", "довго чекали"])]
     [ApiQuery("limit", typeof(int), "How many, 1–50 (default 10).", MinimumValue = 1, MaximumValue = 50)]
     [ApiResponse(200, "The nearest reviews with their cosine similarity.", Body = typeof(SearchHitJson[]))]
     [ApiResponse(400, "q missing or too long, or a bad limit.")]

@@ -23,6 +23,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
     private const string Tag = "webhooks";
 
     [Function("CalendlyWebhook")]
+    [ApiExample("A booking", """{"event":"invitee.created","payload":{"uri":"https://api.calendly.com/scheduled_events/AAA/invitees/BBB"}}""")]
     [ApiOperation(Tag, "Calendly invitee events (booking created/cancelled).", RequestBody = typeof(CalendlyEvent),
         Description = "Verified with Calendly-Webhook-Signature (HMAC-SHA256 of t.body with our signing key, t within 3 minutes); routed by the user the consent connected; stored once.")]
     [ApiHeader("Calendly-Webhook-Signature", "t=<unix seconds>,v1=<hex HMAC-SHA256(key, t + '.' + body)>", Required = true)]
@@ -40,6 +41,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
         });
 
     [Function("ZoomWebhook")]
+    [ApiExample("A meeting started", """{"event":"meeting.started","payload":{"account_id":"abc123","object":{"id":"85746065432"}},"event_ts":1767225600000}""")]
     [ApiOperation(Tag, "Zoom events (meeting started/ended) and the endpoint.url_validation challenge.", RequestBody = typeof(ZoomEvent),
         Description = "Verified with x-zm-signature over v0:{timestamp}:{body}, the timestamp within 5 minutes; endpoint.url_validation is answered with the signed plain token.")]
     [ApiHeader("x-zm-signature", "v0=<hex HMAC-SHA256(secret, 'v0:' + timestamp + ':' + body)>", Required = true)]
@@ -58,6 +60,7 @@ public sealed class EventWebhookFunctions(WebhookIntake intake, ILogger<EventWeb
         });
 
     [Function("SquareWebhook")]
+    [ApiExample("A booking", """{"type":"booking.created","event_id":"6a8f5f28-54a1-4eb0-a98a-3111513fd4fc","merchant_id":"ML8M1AQ1GQG2K","data":{"type":"booking","id":"bk1"}}""")]
     [ApiOperation(Tag, "Square Appointments booking events.", RequestBody = typeof(SquareEvent),
         Description = "Verified with x-square-hmacsha256-signature over our notification URL and the body; routed by the merchant the consent connected.")]
     [ApiHeader("x-square-hmacsha256-signature", "base64 HMAC-SHA256(signature key, notification URL + body)", Required = true)]

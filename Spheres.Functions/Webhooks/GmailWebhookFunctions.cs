@@ -17,6 +17,7 @@ namespace Spheres.Functions.Webhooks;
 public sealed class GmailWebhookFunctions(WebhookIntake intake, ILogger<GmailWebhookFunctions> logger)
 {
     [Function("GmailWebhook")]
+    [ApiExample("A push", """{"message":{"data":"eyJlbWFpbEFkZHJlc3MiOiJvd25lckBleGFtcGxlLmNvbSIsImhpc3RvcnlJZCI6MTIzNH0=","messageId":"2070443601311540"},"subscription":"projects/spheres/subscriptions/gmail"}""")]
     [ApiOperation("webhooks", "Gmail mailbox changes pushed by Google Pub/Sub (users.watch), stored once per messageId.", RequestBody = typeof(PubSubPush),
         Description = "Verified by Google's OIDC token on Authorization (issuer, audience, our push service account); routed by the mailbox Google reported at consent. A mailbox nobody connected is acknowledged and ignored.")]
     [ApiHeader("Authorization", "Bearer <OIDC token Google signs for the push subscription's service account>", Required = true)]

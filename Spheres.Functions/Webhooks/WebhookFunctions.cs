@@ -32,6 +32,7 @@ public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFuncti
     private const string Tag = "webhooks";
 
     [Function("TelegramWebhook")]
+    [ApiExample("A customer writes", """{"update_id":10000,"message":{"message_id":1365,"date":1767225600,"chat":{"id":1111111},"from":{"id":1111111,"first_name":"Iryna"},"text":"Добрий день! Можна записатися на суботу?"}}""")]
     [ApiOperation(Tag, "A Telegram update for one connected bot.", Description = "Verified by X-Telegram-Bot-Api-Secret-Token; deduplicated by update_id.",
         RequestBody = typeof(TelegramUpdate))]
     [ApiHeader(TelegramWebhookReceiver.SecretHeader, "The secret_token given to setWebhook.", Required = true)]
@@ -64,6 +65,7 @@ public sealed class WebhookFunctions(WebhookIntake intake, ILogger<WebhookFuncti
         Api.RunAsync(request, logger, () => Task.FromResult(ApiResponse.Text(intake.Handshake("meta", name => request.Query[name].FirstOrDefault()))));
 
     [Function("MetaWebhook")]
+    [ApiExample("A Messenger message", """{"object":"page","entry":[{"id":"104857600123456","messaging":[{"sender":{"id":"6543210987654321"},"recipient":{"id":"104857600123456"},"timestamp":1767225600000,"message":{"mid":"m_1","text":"Hello!"}}]}]}""")]
     [ApiOperation(Tag, "Messenger, Instagram and WhatsApp deliveries, signed with the app secret; entries are routed by account id.",
         Description = "Echoes and WhatsApp statuses are acknowledged and not stored. Entries for accounts nobody connected are acknowledged and logged.",
         RequestBody = typeof(MetaDelivery))]

@@ -35,6 +35,8 @@ public sealed class ScheduleExceptionFunctions(ScheduleExceptionService exceptio
         });
 
     [Function("CreateWorkingHoursException")]
+    [ApiExample("Christmas", """{"date":"2026-12-25","is_closed":true,"name":"Christmas"}""")]
+    [ApiExample("Every New Year", """{"date":"2027-01-01","is_closed":true,"recurring_annually":true}""")]
     [ApiOperation(Tag, "Add a holiday (is_closed) or a day with other hours (ranges) that replaces the weekly rows on date.",
         RequestBody = typeof(ScheduleExceptionRequest), RequiresBearer = true,
         Description = "With recurring_annually it applies on that month and day every year (29 February: leap years only); a dated " +

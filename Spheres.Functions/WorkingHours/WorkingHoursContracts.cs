@@ -31,6 +31,10 @@ public sealed record WorkingHoursRowJson(
 }
 
 /// <summary>One row of a week sent to <c>POST …/{id}/working_hours</c>. <c>is_enabled</c> defaults to true; ids sent back are ignored.</summary>
+// Examples: a row's times relate to each other and to the week's other rows, which no schema states (docs/openapi.md).
+[ApiExamples("""{"weekday":0,"start_time":"09:00","end_time":"18:00"}""", """{"weekday":2,"start_time":"10:00","end_time":"24:00","is_enabled":true}""",
+    """{"weekday":5,"is_enabled":false}""", """{"weekday":6,"start_time":"00:00","end_time":"06:30"}""")]
+[ApiRequiredUnlessFalse("is_enabled", "start_time", "end_time")]
 public sealed record WeekRowRequest(
     [property: Required, Range(0, 6)] int? Weekday,
     [property: ApiNullable, RegularExpression(WorkingHoursRowJson.TimePattern), Description("Null or left out only when is_enabled is false.")] string? StartTime,
@@ -41,6 +45,9 @@ public sealed record WeekRowRequest(
 }
 
 /// <summary>PUT of one row: every field is required (<c>integration</c> may be omitted); times may be null only when <c>is_enabled</c> is false.</summary>
+[ApiExamples("""{"weekday":4,"start_time":"08:00","end_time":"12:00","is_enabled":true}""",
+    """{"integration":1,"weekday":4,"start_time":null,"end_time":null,"is_enabled":false}""")]
+[ApiRequiredUnlessFalse("is_enabled", "start_time", "end_time")]
 public sealed record WorkingHoursRowPutRequest(
     int? Integration,
     [property: Required, Range(0, 6)] int Weekday,
@@ -49,6 +56,8 @@ public sealed record WorkingHoursRowPutRequest(
     [property: Required] bool IsEnabled);
 
 /// <summary>One row for <c>POST/PATCH …/working-hours</c>. <c>integration</c> is required on POST; on PUT it may be omitted (a row never moves).</summary>
+[ApiExamples("""{"integration":1,"weekday":3,"start_time":"09:00","end_time":"13:00"}""", """{"integration":1,"weekday":3,"is_enabled":false}""",
+    """{"integration":1,"weekday":1,"start_time":"14:00","end_time":"24:00","is_enabled":true}""")]
 public sealed record WorkingHoursRowRequest(
     [property: Description("Required on POST.")] int? Integration,
     [property: Range(0, 6)] int? Weekday,
@@ -80,13 +89,20 @@ public sealed record ScheduleExceptionJson(string Date, bool IsClosed, IReadOnly
         exception.Name, exception.RecurringAnnually);
 }
 
+[ApiExamples("""{"start_time":"09:00","end_time":"12:00"}""", """{"start_time":"13:00","end_time":"17:30"}""", """{"start_time":"18:00","end_time":"24:00"}""")]
 public sealed record TimeRangeRequest(
     [property: Required, RegularExpression(WorkingHoursRowJson.TimePattern)] string? StartTime,
     [property: Required, RegularExpression(WorkingHoursRowJson.EndTimePattern)] string? EndTime);
 
 /// <summary>A new exception. <c>is_closed</c> and <c>recurring_annually</c> default to false, <c>ranges</c> to none.</summary>
+[ApiExamples("""{"date":"2026-12-25","is_closed":true,"name":"Christmas"}""", """{"date":"2027-01-01","is_closed":true,"recurring_annually":true,"name":"New Year"}""",
+    """{"date":"2027-03-08","ranges":[{"start_time":"10:00","end_time":"14:00"}]}""")]
 public sealed record ScheduleExceptionRequest(
-    [property: Required, RegularExpression("^([0-9]{4}-)?[0-9]{2}-[0-9]{2}$"), Description("YYYY-MM-DD, or MM-DD with recurring_annually.")] string? Date, bool? IsClosed, IReadOnlyList<TimeRangeRequest?>? Ranges, string? Name, bool? RecurringAnnually)
+    [property: Required, RegularExpression("^[0-9]{4}-[0-9]{2}-[0-9]{2}$"), ApiFormat("date"),
+     Description("YYYY-MM-DD; with recurring_annually its month and day recur every year.")] string? Date,
+    bool? IsClosed,
+    [property: MaxLength(WorkingHoursValidator.MaxRangesPerException)] IReadOnlyList<TimeRangeRequest?>? Ranges,
+    string? Name, bool? RecurringAnnually)
 {
     public ExceptionInput ToInput() => new(
         Date, IsClosed, Ranges?.Select(r => r is null ? null : new RangeInput(r.StartTime, r.EndTime)).ToList(), Name, RecurringAnnually);

@@ -45,7 +45,9 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         });
 
     [Function("ReplaceWorkingHours")]
-    [ApiOperation(Tag, "Replace the whole week with the rows sent (an array; [] clears it).", RequestBody = typeof(WeekRowRequest[]), RequiresBearer = true,
+    [ApiExample("Weekdays and a short Saturday", """[{"weekday":0,"start_time":"09:00","end_time":"18:00"},{"weekday":1,"start_time":"09:00","end_time":"18:00"},{"weekday":5,"start_time":"10:00","end_time":"14:00"},{"weekday":6,"is_enabled":false}]""")]
+    [ApiExample("Clear the week", """[]""")]
+    [ApiOperation(Tag, "Replace the whole week with the rows sent (an array; [] clears it).", RequestBody = typeof(WeekRowRequest[]), BodyMaxItems = WorkingHoursValidator.MaxRowsPerWeek, RequiresBearer = true,
         Description = "All or nothing: a rejected week leaves the stored one as it was. Every row gets a new id, in the order sent; " +
                       "the answer lists the stored rows by weekday and start time. " + Rules)]
     [ApiResponse(200, "The stored week.", Body = typeof(WorkingHoursRowJson[]))]
@@ -94,6 +96,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         });
 
     [Function("CreateWorkingHoursRow")]
+    [ApiExample("Thursday morning", """{"integration":1,"weekday":3,"start_time":"09:00","end_time":"13:00"}""")]
     [ApiOperation(Tag, "Add one row to an integration's week.", RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
         Description = "Validated against the integration's whole week. Errors name this request's fields (weekday, start_time, end_time, " +
                       "integration); an overlap is reported under body and names the existing row by id. " + Rules)]
@@ -125,6 +128,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
             ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.GetRowAsync(caller, id, cancellationToken))));
 
     [Function("ReplaceWorkingHoursRow")]
+    [ApiExample("Friday morning", """{"weekday":4,"start_time":"08:00","end_time":"12:00","is_enabled":true}""")]
     [ApiOperation(Tag, "Replace one row: weekday, start_time, end_time and is_enabled must all be sent.",
         RequestBody = typeof(WorkingHoursRowPutRequest), RequiresBearer = true,
         Description = "A missing field is a 400 naming it, never a default. A disabled row may send both times as null. " +
@@ -150,6 +154,7 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         });
 
     [Function("PatchWorkingHoursRow")]
+    [ApiExample("Later start", """{"start_time":"09:30"}""")]
     [ApiOperation(Tag, "Change only the fields sent (weekday, start_time, end_time, is_enabled); the rest stay.",
         RequestBody = typeof(WorkingHoursRowRequest), RequiresBearer = true,
         Description = "Enabling a row that has no times needs start_time and end_time in the same request. " + Rules)]

@@ -4,13 +4,15 @@ using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Hardening;
 
-/// <summary>Values from a URL that would become storage keys are checked first: a clear 4xx, never a 5xx a provider retries forever.</summary>
+/// <summary>
+/// Values from a URL that would become storage keys are checked first: a clear 4xx, never a 5xx a provider retries forever.
+/// Keys with control characters are a 400 before any of this (ControlCharacterPathTests).
+/// </summary>
 public sealed class KeyValidationTests
 {
     [Theory]
     [InlineData("a%23b")]
     [InlineData("a%3Fb")]
-    [InlineData("%01%02")]
     [InlineData("a%5Cb")]
     [InlineData("key-longer-than-any-we-make-aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")]
     public async Task A_telegram_webhook_key_that_cannot_be_ours_is_401(string key)
@@ -22,7 +24,6 @@ public sealed class KeyValidationTests
 
     [Theory]
     [InlineData("a%23b")]
-    [InlineData("%01")]
     [InlineData("0123456789abcdef0123456789abcdeg")]
     [InlineData("x")]
     public async Task An_admin_plan_change_for_a_tenant_id_that_cannot_exist_is_404(string tenantId)

@@ -1446,7 +1446,7 @@ export interface components {
             trace_id: string;
         };
         EraseAccountRequest: {
-            password?: string;
+            password: string;
         };
         AccountExport: {
             format: string;
@@ -1523,6 +1523,7 @@ export interface components {
             new_password: string;
         };
         PasswordResetRequest: {
+            /** Format: email */
             email: string;
         };
         PasswordResetConfirmRequest: {
@@ -1552,25 +1553,53 @@ export interface components {
             plan: "free" | "starter" | "professional";
         };
         ProfilePatchRequest: {
+            /**
+             * @example 1
+             * @example 2
+             * @example 3
+             */
             sphere_id?: number | string;
+            /** @example beauty */
             sphere_slug?: string;
             business_name?: string;
+            /**
+             * @description IANA time zone id.
+             * @example Europe/Kyiv
+             */
             timezone?: string;
+            /** @example UA */
             country?: string;
         };
         RegisterRequest: {
+            /** Format: email */
             email: string;
             password: string;
             name: string;
             /** @description Defaults to name. */
             business_name?: string;
-            /** @description Give sphere_id or sphere_slug. */
+            /**
+             * @description An active sphere's id; give sphere_id or sphere_slug.
+             * @example 1
+             * @example 2
+             * @example 3
+             */
             sphere_id?: number | string;
+            /**
+             * @description An active sphere's slug.
+             * @example beauty
+             */
             sphere_slug?: string;
-            /** @description IANA time zone id; default UTC. */
+            /**
+             * @description IANA time zone id; default UTC.
+             * @example Europe/Kyiv
+             */
             timezone?: string;
+            /**
+             * @description ISO 3166-1 alpha-2, either case.
+             * @example UA
+             */
             country?: string;
-        };
+        } & (unknown | unknown);
         Registration: {
             access_token: string;
             /** @enum {string} */
@@ -1625,6 +1654,17 @@ export interface components {
             description?: string | null;
             is_active?: boolean | null;
             order?: number | null;
+            /**
+             * @description ISO 3166-1 alpha-2 codes, or ["GLOBAL"]; null: back to the seed's list.
+             * @example [
+             *       "UA",
+             *       "PL"
+             *     ]
+             * @example [
+             *       "US"
+             *     ]
+             * @example null
+             */
             available_countries?: string[] | null;
         };
         ReseedResult: {
@@ -1635,7 +1675,17 @@ export interface components {
         SpherePatchRequest: {
             name?: string | null;
             description?: string | null;
+            /**
+             * @example scissors
+             * @example heart-pulse
+             * @example null
+             */
             icon?: string | null;
+            /**
+             * @example #E91E63
+             * @example #00aa88
+             * @example null
+             */
             color?: string | null;
             is_active?: boolean | null;
             order?: number | null;
@@ -1862,8 +1912,8 @@ export interface components {
             next: string | null;
         };
         HumanReplyRequest: {
-            /** @description The reply, 1–4096 characters. */
-            text?: string;
+            /** @description The reply, 1–4096 characters, not only spaces. */
+            text: string;
         };
         Health: {
             /** @enum {string} */
@@ -1891,18 +1941,35 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        IntegrationRequest: {
+        IntegrationCreateRequest: {
+            /**
+             * @description A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.
+             * @example telegram
+             */
             integration_type_slug?: string;
+            /** @example 5 */
             integration_type_id?: number | string;
-            /** @description The type's setting_fields (connect block) by name; on PATCH a null value clears one. */
+            /**
+             * @description The type's setting_fields (connect block) by name, at most 16 KB; on PATCH a null value clears one.
+             * @example {
+             *       "greeting": "Вітаємо!"
+             *     }
+             * @example {}
+             */
             settings?: {
                 [key: string]: string | null;
             };
-            /** @description The type's credential_fields by name. Write-only: stored in the vault, never returned. */
+            /**
+             * @description The type's credential_fields by name, each in its field's shape. Write-only: stored in the vault, never returned.
+             * @example {
+             *       "bot_token": "123456789:AAEabcdefghijabcdefghijabcdefghijabcdefghij"
+             *     }
+             * @example {}
+             */
             credentials?: {
                 [key: string]: string;
             };
-        };
+        } & (unknown | unknown);
         AvailableIntegration: {
             id: number;
             slug: string;
@@ -1936,6 +2003,26 @@ export interface components {
             end_time: string | null;
             is_enabled: boolean;
         };
+        /**
+         * @example {
+         *       "integration": 1,
+         *       "weekday": 3,
+         *       "start_time": "09:00",
+         *       "end_time": "13:00"
+         *     }
+         * @example {
+         *       "integration": 1,
+         *       "weekday": 3,
+         *       "is_enabled": false
+         *     }
+         * @example {
+         *       "integration": 1,
+         *       "weekday": 1,
+         *       "start_time": "14:00",
+         *       "end_time": "24:00",
+         *       "is_enabled": true
+         *     }
+         */
         WorkingHoursRowRequest: {
             /** @description Required on POST. */
             integration?: number;
@@ -1944,12 +2031,65 @@ export interface components {
             end_time?: string | null;
             is_enabled?: boolean;
         };
+        /**
+         * @example {
+         *       "weekday": 4,
+         *       "start_time": "08:00",
+         *       "end_time": "12:00",
+         *       "is_enabled": true
+         *     }
+         * @example {
+         *       "integration": 1,
+         *       "weekday": 4,
+         *       "start_time": null,
+         *       "end_time": null,
+         *       "is_enabled": false
+         *     }
+         */
         WorkingHoursRowPutRequest: {
             integration?: number;
             weekday: number;
             start_time: string | null;
             end_time: string | null;
             is_enabled: boolean;
+        } & ({
+            /** @constant */
+            is_enabled: false;
+        } | {
+            start_time: string;
+            end_time: string;
+        });
+        IntegrationRequest: {
+            /**
+             * @description A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.
+             * @example telegram
+             */
+            integration_type_slug?: string;
+            /** @example 5 */
+            integration_type_id?: number | string;
+            /**
+             * @description The type's setting_fields (connect block) by name, at most 16 KB; on PATCH a null value clears one.
+             * @example {
+             *       "greeting": "Вітаємо!"
+             *     }
+             * @example {}
+             * @example {
+             *       "greeting": null
+             *     }
+             */
+            settings?: {
+                [key: string]: string | null;
+            };
+            /**
+             * @description The type's credential_fields by name, each in its field's shape. Write-only: stored in the vault, never returned.
+             * @example {
+             *       "bot_token": "123456789:AAEabcdefghijabcdefghijabcdefghijabcdefghij"
+             *     }
+             * @example {}
+             */
+            credentials?: {
+                [key: string]: string;
+            };
         };
         Authorization: {
             authorization_url: string;
@@ -1966,6 +2106,28 @@ export interface components {
         SelectAccountRequest: {
             account_id: string;
         };
+        /**
+         * @example {
+         *       "weekday": 0,
+         *       "start_time": "09:00",
+         *       "end_time": "18:00"
+         *     }
+         * @example {
+         *       "weekday": 2,
+         *       "start_time": "10:00",
+         *       "end_time": "24:00",
+         *       "is_enabled": true
+         *     }
+         * @example {
+         *       "weekday": 5,
+         *       "is_enabled": false
+         *     }
+         * @example {
+         *       "weekday": 6,
+         *       "start_time": "00:00",
+         *       "end_time": "06:30"
+         *     }
+         */
         WeekRowRequest: {
             weekday: number;
             /** @description Null or left out only when is_enabled is false. */
@@ -1974,7 +2136,13 @@ export interface components {
             end_time?: string | null;
             /** @description Default true. */
             is_enabled?: boolean;
-        };
+        } & ({
+            /** @constant */
+            is_enabled: false;
+        } | {
+            start_time: string;
+            end_time: string;
+        });
         TimeRange: {
             start_time: string;
             end_time: string;
@@ -1986,12 +2154,51 @@ export interface components {
             name: string | null;
             recurring_annually: boolean;
         };
+        /**
+         * @example {
+         *       "start_time": "09:00",
+         *       "end_time": "12:00"
+         *     }
+         * @example {
+         *       "start_time": "13:00",
+         *       "end_time": "17:30"
+         *     }
+         * @example {
+         *       "start_time": "18:00",
+         *       "end_time": "24:00"
+         *     }
+         */
         TimeRangeRequest: {
             start_time: string;
             end_time: string;
         };
+        /**
+         * @example {
+         *       "date": "2026-12-25",
+         *       "is_closed": true,
+         *       "name": "Christmas"
+         *     }
+         * @example {
+         *       "date": "2027-01-01",
+         *       "is_closed": true,
+         *       "recurring_annually": true,
+         *       "name": "New Year"
+         *     }
+         * @example {
+         *       "date": "2027-03-08",
+         *       "ranges": [
+         *         {
+         *           "start_time": "10:00",
+         *           "end_time": "14:00"
+         *         }
+         *       ]
+         *     }
+         */
         ScheduleExceptionRequest: {
-            /** @description YYYY-MM-DD, or MM-DD with recurring_annually. */
+            /**
+             * Format: date
+             * @description YYYY-MM-DD; with recurring_annually its month and day recur every year.
+             */
             date: string;
             is_closed?: boolean;
             ranges?: components["schemas"]["TimeRangeRequest"][];
@@ -2053,13 +2260,23 @@ export interface components {
             next: string | null;
         };
         ReviewRequest: {
-            text?: string;
-            rating?: number;
-            author?: string;
-            source?: string;
-            external_id?: string;
-            /** Format: date-time */
-            created_at?: string;
+            text: string;
+            rating?: number | null;
+            author?: string | null;
+            /**
+             * @description Lower-case letters, digits, '-' and '_'; default manual.
+             * @example google
+             * @example facebook
+             * @example booksy-2
+             * @example null
+             */
+            source?: string | null;
+            external_id?: string | null;
+            /**
+             * Format: date-time
+             * @description An ISO 8601 instant with offset, or a date (midnight UTC).
+             */
+            created_at?: string | null;
         };
         Sentiment: {
             label: string;
@@ -4471,7 +4688,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["IntegrationRequest"];
+                "application/json": components["schemas"]["IntegrationCreateRequest"];
             };
         };
         responses: {
