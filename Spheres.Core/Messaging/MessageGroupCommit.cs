@@ -116,7 +116,8 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
         var stale = new HashSet<(int, string)>();
         try
         {
-            for (var attempt = 1; attempt <= MaxAttempts; attempt++)
+            // Conflicts are bounded; a message found stored leaves the batch, so those tries are bounded by its size.
+            for (var conflicts = 0; conflicts < MaxAttempts;)
             {
                 foreach (var key in batch.Select(ConversationOf).Distinct().Where(k => !records.ContainsKey(k)))
                 {
@@ -156,11 +157,13 @@ public sealed class MessageGroupCommit(MessageStore store, IConversationLog conv
                     else if (index == counterIndex && e.Status is 409 or 412)
                     {
                         _counters.TryRemove(tenantId, out _);
+                        conflicts++;
                         // Another instance counted meanwhile: back off a little, at random, so instances stop colliding.
-                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * attempt))).ConfigureAwait(false);
+                        await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(2, 10 * conflicts))).ConfigureAwait(false);
                     }
                     else if (spans.FirstOrDefault(s => index >= s.Start && index < s.Start + s.Length) is { Length: > 0 } span)
                     {
+                        conflicts++;
                         if (!records[span.Key].Failed(index - span.Start, e.Status))
                         {
                             records.Remove(span.Key);

@@ -75,6 +75,28 @@ public sealed class GroupCommitTests(WebhookFixture fixture) : IClassFixture<Web
         Assert.Equal(12, await fixture.UsageAsync(tenant));
     }
 
+    [Fact]
+    public async Task Twenty_retries_of_stored_messages_arriving_together_are_all_acknowledged_and_change_nothing()
+    {
+        var (tenant, _, url, secret) = await fixture.ActiveTelegramAsync();
+        var updates = Enumerable.Range(0, 20).Select(i => Deliveries.TelegramUpdate(NextUpdateId(), 6300 + i, $"Повтор {i}", fixture.Clock.GetUtcNow())).ToList();
+        Assert.All(await Task.WhenAll(updates.Select(u => WebhookFixture.DeliverWithRetriesAsync(Host, url, secret, u))),
+            r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        await fixture.DrainAsync(TableNames.AgentRequestsQueue);
+        using var hold = Host.StorageFaults.HoldUntilTogether(StorageFaults.IsTableBatch, 2, TimeSpan.FromSeconds(1));
+
+        // The provider retries them all at once (its earlier answers were lost): they wait together behind the held transaction,
+        // and each is found stored in turn (a batch of 16 copies takes 16 tries: more than the conflicts a batch may have).
+        var retried = await Task.WhenAll(updates.Select(u => Host.Client.SendAsync(Deliveries.Telegram(url, secret, u))));
+        Host.StorageFaults.Heal();
+
+        Assert.All(retried, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(20, await fixture.UsageAsync(tenant));
+        Assert.Equal(20, (await fixture.MessagesAsync(tenant, "?limit=100")).GetProperty("results").GetArrayLength());
+        Assert.DoesNotContain(await fixture.DrainAsync(TableNames.AgentRequestsQueue), m => m.GetProperty("tenant_id").GetString() == tenant.TenantId);
+        Assert.All(await Host.ConversationsAsync(tenant, "?limit=100"), c => Assert.Equal(1, c.GetProperty("messages_count").GetInt32()));
+    }
+
     /// <summary>Counts the entity-group transactions the app sends from now on (never failing one).</summary>
     private StrongBox<int> CountTransactions()
     {
