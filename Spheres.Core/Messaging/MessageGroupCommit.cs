@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using Azure;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Logging;
 using Spheres.Core.Plans;
