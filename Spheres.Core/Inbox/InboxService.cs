@@ -109,6 +109,21 @@ public sealed class InboxService(
         return reply;
     }
 
+    /// <summary>
+    /// The conversation a human now holds, with the reply as its newest activity (the list's order, its preview, and what retention
+    /// keeps it by), unless a customer message is newer.
+    /// </summary>
+    private static Conversation WithHumanReply(Conversation c, Reply reply, DateTimeOffset humanUntil)
+    {
+        var newest = reply.CreatedAt >= c.LastMessageAt;
+        return c with
+        {
+            Status = ConversationStatus.Human, HumanUntil = humanUntil, Unread = 0,
+            LastMessageAt = newest ? reply.CreatedAt : c.LastMessageAt,
+            LastMessagePreview = newest ? Conversation.Preview(reply.Text) : c.LastMessagePreview,
+        };
+    }
+
     /// <summary>A repeat of a key must ask for the reply the key made: the same text, else a 422.</summary>
     private static void EnsureSameText(Reply earlier, string text)
     {
@@ -126,7 +141,7 @@ public sealed class InboxService(
             var humanUntil = Now.AddHours(options.Value.HandbackHours);
             // At the reply's creation, so a retry's timeline entry is the first one's (recorded once).
             var changed = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, reply.CreatedAt),
-                    c => c is null ? null : c with { Status = ConversationStatus.Human, HumanUntil = humanUntil, Unread = 0 }, cancellationToken)
+                    c => c is null ? null : WithHumanReply(c, reply, humanUntil), cancellationToken)
                 .ConfigureAwait(false);
             // Null: no conversation, or the entry was recorded by the request this one retries (with the status change, in one transaction).
             if (changed is null && await conversations.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)

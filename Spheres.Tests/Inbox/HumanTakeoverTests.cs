@@ -61,6 +61,9 @@ public sealed class HumanTakeoverTests(ReplyFixture fixture) : IClassFixture<Rep
         Assert.Equal(humanText, send.Body.GetProperty("text").GetString());
         var held = await Host.GetJsonAsync(tenant, $"/api/conversations/{telegramConversation}/");
         Assert.Equal(("human", "owner", 0), (held.GetProperty("status").GetString(), held.GetProperty("assignee").GetString(), held.GetProperty("unread").GetInt32()));
+        // The reply is the conversation's newest activity: first in the list, with its text as the preview.
+        Assert.Equal(humanText, held.GetProperty("last_message_preview").GetString());
+        Assert.Equal(telegramConversation, (await Host.ConversationsAsync(tenant))[0].GetProperty("id").GetString());
 
         await fixture.TelegramAsync(url, secret, 720_002, 5501, "Дякую, чекаю");
         await fixture.WhatsAppAsync(phoneNumberId, "380501112233", "Petro Shevchenko", "А манікюр?");
