@@ -28,10 +28,27 @@ public sealed class MailDevServer : IAsyncDisposable
 
     public static async Task<MailDevServer> StartAsync()
     {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnFreePortsAsync();
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+                // A free port can be taken by another test's server between asking for it and MailDev binding it: new ports.
+            }
+        }
+    }
+
+    private static async Task<MailDevServer> StartOnFreePortsAsync()
+    {
         var script = Path.Combine(RepositoryRoot.Path, "node_modules", "maildev", "dist", "bin", "maildev.js");
         if (!File.Exists(script)) throw new InvalidOperationException($"MailDev is not installed ({script} is missing): run `npm ci` in the repository root.");
+        var smtp = AzuriteServer.FreePort();
+        var web = AzuriteServer.FreePort();
+        if (web == smtp) throw new InvalidOperationException("The same free port came back twice."); // a new attempt asks again
         var directory = Directory.CreateTempSubdirectory("maildev-").FullName;
-        var (smtp, web) = (AzuriteServer.FreePort(), AzuriteServer.FreePort());
         var start = new ProcessStartInfo("node")
         {
             ArgumentList = { script, "--silent", "--ip", "127.0.0.1", "--smtp", smtp.ToString(), "--web-ip", "127.0.0.1", "--web", web.ToString(), "--mail-directory", directory },
@@ -51,7 +68,11 @@ public sealed class MailDevServer : IAsyncDisposable
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (!await server.IsUpAsync())
         {
-            if (process.HasExited) throw new InvalidOperationException($"MailDev exited with code {process.ExitCode} while starting.");
+            if (process.HasExited)
+            {
+                Directory.Delete(directory, recursive: true);
+                throw new InvalidOperationException($"MailDev exited with code {process.ExitCode} while starting.");
+            }
             if (DateTime.UtcNow > deadline) throw new TimeoutException("MailDev did not answer within 30 s.");
             await Task.Delay(100);
         }
