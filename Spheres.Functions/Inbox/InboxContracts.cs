@@ -69,5 +69,5 @@ public sealed record ConversationItemJson(
 public sealed record ConversationItemPageJson(IReadOnlyList<ConversationItemJson> Results, string? Next);
 
 public sealed record HumanReplyRequest(
-    [property: System.ComponentModel.DataAnnotations.Required, System.ComponentModel.DataAnnotations.StringLength(Spheres.Core.Outbound.ReplyJob.MaxTextLength, MinimumLength = 1),
-     System.ComponentModel.DataAnnotations.RegularExpression(@"\S"), Description("The reply, 1–4096 characters, not only spaces.")] string? Text);
+    [property: Required, StringLength(ReplyJob.MaxTextLength, MinimumLength = 1), RegularExpression(@"\S"),
+     Description("The reply, 1–4096 characters, not only spaces.")] string? Text);
