@@ -24,6 +24,7 @@ public static class DevHostApplication
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureEndpointDefaults(EncodedNulInPath.Use));
         builder.Services.AddSpheres();
         // The invocation spans the worker would start (FunctionInvocations), beside the app's own.
         builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddSource(FunctionInvocations.SourceName));

@@ -6,7 +6,8 @@ namespace Spheres.DevHost;
 
 /// <summary>
 /// What a request that reaches no function gets: a 405 problem with <c>Allow</c> when the path is a
-/// function's but the method is not, else a 404 problem, for every path (a last segment with a dot too).
+/// function's but the method is not, else a 404 problem, for every path (a last segment with a dot too). A path with a
+/// control character is a 400 problem first, as it is in a function's route key: neither answer repeats it.
 /// </summary>
 internal static class UnmatchedRequests
 {
@@ -17,6 +18,11 @@ internal static class UnmatchedRequests
         if (endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>() is not null)
         {
             await next(context);
+            return;
+        }
+        if (Api.ControlCharacterProblem(context.Request) is { } refused)
+        {
+            await Api.ToResponse(refused).WriteAsync(context.Response);
             return;
         }
         if (endpoint?.RequestDelegate is { } rejection)

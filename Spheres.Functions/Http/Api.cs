@@ -20,7 +20,7 @@ public static class Api
         var aborted = request.HttpContext.RequestAborted;
         try
         {
-            RefuseControlCharacters(request);
+            if (ControlCharacterProblem(request) is { } refused) throw refused;
             return await handler().ConfigureAwait(false);
         }
         catch (ProblemException problem)
@@ -67,13 +67,15 @@ public static class Api
 
     /// <summary>
     /// A route key holding a control character (<c>/api/reviews/a%01b</c>) is refused before anything else, tokens and storage
-    /// included: no id, slug or key has one. The value is not repeated. (<c>%00</c> never gets here: Kestrel refuses it; docs/openapi.md.)
+    /// included: no id, slug or key has one. DevHost gives a path no function matches the same answer (UnmatchedRequests).
+    /// The value is not repeated. On DevHost <c>%00</c> arrives as <c>%01</c>; Kestrel alone refuses it with an empty 400
+    /// (docs/openapi.md).
     /// </summary>
-    private static void RefuseControlCharacters(HttpRequest request)
+    public static ProblemException? ControlCharacterProblem(HttpRequest request)
     {
         var field = request.RouteValues.FirstOrDefault(r => r.Value is string text && text.Any(char.IsControl)).Key
             ?? (request.Path.Value?.Any(char.IsControl) == true ? "path" : null);
-        if (field is not null) throw ProblemException.Validation(field, "A path may not hold control characters (U+0000–U+001F, U+007F–U+009F).");
+        return field is null ? null : ProblemException.Validation(field, "A path may not hold control characters (U+0000–U+001F, U+007F–U+009F).");
     }
 
     public static ApiResponse ToResponse(ProblemException problem)
