@@ -19,12 +19,14 @@ public sealed class AzuriteServer : IAsyncDisposable
 
     private readonly (int Blob, int Queue, int Table) _ports;
     private readonly string? _location;
+    private readonly bool _keyedLookups;
     private Process? _process;
 
-    private AzuriteServer((int, int, int) ports, string? location)
+    private AzuriteServer((int, int, int) ports, string? location, bool keyedLookups)
     {
         _ports = ports;
         _location = location;
+        _keyedLookups = keyedLookups;
     }
 
     public static Task<AzuriteServer> Shared => SharedServer.Value;
@@ -38,12 +40,14 @@ public sealed class AzuriteServer : IAsyncDisposable
     public bool IsRunning => _process is { HasExited: false };
 
     /// <param name="persistent">Keep data on disk (a temp folder), so a stop and restart is an outage, not a wipe.</param>
-    public static async Task<AzuriteServer> StartAsync(bool persistent = false)
+    /// <param name="keyedLookups">Benchmarks only: Azurite finds entities by key instead of reading their whole partition
+    /// (<c>azurite-keyed-lookups.js</c> beside this file says how); what it stores and answers is the same.</param>
+    public static async Task<AzuriteServer> StartAsync(bool persistent = false, bool keyedLookups = false)
     {
         var location = persistent ? Directory.CreateTempSubdirectory("azurite-").FullName : null;
         for (var attempt = 1; ; attempt++)
         {
-            var server = new AzuriteServer((FreePort(), FreePort(), FreePort()), location);
+            var server = new AzuriteServer((FreePort(), FreePort(), FreePort()), location, keyedLookups);
             try
             {
                 await server.StartProcessAsync();
@@ -113,6 +117,11 @@ public sealed class AzuriteServer : IAsyncDisposable
             UseShellExecute = false,
             WorkingDirectory = Path.GetTempPath(),
         };
+        if (_keyedLookups)
+        {
+            start.ArgumentList.Insert(0, "--require");
+            start.ArgumentList.Insert(1, Path.Combine(RepositoryRoot.Path, "Spheres.Testing", "azurite-keyed-lookups.js"));
+        }
         if (_location is null) start.ArgumentList.Add("--inMemoryPersistence");
         else { start.ArgumentList.Add("--location"); start.ArgumentList.Add(_location); }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start node for Azurite.");

@@ -7,11 +7,14 @@ namespace Spheres.Benchmarks.Http;
 /// to see what DevHost's request logging costs, <c>--devhost-log-level Warning</c> (Logging:LogLevel:Default),
 /// <c>--wrk</c> to measure both targets with wrk as well, when it is installed, and for the deliveries mode
 /// <c>--tenants 8</c> to spread the deliveries over several tenants; for the replies mode <c>--messages 1000</c> per phase.
+/// <c>--azurite-keyed-lookups</c> makes the deliveries mode's Azurite find entities by key (Spheres.Testing/azurite-keyed-lookups.js).
 /// <c>--smoke</c> (<see cref="Smoke"/>): 1 s phases, 2 connections, one round, one launch, 20 messages, options after it still apply.
 /// </summary>
 public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connections, int Rounds, int Launches, string? DevHostLogLevel, bool Wrk, int Tenants = 1, int Messages = 1000)
 {
     public bool IsSmoke { get; init; }
+
+    public bool AzuriteKeyedLookups { get; init; }
 
     private static readonly string[] LogLevels = ["Trace", "Debug", "Information", "Warning", "Error", "Critical", "None"];
 
@@ -29,6 +32,12 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
             if (args[i] == "--wrk")
             {
                 options = options with { Wrk = true };
+                i--;
+                continue;
+            }
+            if (args[i] == "--azurite-keyed-lookups")
+            {
+                options = options with { AzuriteKeyedLookups = true };
                 i--;
                 continue;
             }
@@ -52,7 +61,7 @@ public sealed record BenchOptions(int Seconds, int WarmupSeconds, int Connection
                 "--messages" => options with { Messages = value },
                 "--launches" => options with { Launches = value },
                 _ => throw new ArgumentException(
-                    $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --tenants --messages --launches --devhost-log-level --wrk --smoke."),
+                    $"Unknown option {args[i]}; known: --seconds --warmup --connections --rounds --tenants --messages --launches --devhost-log-level --wrk --azurite-keyed-lookups --smoke."),
             };
         }
         return options;
