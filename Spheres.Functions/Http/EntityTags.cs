@@ -46,7 +46,12 @@ public static class PageCursors
 
     public static string? Decode(string? cursor, Spheres.Core.Problems.FieldErrors errors)
     {
-        if (string.IsNullOrEmpty(cursor)) return null;
+        if (cursor is null) return null;
+        if (cursor.Length == 0)
+        {
+            errors.Add("cursor", "Give a value, or leave the parameter out."); // one rule for every query parameter given empty
+            return null;
+        }
         if (cursor.Length <= 1024 && OpaqueText.TryDecode(cursor) is { } position) return position;
         errors.Add("cursor", "Not a cursor this API gave out; start again without it.");
         return null;

@@ -12,9 +12,9 @@ namespace Spheres.Functions.OpenApi;
 /// JSON schemas of the API's request and response records as named components, the way the API
 /// really behaves:
 /// - responses: every property is always written, so all are required; null only where C# allows it;
-/// - requests: only <see cref="RequiredAttribute"/> properties are required, and null is accepted only
-///   where <see cref="ApiNullableAttribute"/> says it means something (the records are nullable only so
-///   that every missing field is reported at once);
+/// - requests: only <see cref="RequiredAttribute"/> properties are required, and never null; an optional one may be
+///   null, which is the same as leaving it out (JSON serializers write nulls for unset fields), unless
+///   <see cref="ApiNullableAttribute"/> says null means something of its own there (it clears the field);
 /// - <see cref="StringLengthAttribute"/>, <see cref="RangeAttribute"/>, <see cref="RegularExpressionAttribute"/>,
 ///   <see cref="AllowedValuesAttribute"/>, <see cref="MinLengthAttribute"/>/<see cref="MaxLengthAttribute"/> (characters of a
 ///   string, items of a list), <see cref="EmailAddressAttribute"/> and <see cref="ApiFormatAttribute"/> on a property become
@@ -69,7 +69,7 @@ internal sealed class OpenApiSchemas
         if (IsContract(type) && type != root)
         {
             var reference = Reference(type, request);
-            return IsNullable(node) && !(request && !Allows(context, nullable: true))
+            return IsNullable(node) && (!request || NullAllowed(context))
                 ? new JsonObject { ["anyOf"] = new JsonArray(reference, new JsonObject { ["type"] = "null" }) }
                 : reference;
         }
@@ -103,11 +103,11 @@ internal sealed class OpenApiSchemas
         var optionalInResponse = !request && Has<JsonIgnoreAttribute>(property); // left out when null, never null
         // "default": null (from an optional constructor parameter) says nothing, and typed clients read a default as "always present".
         if (schema.TryGetPropertyValue("default", out var fallback) && fallback is null) schema.Remove("default");
-        if ((request && !Has<ApiNullableAttribute>(property)) || optionalInResponse) RemoveNull(schema);
+        if ((request && Has<RequiredAttribute>(property) && !Has<ApiNullableAttribute>(property)) || optionalInResponse) RemoveNull(schema);
         if (request && property.NumberHandling is { } handling && handling.HasFlag(JsonNumberHandling.AllowReadingFromString))
         {
             // An id may come as its digits in a string, as HTML forms send it.
-            schema["type"] = new JsonArray("integer", "string");
+            schema["type"] = IsNullable(schema) ? new JsonArray("integer", "string", "null") : new JsonArray("integer", "string");
             schema["pattern"] = "^[0-9]+$";
         }
         if (property.PropertyType == typeof(JsonObject) && property.Name is "settings" or "credentials")
@@ -162,8 +162,9 @@ internal sealed class OpenApiSchemas
         }
     }
 
-    private static bool Allows(JsonSchemaExporterContext context, bool nullable) =>
-        context.PropertyInfo is { } p && Has<ApiNullableAttribute>(p) == nullable;
+    /// <summary>In a request: on an optional property (null: not given) or an <see cref="ApiNullableAttribute"/> one.</summary>
+    private static bool NullAllowed(JsonSchemaExporterContext context) =>
+        context.PropertyInfo is { } p && (!Has<RequiredAttribute>(p) || Has<ApiNullableAttribute>(p));
 
     private static bool IsNullable(JsonNode node) =>
         node is JsonObject { } o && o["type"] is JsonArray types && types.Any(t => t?.GetValue<string>() == "null");

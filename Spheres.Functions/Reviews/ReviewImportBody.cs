@@ -67,6 +67,8 @@ public static class ReviewImportBody
                 var element = item;
                 Check(index++, errors => ReviewFields.FromJson(element, errors));
             }
+            // The serializer reads a JSON null as an empty sequence; the body must be an array.
+            if (index == 0 && body.FirstSignificantByte is not (byte)'[') throw ProblemException.Validation("body", "The body must be a JSON array of reviews.");
         }
         catch (JsonException) when (body.BytesRead == 0)
         {
@@ -103,6 +105,12 @@ public static class ReviewImportBody
     {
         public long BytesRead { get; private set; }
 
+        /// <summary>JSON whitespace and the bytes of a UTF-8 byte order mark.</summary>
+        private static ReadOnlySpan<byte> Insignificant => [(byte)' ', (byte)'\t', (byte)'\r', (byte)'\n', 0xEF, 0xBB, 0xBF];
+
+        /// <summary>The body's first byte that is not JSON whitespace (or a byte order mark), once read.</summary>
+        public byte? FirstSignificantByte { get; private set; }
+
         public override bool CanRead => true;
         public override bool CanSeek => false;
         public override bool CanWrite => false;
@@ -112,6 +120,7 @@ public static class ReviewImportBody
         public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
         {
             var read = await inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false);
+            if (FirstSignificantByte is null && buffer.Span[..read].IndexOfAnyExcept(Insignificant) is var at and >= 0) FirstSignificantByte = buffer.Span[at];
             BytesRead += read;
             return BytesRead > limit ? throw ProblemException.TooLarge(limit) : read;
         }

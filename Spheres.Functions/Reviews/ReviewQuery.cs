@@ -34,7 +34,9 @@ public sealed record ReviewQuery(ReviewFilter Filter, int Limit, string? AfterId
         if (from > to) errors.Add("from", "from is after to.");
         var limit = ReadLimit(query, errors, 50, 200);
         string? afterId = null;
-        if (query["cursor"].FirstOrDefault() is { Length: > 0 } cursor)
+        var cursor = query["cursor"].FirstOrDefault();
+        if (cursor is { Length: 0 }) errors.Add("cursor", "Give a value, or leave the parameter out.");
+        if (cursor is { Length: > 0 })
         {
             afterId = cursor.Length <= 64 ? OpaqueText.TryDecode(cursor) : null;
             if (afterId is null || !ReviewStore.IsValidId(afterId))

@@ -177,7 +177,11 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
         var bytes = await RequestBody.ReadBytesAsync(request, RequestBody.DefaultLimitBytes, cancellationToken);
         var body = RequestBody.ParseJson<WorkingHoursRowRequest>(bytes);
         using var document = System.Text.Json.JsonDocument.Parse(bytes); // parsed above, so valid and without repeated names
-        var given = document.RootElement.EnumerateObject().Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+        // A null is given only where it means something (the times: a disabled row has none); elsewhere it is "not given", as
+        // for every request field, so a PATCH with "is_enabled": null leaves the row as it is and a PUT says what is missing.
+        var given = document.RootElement.EnumerateObject()
+            .Where(p => p.Value.ValueKind != System.Text.Json.JsonValueKind.Null || p.Name is "start_time" or "end_time")
+            .Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         return (body, given);
     }
 

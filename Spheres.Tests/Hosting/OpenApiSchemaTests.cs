@@ -36,7 +36,7 @@ public sealed class OpenApiSchemaTests
     }
 
     [Fact]
-    public void Requests_require_only_what_the_api_requires_and_take_null_only_where_it_means_something()
+    public void Requests_require_only_what_the_api_requires_and_take_null_on_optional_fields_as_not_given()
     {
         Assert.Equal(["email", "password", "name"], Strings(Schemas.GetProperty("RegisterRequest").GetProperty("required")));
         Assert.False(Schemas.GetProperty("IntegrationRequest").TryGetProperty("required", out _));
@@ -44,8 +44,12 @@ public sealed class OpenApiSchemaTests
         Assert.Equal(["weekday", "start_time", "end_time", "is_enabled"], Strings(Schemas.GetProperty("WorkingHoursRowPutRequest").GetProperty("required")));
 
         var register = Schemas.GetProperty("RegisterRequest").GetProperty("properties");
-        Assert.Equal("string", register.GetProperty("email").GetProperty("type").GetString()); // not [string, null]
-        Assert.Equal(["integer", "string"], Strings(register.GetProperty("sphere_id").GetProperty("type")));
+        Assert.Equal("string", register.GetProperty("email").GetProperty("type").GetString()); // required: not [string, null]
+        Assert.Equal(["integer", "string", "null"], Strings(register.GetProperty("sphere_id").GetProperty("type"))); // optional
+        Assert.Equal(["string", "null"], Strings(register.GetProperty("business_name").GetProperty("type")));
+        var put = Schemas.GetProperty("WorkingHoursRowPutRequest").GetProperty("properties");
+        Assert.Equal("boolean", put.GetProperty("is_enabled").GetProperty("type").GetString()); // required
+        Assert.Equal(["string", "null"], Strings(put.GetProperty("start_time").GetProperty("type"))); // required, null means "no times"
         Assert.Equal(8, register.GetProperty("password").GetProperty("minLength").GetInt32());
         var week = Schemas.GetProperty("WeekRowRequest").GetProperty("properties");
         Assert.Equal(["string", "null"], Strings(week.GetProperty("start_time").GetProperty("type")));

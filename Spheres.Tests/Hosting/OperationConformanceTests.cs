@@ -81,6 +81,28 @@ public sealed class OperationConformanceTests
             string.Join("\n", refused.DistinctBy(r => r[..Math.Min(r.Length, 60)]).Take(40)));
     }
 
+    [Fact]
+    public async Task Schema_invalid_requests_of_every_operation_are_refused()
+    {
+        // The negative-data check: a request the document refuses (one parameter or one body field outside its schema, a
+        // required field missing, a field it does not know) is answered 4xx, never accepted and never a 5xx.
+        await using var world = await World.StartAsync();
+        var accepted = new List<string>();
+        var sent = 0;
+        foreach (var operation in world.Operations)
+        {
+            foreach (var (values, body, change) in world.Invalid(operation))
+            {
+                sent++;
+                var (status, what) = await world.SendForStatusAsync(operation, values, body);
+                if (status < 400 || (status >= 500 && status != 503)) accepted.Add($"{what} ({change}) → {status}");
+            }
+        }
+        Assert.True(sent >= world.Operations.Count, $"only {sent} requests");
+        Assert.True(accepted.Count == 0, $"Schema-invalid requests not refused ({accepted.Count} of {sent}):\n" +
+            string.Join("\n", accepted.DistinctBy(a => a[..Math.Min(a.Length, 70)]).Take(40)));
+    }
+
     /// <summary>A parameter's documented example: its first example, or its first enum value.</summary>
     [Fact]
     public async Task The_generator_finds_a_body_rule_the_schema_does_not_state()
@@ -182,8 +204,83 @@ public sealed class OperationConformanceTests
             return requests;
         }
 
+        /// <summary>Values tried in place of a valid one: each is sent only where the schema refuses it.</summary>
+        private static readonly string[] InvalidParameters = ["", "abc", "-1", "0", "1.5", "99999999999", "2026-02-30", "zz-not-a-choice", new('x', 300)];
+
+        private static JsonNode?[] InvalidValues() =>
+        [
+            JsonValue.Create(123456789012L), JsonValue.Create(-1), JsonValue.Create(1.5), JsonValue.Create(true), JsonValue.Create(""),
+            JsonValue.Create(new string('x', 5001)), JsonValue.Create("zz-not-a-choice"), JsonValue.Create("2026-02-30"), new JsonArray(), new JsonObject(), null,
+        ];
+
+        /// <summary>
+        /// Requests one change away from a valid one (<see cref="Generate"/>'s first), each refused by the document (checked):
+        /// a parameter's value, a body field's value, a required body field left out, a field the body's schema does not know.
+        /// </summary>
+        public List<(Dictionary<Parameter, string> Values, JsonNode? Body, string Change)> Invalid(Operation operation)
+        {
+            var (values, body) = Generate(operation, count: 1)[0];
+            var invalid = new List<(Dictionary<Parameter, string>, JsonNode?, string)>();
+            foreach (var parameter in operation.Parameters.Where(p => p.In is "path" or "query"))
+            {
+                var isString = parameter.Schema.GetProperty("type").GetString() == "string";
+                foreach (var value in InvalidParameters.Where(v => !(v.Length == 0 && parameter.In == "path")))
+                {
+                    JsonNode? typed = isString || !double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _) ? JsonValue.Create(value) : JsonNode.Parse(value);
+                    if (_schemas.Violation(parameter.Pointer, typed) is not null)
+                        invalid.Add((new Dictionary<Parameter, string>(values) { [parameter] = value }, body?.DeepClone(), $"{parameter.Name}={Shorten(value, 20)}"));
+                }
+            }
+            if (operation.BodyPointer is { } pointer)
+            {
+                var candidates = new List<(JsonNode?, string)>();
+                if (body is JsonObject fields)
+                {
+                    foreach (var name in fields.Select(f => f.Key).ToList())
+                    {
+                        var without = fields.DeepClone().AsObject();
+                        without.Remove(name);
+                        candidates.Add((without, $"without {name}"));
+                        candidates.AddRange(InvalidValues().Select(v =>
+                        {
+                            var changed = fields.DeepClone().AsObject();
+                            changed[name] = v;
+                            return ((JsonNode?)changed, $"{name}: {Shorten(v?.ToJsonString() ?? "null", 20)}");
+                        }));
+                    }
+                    var unknown = fields.DeepClone().AsObject();
+                    unknown["zz_unknown_field"] = 1;
+                    candidates.Add((unknown, "an unknown field"));
+                }
+                candidates.AddRange(InvalidValues().Select(v => (v, $"the body {Shorten(v?.ToJsonString() ?? "null", 20)}")));
+                invalid.AddRange(candidates.Where(c => _schemas.Violation(pointer, c.Item1) is not null)
+                    .Select(c => (new Dictionary<Parameter, string>(values), c.Item1, c.Item2)));
+            }
+            return invalid;
+        }
+
         /// <summary>Sends one request; a description of what went wrong if the answer refused what the schema allowed.</summary>
         public async Task<string?> SendAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body)
+        {
+            var (status, what, text) = await ExchangeAsync(operation, values, body);
+            if (status >= 500 && status != 502 && status != 503) return $"{what} → {status}";
+            if (status != 400) return null;
+            using var problem = JsonDocument.Parse(text);
+            var refusals = problem.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+                ? errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(m => (Field: e.Name, Message: m.GetString()!))).ToList()
+                : [("", problem.RootElement.GetProperty("detail").GetString()!)];
+            var aboutState = refusals.All(r => StateRefusals.Any(s =>
+                s.Operation == operation.Id && s.Field == r.Field && r.Message.StartsWith(s.Message, StringComparison.Ordinal)));
+            return aboutState ? null : $"{what} → 400 {Shorten(text)}";
+        }
+
+        public async Task<(int Status, string What)> SendForStatusAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body)
+        {
+            var (status, what, _) = await ExchangeAsync(operation, values, body);
+            return (status, what);
+        }
+
+        private async Task<(int Status, string What, string Text)> ExchangeAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body)
         {
             var path = operation.Path;
             var query = new List<string>();
@@ -197,21 +294,10 @@ public sealed class OperationConformanceTests
             if (operation.Admin) request.Headers.Add("x-functions-key", TestHost.FunctionKey);
             if (operation.BodyPointer is not null) request.Content = new StringContent(body?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
             using var response = await _host.Client.SendAsync(request);
-            var status = (int)response.StatusCode;
-            var text = await response.Content.ReadAsStringAsync();
-            var what = $"{operation.Method} {url} {body?.ToJsonString()}";
-            if (status >= 500 && status != 502 && status != 503) return $"{what} → {status}";
-            if (status != 400) return null;
-            using var problem = JsonDocument.Parse(text);
-            var refusals = problem.RootElement.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
-                ? errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(m => (Field: e.Name, Message: m.GetString()!))).ToList()
-                : [("", problem.RootElement.GetProperty("detail").GetString()!)];
-            var aboutState = refusals.All(r => StateRefusals.Any(s =>
-                s.Operation == operation.Id && s.Field == r.Field && r.Message.StartsWith(s.Message, StringComparison.Ordinal)));
-            return aboutState ? null : $"{what} → 400 {Shorten(text)}";
+            return ((int)response.StatusCode, $"{operation.Method} {Shorten(url, 200)} {Shorten(body?.ToJsonString() ?? "", 200)}", await response.Content.ReadAsStringAsync());
         }
 
-        private static string Shorten(string text) => text.Length > 400 ? text[..400] + "…" : text;
+        private static string Shorten(string text, int length = 400) => text.Length > length ? text[..length] + "…" : text;
 
         public ValueTask DisposeAsync() => _host.DisposeAsync();
     }

@@ -67,6 +67,7 @@ public sealed class SchemaGen
             : type.ValueKind == JsonValueKind.String ? [type.GetString()!]
             : type.EnumerateArray().Select(t => t.GetString()!).ToArray();
         var nonNull = types.Where(t => t != "null").Select(t => Typed(schema, t)).ToArray();
+        if (nonNull.Length == 0) return Gen.Const<JsonNode?>((JsonNode?)null); // {"type": "null"}, the other half of an anyOf
         var gen = nonNull.Length == 1 ? nonNull[0] : Gen.OneOf(nonNull);
         return types.Contains("null") ? Gen.Frequency((4, gen), (1, Gen.Const<JsonNode?>((JsonNode?)null))) : gen;
     }

@@ -98,6 +98,8 @@ public sealed class ReviewImportTests(ReviewFixture fixture)
     [Theory]
     [InlineData("{\"text\":\"not an array\"}", "application/json")]
     [InlineData("[{\"text\":", "application/json")]
+    [InlineData("null", "application/json")] // the serializer alone reads it as no rows
+    [InlineData(" \r\n null ", "application/json")]
     [InlineData("text\n\"never closed\n", "text/csv")]
     public async Task A_body_that_is_not_an_array_or_csv_is_400(string body, string contentType)
     {
@@ -106,6 +108,22 @@ public sealed class ReviewImportTests(ReviewFixture fixture)
         request.Content = new StringContent(body, Encoding.UTF8, contentType);
         await (await Host.Client.SendAsync(request)).ProblemAsync(HttpStatusCode.BadRequest);
         Assert.Empty(await fixture.ListAllAsync(tenant));
+    }
+
+    [Fact]
+    public async Task An_empty_array_is_the_same_answer_with_or_without_a_byte_order_mark()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        async Task<(HttpStatusCode, string)> ImportAsync(string body)
+        {
+            var request = tenant.Request(HttpMethod.Post, "/api/reviews/import/");
+            request.Content = new StringContent(body, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false), "application/json");
+            using var response = await Host.Client.SendAsync(request);
+            return (response.StatusCode, await response.Content.ReadAsStringAsync());
+        }
+        var plain = await ImportAsync("[]");
+        Assert.NotEqual(HttpStatusCode.BadRequest, plain.Item1);
+        Assert.Equal(plain.Item1, (await ImportAsync("\uFEFF [ ]")).Item1);
     }
 
     [Fact]

@@ -51,6 +51,25 @@ public sealed class WorkingHoursRowEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_null_is_enabled_or_weekday_is_not_given_so_patch_keeps_the_row_and_put_names_what_is_missing()
+    {
+        // Null means "not given" for every request field the document does not give a meaning to null (here, only the times).
+        var (tenant, id) = await _host.TenantWithTelegramAsync();
+        var rowId = (await (await _host.CreateRowAsync(tenant, id, 5, "10:00", "14:00", enabled: false)).JsonAsync(HttpStatusCode.Created))
+            .GetProperty("id").GetInt32();
+        var patch = tenant.Request(HttpMethod.Patch, $"{Flat}{rowId}/");
+        patch.Content = new StringContent("""{"is_enabled":null,"weekday":null,"end_time":"15:00"}""", System.Text.Encoding.UTF8, "application/json");
+        await (await _host.Client.SendAsync(patch)).JsonAsync();
+        Assert.Equal(["5 10:00-15:00 (off)"], (await _host.GetJsonAsync(tenant, Week(id))).Describe());
+
+        var put = tenant.Request(HttpMethod.Put, $"{Flat}{rowId}/");
+        put.Content = new StringContent("""{"weekday":5,"start_time":"10:00","end_time":"14:00","is_enabled":null}""", System.Text.Encoding.UTF8, "application/json");
+        var problem = await (await _host.Client.SendAsync(put)).ProblemAsync(HttpStatusCode.BadRequest);
+        Assert.True(problem.GetProperty("errors").TryGetProperty("is_enabled", out _));
+        Assert.Equal(["5 10:00-15:00 (off)"], (await _host.GetJsonAsync(tenant, Week(id))).Describe());
+    }
+
+    [Fact]
     public async Task An_overlap_with_an_existing_row_is_400_naming_that_row_by_id()
     {
         var (tenant, id) = await _host.TenantWithTelegramAsync();

@@ -1558,17 +1558,17 @@ export interface components {
              * @example 2
              * @example 3
              */
-            sphere_id?: number | string;
+            sphere_id?: number | string | null;
             /** @example beauty */
-            sphere_slug?: string;
-            business_name?: string;
+            sphere_slug?: string | null;
+            business_name?: string | null;
             /**
              * @description IANA time zone id.
              * @example Europe/Kyiv
              */
-            timezone?: string;
+            timezone?: string | null;
             /** @example UA */
-            country?: string;
+            country?: string | null;
         };
         RegisterRequest: {
             /** Format: email */
@@ -1576,29 +1576,29 @@ export interface components {
             password: string;
             name: string;
             /** @description Defaults to name. */
-            business_name?: string;
+            business_name?: string | null;
             /**
              * @description An active sphere's id; give sphere_id or sphere_slug.
              * @example 1
              * @example 2
              * @example 3
              */
-            sphere_id?: number | string;
+            sphere_id?: number | string | null;
             /**
              * @description An active sphere's slug.
              * @example beauty
              */
-            sphere_slug?: string;
+            sphere_slug?: string | null;
             /**
              * @description IANA time zone id; default UTC.
              * @example Europe/Kyiv
              */
-            timezone?: string;
+            timezone?: string | null;
             /**
              * @description ISO 3166-1 alpha-2, either case.
              * @example UA
              */
-            country?: string;
+            country?: string | null;
         } & (unknown | unknown);
         Registration: {
             access_token: string;
@@ -1946,9 +1946,9 @@ export interface components {
              * @description A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.
              * @example telegram
              */
-            integration_type_slug?: string;
+            integration_type_slug?: string | null;
             /** @example 5 */
-            integration_type_id?: number | string;
+            integration_type_id?: number | string | null;
             /**
              * @description The type's setting_fields (connect block) by name, at most 16 KB; on PATCH a null value clears one.
              * @example {
@@ -1958,7 +1958,7 @@ export interface components {
              */
             settings?: {
                 [key: string]: string | null;
-            };
+            } | null;
             /**
              * @description The type's credential_fields by name, each in its field's shape. Write-only: stored in the vault, never returned.
              * @example {
@@ -1968,7 +1968,7 @@ export interface components {
              */
             credentials?: {
                 [key: string]: string;
-            };
+            } | null;
         } & (unknown | unknown);
         AvailableIntegration: {
             id: number;
@@ -2025,11 +2025,11 @@ export interface components {
          */
         WorkingHoursRowRequest: {
             /** @description Required on POST. */
-            integration?: number;
-            weekday?: number;
+            integration?: number | null;
+            weekday?: number | null;
             start_time?: string | null;
             end_time?: string | null;
-            is_enabled?: boolean;
+            is_enabled?: boolean | null;
         };
         /**
          * @example {
@@ -2047,7 +2047,7 @@ export interface components {
          *     }
          */
         WorkingHoursRowPutRequest: {
-            integration?: number;
+            integration?: number | null;
             weekday: number;
             start_time: string | null;
             end_time: string | null;
@@ -2064,9 +2064,9 @@ export interface components {
              * @description A type of the catalog; a new integration names it by this or integration_type_id. It cannot change.
              * @example telegram
              */
-            integration_type_slug?: string;
+            integration_type_slug?: string | null;
             /** @example 5 */
-            integration_type_id?: number | string;
+            integration_type_id?: number | string | null;
             /**
              * @description The type's setting_fields (connect block) by name, at most 16 KB; on PATCH a null value clears one.
              * @example {
@@ -2079,7 +2079,7 @@ export interface components {
              */
             settings?: {
                 [key: string]: string | null;
-            };
+            } | null;
             /**
              * @description The type's credential_fields by name, each in its field's shape. Write-only: stored in the vault, never returned.
              * @example {
@@ -2089,7 +2089,7 @@ export interface components {
              */
             credentials?: {
                 [key: string]: string;
-            };
+            } | null;
         };
         Authorization: {
             authorization_url: string;
@@ -2135,7 +2135,7 @@ export interface components {
             /** @description Null or left out only when is_enabled is false. */
             end_time?: string | null;
             /** @description Default true. */
-            is_enabled?: boolean;
+            is_enabled?: boolean | null;
         } & ({
             /** @constant */
             is_enabled: false;
@@ -2200,10 +2200,10 @@ export interface components {
              * @description YYYY-MM-DD; with recurring_annually its month and day recur every year.
              */
             date: string;
-            is_closed?: boolean;
-            ranges?: components["schemas"]["TimeRangeRequest"][];
-            name?: string;
-            recurring_annually?: boolean;
+            is_closed?: boolean | null;
+            ranges?: components["schemas"]["TimeRangeRequest"][] | null;
+            name?: string | null;
+            recurring_annually?: boolean | null;
         };
         WorkingHoursStatus: {
             is_open: boolean;
@@ -2330,26 +2330,26 @@ export interface components {
             data: string;
             /** @description Deduplicates repeated pushes. */
             messageId: string;
-            publishTime?: string;
+            publishTime?: string | null;
         };
         PubSubPush: {
             message: components["schemas"]["PubSubMessage"];
-            subscription?: string;
+            subscription?: string | null;
         };
         MetaParty: {
             id: string;
         };
         MetaMessage: {
             mid: string;
-            text?: string;
-            is_echo?: boolean;
+            text?: string | null;
+            is_echo?: boolean | null;
         };
         MetaMessaging: {
             sender: components["schemas"]["MetaParty"];
             recipient: components["schemas"]["MetaParty"];
             /** @description Milliseconds since the epoch. */
-            timestamp?: number;
-            message?: components["schemas"]["MetaMessage"];
+            timestamp?: number | null;
+            message?: components["schemas"]["MetaMessage"] | null;
         };
         MetaChange: {
             field: string;
@@ -2358,8 +2358,8 @@ export interface components {
         MetaEntry: {
             /** @description Page or Instagram account id; routes the entry. */
             id: string;
-            messaging?: components["schemas"]["MetaMessaging"][];
-            changes?: components["schemas"]["MetaChange"][];
+            messaging?: components["schemas"]["MetaMessaging"][] | null;
+            changes?: components["schemas"]["MetaChange"][] | null;
         };
         MetaDelivery: {
             /** @enum {string} */
@@ -2373,34 +2373,34 @@ export interface components {
         SquareEvent: {
             type: string;
             event_id: string;
-            merchant_id?: string;
-            data?: Record<string, never>;
+            merchant_id?: string | null;
+            data?: Record<string, never> | null;
         };
         TelegramChat: {
             id: number;
         };
         TelegramUser: {
             id: number;
-            first_name?: string;
-            username?: string;
+            first_name?: string | null;
+            username?: string | null;
         };
         TelegramMessage: {
             message_id: number;
             /** @description Unix seconds. */
             date: number;
             chat: components["schemas"]["TelegramChat"];
-            from?: components["schemas"]["TelegramUser"];
-            text?: string;
+            from?: components["schemas"]["TelegramUser"] | null;
+            text?: string | null;
         };
         TelegramUpdate: {
             /** @description Deduplicates repeated deliveries. */
             update_id: number;
-            message?: components["schemas"]["TelegramMessage"];
+            message?: components["schemas"]["TelegramMessage"] | null;
         };
         ZoomEvent: {
             event: string;
             payload: Record<string, never>;
-            event_ts?: number;
+            event_ts?: number | null;
         };
     };
     responses: never;
