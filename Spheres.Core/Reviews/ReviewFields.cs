@@ -43,10 +43,7 @@ public static partial class ReviewFields
         }
         DateTimeOffset? createdAt = null;
         if (JsonString(item, "created_at", errors) is { } rawCreated) createdAt = ParseInstant(rawCreated, errors);
-        var source = JsonString(item, "source", errors);
-        // In JSON a source is given or null; blank is a CSV's empty cell, which means "not given" there.
-        if (source is not null && string.IsNullOrWhiteSpace(source)) errors.Add("source", "Give a source (for example google), or null for manual.");
-        return Check(new ReviewInput(text, rating, JsonString(item, "author", errors), source,
+        return Check(new ReviewInput(text, rating, JsonString(item, "author", errors), JsonString(item, "source", errors),
             JsonString(item, "external_id", errors), createdAt), errors);
     }
 

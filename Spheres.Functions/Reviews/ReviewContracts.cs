@@ -11,8 +11,8 @@ public sealed record ReviewRequest(
     [property: Required, StringLength(ReviewFields.MaxTextLength, MinimumLength = 1), RegularExpression(@"\S")] string? Text,
     [property: ApiNullable, Range(1, 5)] int? Rating,
     [property: ApiNullable, StringLength(ReviewFields.MaxAuthorLength)] string? Author,
-    [property: ApiNullable, RegularExpression("^[a-z0-9][a-z0-9_-]{0,31}$"), ApiExamples("\"google\"", "\"facebook\"", "\"booksy-2\"", "null"),
-     Description("Lower-case letters, digits, '-' and '_'; default manual.")] string? Source,
+    [property: ApiNullable, RegularExpression(@"^(\s*|[a-z0-9][a-z0-9_-]{0,31})$"), ApiExamples("\"google\"", "\"facebook\"", "\"booksy-2\"", "null"),
+     Description("Lower-case letters, digits, '-' and '_'; null, blank or left out: manual (as a CSV's empty cell).")] string? Source,
     [property: ApiNullable, StringLength(ReviewFields.MaxExternalIdLength)] string? ExternalId,
     [property: ApiNullable, Description("An ISO 8601 instant with offset, or a date (midnight UTC).")] DateTimeOffset? CreatedAt);
 

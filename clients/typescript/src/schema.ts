@@ -2264,7 +2264,7 @@ export interface components {
             rating?: number | null;
             author?: string | null;
             /**
-             * @description Lower-case letters, digits, '-' and '_'; default manual.
+             * @description Lower-case letters, digits, '-' and '_'; null, blank or left out: manual (as a CSV's empty cell).
              * @example google
              * @example facebook
              * @example booksy-2
