@@ -30,6 +30,7 @@ public sealed class AccountErasureFunctions(AccountErasure erasure, AccessTokens
                       "secrets, rows and queued messages are deleted, and the email can register again.")]
     [ApiResponse(202, "Accepted: the erasure is under way.")]
     [ApiResponse(400, "No or a wrong password; nothing was erased.")]
+    [ApiResponse(413, "Body over 16 KB.")]
     [ApiResponse(429, "Too many wrong passwords for this email; wait Retry-After seconds.")]
     [ApiResponses(ApiResponseSet.AccountGone)]
     public Task<IActionResult> Erase(

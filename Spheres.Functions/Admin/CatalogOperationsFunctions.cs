@@ -63,6 +63,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The sphere as now served.", Body = typeof(SphereJson))]
     [ApiResponses(ApiResponseSet.CatalogPatchRejected, ApiResponseSet.UnknownSphereSlug)]
+    [ApiResponse(413, "Body over 64 KB.")]
     public Task<IActionResult> PatchSphere(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/spheres/{slug}")] HttpRequest request,
         string slug,
@@ -83,6 +84,7 @@ public sealed class CatalogOperationsFunctions(CatalogAdministration admin, Conn
     [ApiHeader("X-Changed-By", "Who makes the change (name or email), kept in the audit trail.")]
     [ApiResponse(200, "The type as now served.", Body = typeof(IntegrationTypeJson))]
     [ApiResponses(ApiResponseSet.CatalogPatchRejected, ApiResponseSet.UnknownTypeSlug)]
+    [ApiResponse(413, "Body over 64 KB.")]
     public Task<IActionResult> PatchIntegrationType(
         [HttpTrigger(AuthorizationLevel.Function, "patch", Route = "admin/catalog/integration-types/{slug}")] HttpRequest request,
         string slug,

@@ -114,6 +114,7 @@ public sealed class InboxFunctions(InboxService inbox, TenantIntegrations integr
     [ApiResponse(400, "No text, or more than 4096 characters, or a malformed Idempotency-Key (errors names text or Idempotency-Key).")]
     [ApiResponse(409, "The provider's window is closed (Messenger, Instagram, WhatsApp: 24 hours after the customer's last message); nothing was queued.")]
     [ApiResponse(422, "The Idempotency-Key was used in this conversation for a reply with another text; nothing was queued.")]
+    [ApiResponse(413, "Body over 64 KB.")]
     [ApiResponses(ApiResponseSet.NotYours)]
     public Task<IActionResult> Reply(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "conversations/{id}/messages")] HttpRequest request,

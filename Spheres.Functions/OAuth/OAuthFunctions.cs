@@ -82,6 +82,7 @@ public sealed class OAuthFunctions(OAuthConnect connect, OAuthCallback callback,
     [ApiResponse(403, "The type is not of your sphere or not in your plan any more (the consent is revoked).")]
     [ApiResponse(404, "No such integration of yours, or the code is unknown, used, expired or not yours (the consent is then revoked).")]
     [ApiResponse(409, "The account is connected to another integration, or the integration changed meanwhile.")]
+    [ApiResponse(413, "Body over 4 KB.")]
     [ApiResponse(502, "The provider did not answer.")]
     public Task<IActionResult> Confirm(
         [HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "integrations/api/{id:int}/connect/confirm")] HttpRequest request,

@@ -53,6 +53,7 @@ public static class ApiResponseSets
         [
             new(403, "Analytics are not in your plan (plan-required)."),
             new(404, "No such integration of yours."),
+            new(429, "Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again."),
         ],
         ApiResponseSet.NotYours => [new(404, "Not yours or not there.")],
         ApiResponseSet.AccountGone => [new(404, "The account no longer exists.")],

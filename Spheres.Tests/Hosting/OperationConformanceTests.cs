@@ -60,6 +60,7 @@ public sealed class OperationConformanceTests
         }
         Assert.True(sent >= world.Operations.Count, $"only {sent} requests");
         Assert.True(refused.Count == 0, $"Documented examples refused ({refused.Count} of {sent}):\n" + string.Join("\n", refused));
+        world.AssertAnswersConform();
     }
 
     [Fact]
@@ -79,6 +80,7 @@ public sealed class OperationConformanceTests
         Assert.True(sent >= world.Operations.Count * RequestsPerOperation / 2, $"only {sent} requests");
         Assert.True(refused.Count == 0, $"Schema-valid requests refused ({refused.Count} of {sent}):\n" +
             string.Join("\n", refused.DistinctBy(r => r[..Math.Min(r.Length, 60)]).Take(40)));
+        world.AssertAnswersConform();
     }
 
     [Fact]
@@ -101,6 +103,7 @@ public sealed class OperationConformanceTests
         Assert.True(sent >= world.Operations.Count, $"only {sent} requests");
         Assert.True(accepted.Count == 0, $"Schema-invalid requests not refused ({accepted.Count} of {sent}):\n" +
             string.Join("\n", accepted.DistinctBy(a => a[..Math.Min(a.Length, 70)]).Take(40)));
+        world.AssertAnswersConform();
     }
 
     /// <summary>A parameter's documented example: its first example, or its first enum value.</summary>
@@ -139,7 +142,15 @@ public sealed class OperationConformanceTests
         private TestHost _host = null!;
         private TenantSession _tenant = null!;
         private SchemaGen _schemas = null!;
+        private JsonElement _document;
         public List<Operation> Operations { get; } = [];
+
+        /// <summary>Answers whose status the operation does not document, or whose body is not its documented schema.</summary>
+        public List<string> Unconforming { get; } = [];
+
+        /// <summary>The response-conformance check, over every answer this world received.</summary>
+        public void AssertAnswersConform() => Assert.True(Unconforming.Count == 0,
+            $"Answers not as documented ({Unconforming.Count}):\n" + string.Join("\n", Unconforming.DistinctBy(u => u[..Math.Min(u.Length, 70)]).Take(30)));
 
         /// <param name="change">Changes the served document before it is read, to show that a missing rule is found.</param>
         public static async Task<World> StartAsync(Action<JsonNode>? change = null)
@@ -152,6 +163,7 @@ public sealed class OperationConformanceTests
             var served = JsonNode.Parse(await world._host.Client.GetStringAsync("/api/openapi.json"))!;
             change?.Invoke(served);
             var document = JsonDocument.Parse(served.ToJsonString()).RootElement;
+            world._document = document;
             world._schemas = new SchemaGen(document);
             world.Operations.AddRange(Read(document));
             return world;
@@ -294,7 +306,30 @@ public sealed class OperationConformanceTests
             if (operation.Admin) request.Headers.Add("x-functions-key", TestHost.FunctionKey);
             if (operation.BodyPointer is not null) request.Content = new StringContent(body?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
             using var response = await _host.Client.SendAsync(request);
-            return ((int)response.StatusCode, $"{operation.Method} {Shorten(url, 200)} {Shorten(body?.ToJsonString() ?? "", 200)}", await response.Content.ReadAsStringAsync());
+            var (status, what, text) = ((int)response.StatusCode, $"{operation.Method} {Shorten(url, 200)} {Shorten(body?.ToJsonString() ?? "", 200)}",
+                await response.Content.ReadAsStringAsync());
+            if (Conformance(operation, status, response.Content.Headers.ContentType?.MediaType, text) is { } why) Unconforming.Add($"{what} → {status}: {why}");
+            return (status, what, text);
+        }
+
+        /// <summary>Why an answer is not what the document says of this operation and status, or null.</summary>
+        private string? Conformance(Operation operation, int status, string? mediaType, string text)
+        {
+            var pointer = $"/paths/{SchemaGen.Escape(operation.Path)}/{operation.Method.ToLowerInvariant()}/responses";
+            var responses = _document.GetProperty("paths").GetProperty(operation.Path).GetProperty(operation.Method.ToLowerInvariant()).GetProperty("responses");
+            var code = status.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (!responses.TryGetProperty(code, out var documented))
+            {
+                if (!responses.TryGetProperty("default", out documented)) return "status not documented";
+                code = "default";
+            }
+            // The document itself is the one body with no schema of its own in it.
+            if (!documented.TryGetProperty("content", out var content))
+                return text.Length == 0 || operation.Id == "OpenApiDocument" ? null : "a body where none is documented";
+            if (mediaType is null || !content.TryGetProperty(mediaType, out var media)) return $"{mediaType ?? "no content type"}, not one documented";
+            if (!media.TryGetProperty("schema", out _) || !mediaType.EndsWith("json", StringComparison.Ordinal)) return null;
+            var why = _schemas.Violation($"{pointer}/{code}/content/{SchemaGen.Escape(mediaType)}/schema", JsonNode.Parse(text));
+            return why is null ? null : Shorten(why, 300);
         }
 
         private static string Shorten(string text, int length = 400) => text.Length > length ? text[..length] + "…" : text;

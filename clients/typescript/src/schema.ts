@@ -2458,6 +2458,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Body over 16 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Too many wrong passwords for this email; wait Retry-After seconds. */
             429: {
                 headers: {
@@ -3438,6 +3447,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Body over 64 KB. */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Storage unavailable; retry after the Retry-After header. */
             503: {
                 headers: {
@@ -3632,6 +3650,15 @@ export interface operations {
             };
             /** @description The catalog kept changing while saving. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 64 KB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3883,6 +3910,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Storage unavailable; retry after the Retry-After header. */
             503: {
                 headers: {
@@ -3948,6 +3984,15 @@ export interface operations {
             };
             /** @description No such integration of yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4027,6 +4072,15 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+            /** @description Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again. */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
             /** @description Storage unavailable; retry after the Retry-After header. */
             503: {
                 headers: {
@@ -4092,6 +4146,15 @@ export interface operations {
             };
             /** @description No such integration of yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4166,6 +4229,15 @@ export interface operations {
             };
             /** @description No such integration of yours. */
             404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Reports for periods not computed before are limited per tenant (12 a minute, 2 at once); Retry-After says when to try again. */
+            429: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4522,6 +4594,15 @@ export interface operations {
             };
             /** @description The provider's window is closed (Messenger, Instagram, WhatsApp: 24 hours after the customer's last message); nothing was queued. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 64 KB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5805,6 +5886,15 @@ export interface operations {
             };
             /** @description The account is connected to another integration, or the integration changed meanwhile. */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            /** @description Body over 4 KB. */
+            413: {
                 headers: {
                     [name: string]: unknown;
                 };
