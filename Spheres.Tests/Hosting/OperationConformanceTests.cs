@@ -155,7 +155,8 @@ public sealed class OperationConformanceTests
         /// <param name="change">Changes the served document before it is read, to show that a missing rule is found.</param>
         public static async Task<World> StartAsync(Action<JsonNode>? change = null)
         {
-            var world = new World { _host = await TestHost.StartAsync((await AzuriteServer.Shared).ConnectionString) };
+            // On Kestrel, as ./run.sh serves it: DevHost's connection middleware and Kestrel's own parsing are in the path.
+            var world = new World { _host = await TestHost.StartAsync((await AzuriteServer.Shared).ConnectionString, onKestrel: true) };
             world._tenant = await world._host.RegisterAsync(plan: "professional");
             var integration = await world._host.ConnectTelegramAsync(world._tenant);
             Assert.Equal(1, integration.Id());
