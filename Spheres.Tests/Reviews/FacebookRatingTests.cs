@@ -50,6 +50,39 @@ public sealed class FacebookRatingTests(WebhookFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task A_rating_in_another_shape_is_skipped_and_the_others_of_the_delivery_are_stored()
+    {
+        var (tenant, pageId) = await PageAsync("professional");
+        object Rating(string story, object created) => new { verb = "add", rating = 4, review_text = "Гарно, дякую", reviewer_id = "9", open_graph_story_id = story, created_time = created };
+        var body = JsonSerializer.Serialize(new
+        {
+            @object = "page",
+            entry = new object[]
+            {
+                new { id = 12345, changes = new[] { new { field = "ratings", value = Rating("s-bad-entry", 1_780_000_000) } } }, // a numeric page id
+                new
+                {
+                    id = pageId,
+                    changes = new object[]
+                    {
+                        new { field = "ratings", value = Rating("s-1", 1_780_000_000) },
+                        new { field = "ratings", value = "not an object" },
+                        new { field = "ratings", value = Rating("s-bad-time", "yesterday") },
+                        new { field = "ratings", value = Rating("s-far", 99_999_999_999_999) },
+                        "not a change",
+                        new { field = "ratings", value = Rating("s-2", 1_780_000_100) },
+                    },
+                },
+            },
+        });
+        await WebhookFixture.OkAsync(await Host.Client.SendAsync(Deliveries.Meta(body)));
+
+        var stored = (await Host.GetJsonAsync(tenant, "/api/reviews/")).GetProperty("results").EnumerateArray()
+            .Select(r => r.GetProperty("external_id").GetString()).Order();
+        Assert.Equal(["s-1", "s-2"], stored);
+    }
+
+    [Fact]
     public async Task A_rating_for_a_tenant_without_reviews_in_its_plan_is_acknowledged_and_not_stored()
     {
         var (tenant, pageId) = await PageAsync(plan: "starter");
