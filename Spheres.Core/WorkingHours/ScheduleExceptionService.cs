@@ -57,8 +57,8 @@ public sealed class ScheduleExceptionService(WorkingHoursAccess access, WorkingH
     /// <summary>Deletes the exception at <paramref name="address"/>: <c>YYYY-MM-DD</c> for a dated one, <c>MM-DD</c> for a recurring one.</summary>
     public async Task DeleteAsync(Caller caller, int integrationId, string address, CancellationToken cancellationToken)
     {
+        var wanted = ParseAddress(address); // a bad address is a 400 before storage is read
         var target = await access.ForWriteAsync(caller, integrationId, cancellationToken).ConfigureAwait(false);
-        var wanted = ParseAddress(address);
         await access.EditAsync(target, schedule =>
         {
             var found = schedule.Exceptions.FirstOrDefault(e => SameSlot(e, wanted))

@@ -109,6 +109,19 @@ public sealed class ScheduleExceptionEndpointTests : IAsyncLifetime
         await (await PostAsync(tenant, zoom, new { date = "2026-12-25", is_closed = true })).ProblemAsync(HttpStatusCode.BadRequest);
     }
 
+    [Theory]
+    [InlineData("2026-02-30")]
+    [InlineData("02-30")]
+    [InlineData("christmas")]
+    public async Task A_bad_address_is_a_400_before_the_plan_or_the_integration_is_looked_at(string address)
+    {
+        // The input is checked before storage: the same 400 on a plan without working hours and on someone else's integration.
+        var (free, freeId) = await _host.TenantWithTelegramAsync(plan: "free");
+        await (await DeleteAsync(free, freeId, address)).ProblemAsync(HttpStatusCode.BadRequest);
+        var (other, _) = await _host.TenantWithTelegramAsync();
+        await (await DeleteAsync(other, freeId, address)).ProblemAsync(HttpStatusCode.BadRequest);
+    }
+
     private Task<HttpResponseMessage> PostAsync(TenantSession tenant, int id, object body) =>
         _host.Client.SendAsync(tenant.Request(HttpMethod.Post, Exceptions(id), body));
 
