@@ -10,7 +10,7 @@ namespace Spheres.DevHost;
 /// check is hard-coded in its URL decoder, and no option or feature lets the app shape that answer. So DevHost reads each
 /// HTTP/1.1 request line before Kestrel does and writes a <c>%00</c> in its path as <c>%01</c>, another control character:
 /// the request then reaches the app, which answers every control character in a path with the same 400 problem
-/// (<c>Api.RefuseControlCharacters</c>). No other byte changes. To know where the next request line starts,
+/// (<c>Api.ControlCharacterProblem</c>). No other byte changes. To know where the next request line starts,
 /// <see cref="RequestFraming"/> follows each request's framing; on anything it cannot follow with certainty it stops looking
 /// and passes the rest of the connection through untouched, to Kestrel's own answer.
 /// </summary>

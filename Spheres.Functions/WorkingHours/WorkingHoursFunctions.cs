@@ -171,16 +171,25 @@ public sealed class WorkingHoursFunctions(WorkingHoursService workingHours, Acce
             return ApiResponse.Json(WorkingHoursRowJson.From(await workingHours.ReplaceRowAsync(caller, id, body.ToInput(), cancellationToken, given)));
         });
 
-    /// <summary>The row and the names of the fields the body actually carries (null counts as sent: it clears a time).</summary>
+    /// <summary>
+    /// The fields whose null means something (<see cref="ApiNullableAttribute"/>, as the document says: a disabled row's times);
+    /// elsewhere null is "not given", as for every request field.
+    /// </summary>
+    private static readonly HashSet<string> RowFieldsWithMeaningfulNull = ApiJson.Options.GetTypeInfo(typeof(WorkingHoursRowRequest)).Properties
+        .Where(p => p.AttributeProvider?.IsDefined(typeof(ApiNullableAttribute), inherit: true) == true)
+        .Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// The row and the names of the fields the body gives: a null only where it means something, so a PATCH with
+    /// <c>"is_enabled": null</c> leaves the row as it is and a PUT says what is missing.
+    /// </summary>
     private static async Task<(WorkingHoursRowRequest Body, IReadOnlySet<string> Given)> ReadRowAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         var bytes = await RequestBody.ReadBytesAsync(request, RequestBody.DefaultLimitBytes, cancellationToken);
         var body = RequestBody.ParseJson<WorkingHoursRowRequest>(bytes);
         using var document = System.Text.Json.JsonDocument.Parse(bytes); // parsed above, so valid and without repeated names
-        // A null is given only where it means something (the times: a disabled row has none); elsewhere it is "not given", as
-        // for every request field, so a PATCH with "is_enabled": null leaves the row as it is and a PUT says what is missing.
         var given = document.RootElement.EnumerateObject()
-            .Where(p => p.Value.ValueKind != System.Text.Json.JsonValueKind.Null || p.Name is "start_time" or "end_time")
+            .Where(p => p.Value.ValueKind != System.Text.Json.JsonValueKind.Null || RowFieldsWithMeaningfulNull.Contains(p.Name))
             .Select(p => p.Name).ToHashSet(StringComparer.Ordinal);
         return (body, given);
     }
