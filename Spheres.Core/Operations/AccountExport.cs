@@ -29,7 +29,7 @@ public sealed class AccountExport(
     public const string Format = "spheres-export/1";
 
     /// <summary>
-    /// Optional tables exported when they exist (features that may not be deployed yet): whole, or the rows a filter picks
+    /// Tables that exist only once something was written to them (features that may not be deployed yet): whole, or the rows a filter picks
     /// (the conversations themselves, not their list and timeline copies; the owner's own replies).
     /// </summary>
     private static readonly (string Table, string Section, string? Filter)[] OptionalTables =
@@ -88,9 +88,10 @@ public sealed class AccountExport(
         await WriteMessagesAsync(json, tenantId, cancellationToken).ConfigureAwait(false);
         await WritePartitionAsync(json, "integration_events", TableNames.IntegrationEvents, tenantId, cancellationToken).ConfigureAwait(false);
         var tables = await storage.ListTableNamesAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var (table, section, filter) in OptionalTables.Where(t => tables.Contains(t.Table)))
+        foreach (var (table, section, filter) in OptionalTables)
         {
-            await WritePartitionAsync(json, section, table, tenantId, cancellationToken, filter).ConfigureAwait(false);
+            if (tables.Contains(table)) await WritePartitionAsync(json, section, table, tenantId, cancellationToken, filter).ConfigureAwait(false);
+            else WriteEmptySection(json, section); // nothing stored there yet: the section is still in the document, empty
         }
         json.WriteEndObject();
         await json.FlushAsync(cancellationToken).ConfigureAwait(false);
@@ -131,6 +132,12 @@ public sealed class AccountExport(
             cursor = next;
         }
         while (cursor is not null);
+        json.WriteEndArray();
+    }
+
+    private static void WriteEmptySection(Utf8JsonWriter json, string section)
+    {
+        json.WriteStartArray(section);
         json.WriteEndArray();
     }
 

@@ -139,6 +139,7 @@ public sealed class OperationConformanceTests
     /// <summary>A host, a professional tenant with one Telegram integration (id 1) and its week, and the document's operations.</summary>
     private sealed class World : IAsyncDisposable
     {
+        private AzuriteServer _azurite = null!;
         private TestHost _host = null!;
         private TenantSession _tenant = null!;
         private SchemaGen _schemas = null!;
@@ -155,8 +156,11 @@ public sealed class OperationConformanceTests
         /// <param name="change">Changes the served document before it is read, to show that a missing rule is found.</param>
         public static async Task<World> StartAsync(Action<JsonNode>? change = null)
         {
-            // On Kestrel, as ./run.sh serves it: DevHost's connection middleware and Kestrel's own parsing are in the path.
-            var world = new World { _host = await TestHost.StartAsync((await AzuriteServer.Shared).ConnectionString, onKestrel: true) };
+            // Its own Azurite: the admin operations change the global catalog (a sphere or a type made inactive), which the
+            // tests running beside it on the shared one read. On Kestrel, as ./run.sh serves it: DevHost's connection
+            // middleware and Kestrel's own parsing are in the path.
+            var azurite = await AzuriteServer.StartAsync();
+            var world = new World { _azurite = azurite, _host = await TestHost.StartAsync(azurite.ConnectionString, onKestrel: true) };
             world._tenant = await world._host.RegisterAsync(plan: "professional");
             var integration = await world._host.ConnectTelegramAsync(world._tenant);
             Assert.Equal(1, integration.Id());
@@ -335,6 +339,10 @@ public sealed class OperationConformanceTests
 
         private static string Shorten(string text, int length = 400) => text.Length > length ? text[..length] + "…" : text;
 
-        public ValueTask DisposeAsync() => _host.DisposeAsync();
+        public async ValueTask DisposeAsync()
+        {
+            await _host.DisposeAsync();
+            await _azurite.DisposeAsync();
+        }
     }
 }

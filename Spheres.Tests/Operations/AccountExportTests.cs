@@ -101,6 +101,24 @@ public sealed class AccountExportTests : IAsyncLifetime
         Assert.True(output.Written > messageCount * 200);
     }
 
+    [Fact]
+    public async Task On_a_new_storage_account_every_section_is_there_empty()
+    {
+        // Its own Azurite: on the shared one some test has already created the tables written on first use (Reviews, ...).
+        await using var azurite = await AzuriteServer.StartAsync();
+        await using var host = await TestHost.StartAsync(azurite.ConnectionString);
+        var tenant = await host.RegisterAsync();
+
+        var export = await (await host.Client.SendAsync(tenant.Request(HttpMethod.Get, "/api/accounts/export/"))).JsonAsync();
+
+        foreach (var section in new[] { "integrations", "working_hours", "working_hours_exceptions", "messages", "integration_events", "reviews", "conversations", "human_replies" })
+        {
+            Assert.True(export.TryGetProperty(section, out var rows), $"no {section} in the export");
+            Assert.Equal(JsonValueKind.Array, rows.ValueKind);
+            Assert.Equal(0, rows.GetArrayLength());
+        }
+    }
+
     /// <summary>A sink that only counts what is written to it.</summary>
     private sealed class CountingStream : Stream
     {
