@@ -15,7 +15,7 @@ public static class DevHostApplication
     public const string RoutePrefix = "api";
     public const string DefaultUrl = "http://localhost:7071";
 
-    /// <param name="readLocalSettings">False for tests: a developer's local.settings.json must not change what they see.</param>
+    /// <param name="readLocalSettings">False for tests and benchmarks: a developer's local.settings.json must not change what they see.</param>
     public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool readLocalSettings = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
