@@ -11,6 +11,7 @@ public static class InboxRegistration
         services.AddOptions<InboxOptions>().BindConfiguration(InboxOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.TryAddSingleton<ConversationStore>();
         services.TryAddSingleton<Messaging.IConversationLog>(sp => sp.GetRequiredService<ConversationStore>());
+        services.TryAddSingleton<UnqueuedReplies>();
         services.TryAddSingleton<InboxService>();
         return services;
     }

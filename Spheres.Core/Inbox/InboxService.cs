@@ -17,8 +17,8 @@ public sealed record ConversationItem(InboundMessage? Message, Reply? Reply);
 /// <c>human</c> until a handback or <see cref="InboxOptions.HandbackHours"/> without another human reply.
 /// </summary>
 public sealed class InboxService(
-    ConversationStore conversations, MessageStore messages, ReplyStore replies, MessageReplies messageReplies, SpheresStorage storage,
-    IOptions<InboxOptions> options, TimeProvider time, ILogger<InboxService> logger)
+    ConversationStore conversations, MessageStore messages, ReplyStore replies, MessageReplies messageReplies, UnqueuedReplies unqueued,
+    SpheresStorage storage, IOptions<InboxOptions> options, TimeProvider time, ILogger<InboxService> logger)
 {
     public DateTimeOffset Now => time.GetUtcNow();
 
@@ -85,6 +85,8 @@ public sealed class InboxService(
                 $"{conversation.Provider} lets a business write only within 24 hours of the customer's last message, and the last one was " +
                 $"{conversation.LastCustomerMessageAt:u}. The customer has to write first.");
         }
+        // Before the row: should this process stop before the reply is queued, the note is what finds it.
+        await unqueued.NoteAsync(new UnqueuedReply(tenantId, id, replyId, now), cancellationToken).ConfigureAwait(false);
         Reply reply;
         if (earlier is not null)
         {
@@ -100,7 +102,7 @@ public sealed class InboxService(
                 text, conversation.Recipient, ReplyStatus.Pending, now), cancellationToken).ConfigureAwait(false);
             if (!created)
             {
-                EnsureSameText(stored, text); // a request with the same key stored it a moment ago
+                EnsureSameText(stored, text); // a request with the same key stored it a moment ago, and queues it
                 return stored;
             }
             reply = stored;
@@ -133,20 +135,15 @@ public sealed class InboxService(
 
     private static bool IsUnqueued(Reply reply) => reply is { Status: ReplyStatus.Failed, Attempts: 0, Error: NotQueuedError };
 
-    /// <summary>Adds the reply to the conversation (now <c>human</c>) and queues it; a failure marks the reply failed rather than leave it pending.</summary>
+    /// <summary>
+    /// Adds the reply to the conversation and queues it; a failure marks the reply failed rather than leave it pending. Only when that
+    /// mark cannot be written either does the note stay, and a later <see cref="RequeueUnqueuedAsync"/> queues the still pending reply.
+    /// </summary>
     private async Task QueueAsync(string tenantId, string id, Reply reply, CancellationToken cancellationToken)
     {
         try
         {
-            var humanUntil = Now.AddHours(options.Value.HandbackHours);
-            // At the reply's creation, so a retry's timeline entry is the first one's (recorded once).
-            var changed = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, reply.CreatedAt),
-                    c => c is null ? null : WithHumanReply(c, reply, humanUntil), cancellationToken)
-                .ConfigureAwait(false);
-            // Null: no conversation, or the entry was recorded by the request this one retries (with the status change, in one transaction).
-            if (changed is null && await conversations.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
-                throw ProblemException.NotFound("No conversation with this id.");
-            await EnqueueAsync(reply, Now, cancellationToken).ConfigureAwait(false);
+            await AddAndEnqueueAsync(tenantId, id, reply, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
@@ -154,13 +151,78 @@ public sealed class InboxService(
             try
             {
                 await replies.TryUpdateAsync(reply with { Status = ReplyStatus.Failed, Error = NotQueuedError }, CancellationToken.None).ConfigureAwait(false);
+                await ClearNoteAsync(reply, CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception failed)
             {
-                logger.LogWarning("Human reply {ReplyId}: not marked failed ({Error})", reply.MessageId, failed.GetType().Name);
+                logger.LogWarning("Human reply {ReplyId}: not marked failed ({Error}); it stays noted as unqueued", reply.MessageId, failed.GetType().Name);
             }
             throw;
         }
+        await ClearNoteAsync(reply, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The reply as the conversation's newest activity (the conversation now <c>human</c>), then its <c>auto-replies</c> message.</summary>
+    private async Task AddAndEnqueueAsync(string tenantId, string id, Reply reply, CancellationToken cancellationToken)
+    {
+        var humanUntil = Now.AddHours(options.Value.HandbackHours);
+        // At the reply's creation, so a retry's timeline entry is the first one's (recorded once).
+        var changed = await conversations.ChangeAsync(tenantId, id, new TimelineEntry(false, reply.MessageId, null, reply.CreatedAt),
+                c => c is null ? null : WithHumanReply(c, reply, humanUntil), cancellationToken)
+            .ConfigureAwait(false);
+        // Null: no conversation, or the entry was recorded by the request this one retries (with the status change, in one transaction).
+        if (changed is null && await conversations.FindAsync(tenantId, id, cancellationToken).ConfigureAwait(false) is null)
+            throw ProblemException.NotFound("No conversation with this id.");
+        await EnqueueAsync(reply, Now, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The reply is queued or marked failed: nothing is left for a sweep. A failure here only leaves a note a sweep clears.</summary>
+    private async Task ClearNoteAsync(Reply reply, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await unqueued.ClearAsync(reply.TenantId, reply.MessageId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning("Human reply {ReplyId}: its note not cleared ({Error})", reply.MessageId, e.GetType().Name);
+        }
+    }
+
+    /// <summary>How long a note may stand before a sweep takes it for a stopped request: longer than any request takes.</summary>
+    public static readonly TimeSpan UnqueuedGrace = TimeSpan.FromMinutes(2);
+
+    /// <summary>
+    /// Queues the human replies whose request stopped after writing them: each noted longer than <see cref="UnqueuedGrace"/> ago whose
+    /// reply is still <c>pending</c> is added to its conversation and queued, as its request would have. Queuing a reply twice sends
+    /// it once (<see cref="ReplyDelivery"/> moves the row on with its ETag), so sweeps on many instances, or a sweep beside a request
+    /// that was only slow, are safe. A note whose reply is gone or has moved on is cleared.
+    /// </summary>
+    /// <returns>How many replies were queued.</returns>
+    public async Task<int> RequeueUnqueuedAsync(CancellationToken cancellationToken)
+    {
+        var queued = 0;
+        foreach (var note in await unqueued.NotedBeforeAsync(Now - UnqueuedGrace, cancellationToken).ConfigureAwait(false))
+        {
+            var reply = await replies.FindAsync(note.TenantId, note.ReplyId, cancellationToken).ConfigureAwait(false);
+            if (reply is { Status: ReplyStatus.Pending, Kind: ReplyKind.Human })
+            {
+                try
+                {
+                    await AddAndEnqueueAsync(note.TenantId, note.ConversationId, reply, cancellationToken).ConfigureAwait(false);
+                    queued++;
+                    logger.LogWarning("Human reply {ReplyId}: its request stopped before queueing it; queued now", reply.MessageId);
+                }
+                catch (ProblemException)
+                {
+                    // The conversation is gone (erased, or past retention): the reply has nowhere to go.
+                    await replies.TryUpdateAsync(reply with { Status = ReplyStatus.Failed, Error = "The conversation no longer exists." }, cancellationToken)
+                        .ConfigureAwait(false);
+                }
+            }
+            await unqueued.ClearAsync(note.TenantId, note.ReplyId, cancellationToken).ConfigureAwait(false);
+        }
+        return queued;
     }
 
     public Task<Conversation> HandbackAsync(string tenantId, string id, CancellationToken cancellationToken) =>

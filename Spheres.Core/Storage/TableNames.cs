@@ -55,7 +55,7 @@ public static class TableNames
     /// Global tables (not partitioned by tenant) whose rows name a tenant in a <c>TenantId</c> column. Account erasure
     /// deletes a tenant's rows in these by that column; a new global table that points at tenants belongs here.
     /// </summary>
-    public static IReadOnlyList<string> TenantIndexTables { get; } = [WebhookRoutes, OAuthStates];
+    public static IReadOnlyList<string> TenantIndexTables { get; } = [WebhookRoutes, OAuthStates, UnqueuedReplies];
 
     /// <summary>Global: live OAuth states (keyed by the state's hash, naming tenant and integration), and per tenant one slot row per integration.</summary>
     public const string OAuthStates = "OAuthStates";
@@ -80,4 +80,7 @@ public static class TableNames
 
     /// <summary>Tenant rows: providers' send rates held across instances, a few slot rows per sending account and one row per recipient.</summary>
     public const string SendBudgets = "SendBudgets";
+
+    /// <summary>Global: human replies written but maybe not queued yet (one partition, rows of requests in flight), naming tenant, conversation and reply.</summary>
+    public const string UnqueuedReplies = "UnqueuedReplies";
 }

@@ -93,6 +93,7 @@ public sealed class TestHost : IAsyncDisposable
                 ["AzureWebJobs.RefreshOAuthTokens.Disabled"] = "true",
                 ["AzureWebJobs.RenewPushChannels.Disabled"] = "true",
                 ["AzureWebJobs.ExpireOAuthConsents.Disabled"] = "true",
+                ["AzureWebJobs.RequeueUnqueuedReplies.Disabled"] = "true",
                 // Reads every queue each minute: it would show in the tests that count storage requests.
                 ["AzureWebJobs.MeasureQueueBacklog.Disabled"] = "true",
                 // Off unless a test turns them on: most tests read the queues themselves.
