@@ -96,8 +96,14 @@ public sealed class OperationConformanceTests
             foreach (var (values, body, change) in world.Invalid(operation))
             {
                 sent++;
-                var (status, what) = await world.SendForStatusAsync(operation, values, body);
-                if (status < 400 || (status >= 500 && status != 503)) accepted.Add($"{what} ({change}) → {status}");
+                var (status, what, text) = await world.SendForStatusAsync(operation, values, body);
+                if (status == 200 && RowByRowOperations.Contains(operation.Id) && RejectedRow(change) is { } row)
+                {
+                    // Rows are checked one by one (documented): the answer lists the invalid one instead of refusing the request.
+                    if (!JsonDocument.Parse(text).RootElement.GetProperty("rejected").EnumerateArray().Any(r => r.GetProperty("index").GetInt32() == row))
+                        accepted.Add($"{what} ({change}) → 200 without row {row} in rejected");
+                }
+                else if (status < 400 || (status >= 500 && status != 503)) accepted.Add($"{what} ({change}) → {status}");
             }
         }
         Assert.True(sent >= world.Operations.Count, $"only {sent} requests");
@@ -106,7 +112,13 @@ public sealed class OperationConformanceTests
         world.AssertAnswersConform();
     }
 
-    /// <summary>A parameter's documented example: its first example, or its first enum value.</summary>
+    /// <summary>Operations whose body is an array of rows each checked on its own: an invalid row is listed under <c>rejected</c>, the rest stored.</summary>
+    private static readonly HashSet<string> RowByRowOperations = ["ImportReviews"];
+
+    /// <summary>The row a change of <see cref="World.Invalid"/> is in, when it is inside one item of the body's array ("[3].text: …", "without [3].text").</summary>
+    private static int? RejectedRow(string change) =>
+        System.Text.RegularExpressions.Regex.Match(change, @"^(without )?\[(\d+)\]") is { Success: true } m ? int.Parse(m.Groups[2].Value) : null;
+
     [Fact]
     public async Task The_generator_finds_a_body_rule_the_schema_does_not_state()
     {
@@ -122,6 +134,7 @@ public sealed class OperationConformanceTests
         Assert.Contains(refused, r => r.Contains("\"new_password\"", StringComparison.Ordinal));
     }
 
+    /// <summary>A parameter's documented example: its first example, or its first enum value.</summary>
     private static string? Example(JsonElement schema) =>
         (schema.TryGetProperty("examples", out var examples) || schema.TryGetProperty("enum", out examples)) && examples.GetArrayLength() > 0
             ? Text(JsonNode.Parse(examples[0].GetRawText())) : null;
@@ -269,11 +282,71 @@ public sealed class OperationConformanceTests
                     unknown["zz_unknown_field"] = 1;
                     candidates.Add((unknown, "an unknown field"));
                 }
+                // Nested changes in the fullest of a few generated bodies: optional objects and arrays are often drawn absent or empty.
+                if (Generate(operation, count: 6).Select(g => g.Body).Prepend(body).MaxBy(b => b is null ? 0 : Places(b, []).Count()) is { } fullest)
+                    candidates.AddRange(NestedChanges(fullest));
                 candidates.AddRange(InvalidValues().Select(v => (v, $"the body {Shorten(v?.ToJsonString() ?? "null", 20)}")));
                 invalid.AddRange(candidates.Where(c => _schemas.Violation(pointer, c.Item1) is not null)
                     .Select(c => (new Dictionary<Parameter, string>(values), c.Item1, c.Item2)));
             }
             return invalid;
+        }
+
+        /// <summary>Nested places of a body changed by at most this many shapes of a path each (a week's seven rows change as one).</summary>
+        private const int MaxNestedPlaces = 16;
+
+        /// <summary>
+        /// The changes of <see cref="Invalid"/> one level down and deeper: a field of an object inside the body, or an item of an array
+        /// (the body's own, or a field's), left out, given a wrong value, or (an object) given a field its schema does not know.
+        /// </summary>
+        private static IEnumerable<(JsonNode?, string)> NestedChanges(JsonNode body)
+        {
+            var places = Places(body, []).Where(p => body is not JsonObject || p.Count > 1)
+                .DistinctBy(p => string.Join('.', p.Select(s => s is int ? "[]" : s))).Take(MaxNestedPlaces);
+            foreach (var place in places)
+            {
+                var name = string.Join('.', place.Select(s => s is int i ? $"[{i}]" : s));
+                yield return (Changed(body, place, slot => slot.Remove()), $"without {name}");
+                foreach (var value in InvalidValues())
+                    yield return (Changed(body, place, slot => slot.Set(value?.DeepClone())), $"{name}: {Shorten(value?.ToJsonString() ?? "null", 20)}");
+                if (At(body, place) is JsonObject)
+                    yield return (Changed(body, place, slot => ((JsonObject)slot.Value!)["zz_unknown_field"] = 1), $"{name} with an unknown field");
+            }
+        }
+
+        /// <summary>Every place in the tree: an object's field by name, an array's item by index.</summary>
+        private static IEnumerable<List<object>> Places(JsonNode? node, List<object> path)
+        {
+            IEnumerable<(object Key, JsonNode? Child)> children = node switch
+            {
+                JsonObject o => o.Select(f => ((object)f.Key, f.Value)),
+                JsonArray a => a.Select((item, i) => ((object)i, item)),
+                _ => [],
+            };
+            foreach (var (key, child) in children.ToList())
+            {
+                List<object> place = [.. path, key];
+                yield return place;
+                foreach (var deeper in Places(child, place)) yield return deeper;
+            }
+        }
+
+        private static JsonNode? At(JsonNode? node, IEnumerable<object> place) =>
+            place.Aggregate(node, (n, key) => key is int i ? n?.AsArray()[i] : n?.AsObject()[(string)key]);
+
+        private sealed record Slot(JsonNode Parent, object Key)
+        {
+            public JsonNode? Value => Key is int i ? Parent.AsArray()[i] : Parent.AsObject()[(string)Key];
+            public void Remove() { if (Key is int i) Parent.AsArray().RemoveAt(i); else Parent.AsObject().Remove((string)Key); }
+            public void Set(JsonNode? value) { if (Key is int i) Parent.AsArray()[i] = value; else Parent.AsObject()[(string)Key] = value; }
+        }
+
+        /// <summary>A copy of <paramref name="body"/> with <paramref name="change"/> made at <paramref name="place"/>.</summary>
+        private static JsonNode Changed(JsonNode body, List<object> place, Action<Slot> change)
+        {
+            var copy = body.DeepClone();
+            change(new Slot(At(copy, place[..^1])!, place[^1]));
+            return copy;
         }
 
         /// <summary>Sends one request; a description of what went wrong if the answer refused what the schema allowed.</summary>
@@ -291,10 +364,22 @@ public sealed class OperationConformanceTests
             return aboutState ? null : $"{what} → 400 {Shorten(text)}";
         }
 
-        public async Task<(int Status, string What)> SendForStatusAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body)
+        public Task<(int Status, string What, string Text)> SendForStatusAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body) =>
+            ExchangeAsync(operation, values, body);
+
+        private TenantSession? _importer;
+        private int _imports;
+
+        /// <summary>
+        /// Who sends the imports: a plan takes <see cref="Core.Plans.Plan.ImportsPerHour"/> an hour, so a new professional tenant
+        /// takes over every so many, and every import is checked for its body rather than answered 429.
+        /// </summary>
+        private async Task<TenantSession> ImporterAsync()
         {
-            var (status, what, _) = await ExchangeAsync(operation, values, body);
-            return (status, what);
+            if (_importer is null || _imports % Core.Plans.Plan.Professional.ImportsPerHour == 0)
+                _importer = await _host.RegisterAsync(plan: "professional");
+            _imports++;
+            return _importer;
         }
 
         private async Task<(int Status, string What, string Text)> ExchangeAsync(Operation operation, IReadOnlyDictionary<Parameter, string> values, JsonNode? body)
@@ -307,7 +392,8 @@ public sealed class OperationConformanceTests
                 else query.Add($"{Uri.EscapeDataString(parameter.Name)}={Uri.EscapeDataString(value)}");
             }
             var url = query.Count == 0 ? path : path + "?" + string.Join("&", query);
-            using var request = _tenant.Request(new HttpMethod(operation.Method), url);
+            var caller = operation.Id == "ImportReviews" ? await ImporterAsync() : _tenant;
+            using var request = caller.Request(new HttpMethod(operation.Method), url);
             if (operation.Admin) request.Headers.Add("x-functions-key", TestHost.FunctionKey);
             if (operation.BodyPointer is not null) request.Content = new StringContent(body?.ToJsonString() ?? "null", Encoding.UTF8, "application/json");
             using var response = await _host.Client.SendAsync(request);
