@@ -22,21 +22,10 @@ public sealed class IdempotentReplyTests(ReplyFixture fixture) : IClassFixture<R
         return Host.Client.SendAsync(request);
     }
 
-    private async Task<(TenantSession Tenant, string Token, string ConversationId)> TelegramConversationAsync(long updateId, long chatId)
-    {
-        var (tenant, _, token, url, secret) = await fixture.ActiveTelegramAsync();
-        await fixture.TelegramAsync(url, secret, updateId, chatId, "Можна записатися на завтра?");
-        return (tenant, token, Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!);
-    }
-
-    private async Task<IReadOnlyList<string>> OutboundTextsAsync(TenantSession tenant, string conversationId) =>
-        (await Host.ItemsAsync(tenant, conversationId)).Where(i => i.GetProperty("direction").GetString() == "outbound")
-        .Select(i => i.GetProperty("text").GetString()!).ToList();
-
     [Fact]
     public async Task A_retried_reply_with_the_same_key_is_the_same_reply_and_reaches_the_customer_once()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(780_001, 3301);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(780_001, 3301);
         var key = Guid.NewGuid().ToString();
 
         var first = await (await ReplyAsync(tenant, id, "Так, о 10:00", key)).JsonAsync(HttpStatusCode.Accepted);
@@ -59,7 +48,7 @@ public sealed class IdempotentReplyTests(ReplyFixture fixture) : IClassFixture<R
         Assert.EndsWith("/idempotency-key-reused", reused.GetProperty("type").GetString());
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Single(fixture.SendsOf(token));
-        Assert.Equal(["Так, о 10:00"], await OutboundTextsAsync(tenant, id));
+        Assert.Equal(["Так, о 10:00"], await Host.OutboundAsync(tenant, id, "text"));
 
         // A new key is a new reply; no key at all is one every time.
         var other = await (await ReplyAsync(tenant, id, "Так, о 10:00", Guid.NewGuid().ToString())).JsonAsync(HttpStatusCode.Accepted);
@@ -74,7 +63,7 @@ public sealed class IdempotentReplyTests(ReplyFixture fixture) : IClassFixture<R
     [Fact]
     public async Task A_malformed_key_is_a_400_naming_the_header_and_nothing_is_queued()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(780_101, 3302);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(780_101, 3302);
         foreach (var keys in new[] { new[] { "\"\"" }, [new string('k', 256)], ["two words"], ["back\\slash"], ["with\ttab"], ["a", "b"] })
         {
             var problem = await (await ReplyAsync(tenant, id, "Добрий день", keys)).ProblemAsync(HttpStatusCode.BadRequest);
@@ -85,13 +74,13 @@ public sealed class IdempotentReplyTests(ReplyFixture fixture) : IClassFixture<R
         await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Any()), "the one valid reply reached Telegram");
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Single(fixture.SendsOf(token));
-        Assert.Equal(["Добрий день"], await OutboundTextsAsync(tenant, id));
+        Assert.Equal(["Добрий день"], await Host.OutboundAsync(tenant, id, "text"));
     }
 
     [Fact]
     public async Task A_reply_that_could_not_be_queued_is_queued_by_its_retry_and_shown_once()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(780_201, 3303);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(780_201, 3303);
         var key = Guid.NewGuid().ToString();
         Host.StorageFaults.FailWhen(m => m.Request.Method == RequestMethod.Post
             && m.Request.Uri.Path.EndsWith("/" + TableNames.AutoRepliesQueue + "/messages", StringComparison.Ordinal));

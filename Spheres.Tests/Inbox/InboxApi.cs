@@ -63,6 +63,20 @@ public static class InboxApi
         return integration.Id();
     }
 
+    /// <summary>A tenant with an active Telegram bot whose customer wrote once: the tenant, the bot's token and the conversation's id.</summary>
+    public static async Task<(TenantSession Tenant, string Token, string ConversationId)> TelegramConversationAsync(this ReplyFixture fixture,
+        long updateId, long chatId)
+    {
+        var (tenant, _, token, url, secret) = await fixture.ActiveTelegramAsync();
+        await fixture.TelegramAsync(url, secret, updateId, chatId, "Можна записатися на завтра?");
+        return (tenant, token, Assert.Single(await fixture.Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!);
+    }
+
+    /// <summary>One property (text, status) of each outbound item of the conversation, in order.</summary>
+    public static async Task<IReadOnlyList<string>> OutboundAsync(this TestHost host, TenantSession tenant, string conversationId, string property) =>
+        (await host.ItemsAsync(tenant, conversationId)).Where(i => i.GetProperty("direction").GetString() == "outbound")
+        .Select(i => i.GetProperty(property).GetString()!).ToList();
+
     public static async Task<List<JsonElement>> ConversationsAsync(this TestHost host, TenantSession tenant, string query = "") =>
         (await host.GetJsonAsync(tenant, "/api/conversations/" + query)).GetProperty("results").EnumerateArray().ToList();
 

@@ -19,13 +19,6 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
 
     private static InboxService Inbox(TestHost host) => host.Services.GetRequiredService<InboxService>();
 
-    private async Task<(TenantSession Tenant, string Token, string ConversationId)> TelegramConversationAsync(long updateId, long chatId)
-    {
-        var (tenant, _, token, url, secret) = await fixture.ActiveTelegramAsync();
-        await fixture.TelegramAsync(url, secret, updateId, chatId, "Можна записатися на завтра?");
-        return (tenant, token, Assert.Single(await Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!);
-    }
-
     private Task<HttpResponseMessage> ReplyAsync(TenantSession tenant, string conversationId, string text) =>
         Host.Client.SendAsync(tenant.Request(HttpMethod.Post, $"/api/conversations/{conversationId}/messages/", new { text }));
 
@@ -49,14 +42,10 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
         return shown.GetProperty("id").GetString()!;
     }
 
-    private async Task<IReadOnlyList<string>> OutboundStatusesAsync(TenantSession tenant, string conversationId) =>
-        (await Host.ItemsAsync(tenant, conversationId)).Where(i => i.GetProperty("direction").GetString() == "outbound")
-        .Select(i => i.GetProperty("status").GetString()!).ToList();
-
     [Fact]
     public async Task A_reply_left_pending_by_a_stopped_request_is_sent_by_the_sweep_once_its_grace_is_over()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(790_001, 3401);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(790_001, 3401);
         await ReplyWhoseRequestStopsAfterItsRowAsync(tenant, id, "Так, о 10:00 є місце");
 
         // Within the grace the request might still be running: the sweep leaves it.
@@ -69,7 +58,7 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
         await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Any()), "the swept reply reached Telegram");
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Equal("Так, о 10:00 є місце", Assert.Single(fixture.SendsOf(token)).Body.GetProperty("text").GetString());
-        Assert.Equal(["sent"], await OutboundStatusesAsync(tenant, id));
+        Assert.Equal(["sent"], await Host.OutboundAsync(tenant, id, "status"));
         Assert.Equal("human", (await Host.GetJsonAsync(tenant, $"/api/conversations/{id}/")).GetProperty("status").GetString());
 
         // Its note is gone: the next sweep has nothing to do.
@@ -79,7 +68,7 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
     [Fact]
     public async Task Two_instances_sweeping_the_same_note_together_send_the_reply_once()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(790_101, 3402);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(790_101, 3402);
         await ReplyWhoseRequestStopsAfterItsRowAsync(tenant, id, "Чекаємо на вас о 12:00");
         await using var second = await fixture.SecondInstanceAsync();
         fixture.Clock.Advance(InboxService.UnqueuedGrace + TimeSpan.FromSeconds(1));
@@ -97,13 +86,13 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         await second.IdleAsync(fixture.Azurite.ConnectionString, TableNames.AutoRepliesQueue);
         Assert.Single(fixture.SendsOf(token));
-        Assert.Equal(["sent"], await OutboundStatusesAsync(tenant, id));
+        Assert.Equal(["sent"], await Host.OutboundAsync(tenant, id, "status"));
     }
 
     [Fact]
     public async Task A_queued_reply_leaves_no_note_and_a_note_whose_reply_moved_on_or_never_was_is_cleared_without_a_send()
     {
-        var (tenant, token, id) = await TelegramConversationAsync(790_201, 3403);
+        var (tenant, token, id) = await fixture.TelegramConversationAsync(790_201, 3403);
         var sent = await (await ReplyAsync(tenant, id, "Добрий день")).JsonAsync(HttpStatusCode.Accepted);
         await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Any()), "the reply reached Telegram");
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
@@ -119,6 +108,6 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
         Assert.DoesNotContain(await notes.NotedBeforeAsync(DateTimeOffset.MaxValue, default), n => n.TenantId == tenant.TenantId);
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Single(fixture.SendsOf(token));
-        Assert.Equal(["sent"], await OutboundStatusesAsync(tenant, id));
+        Assert.Equal(["sent"], await Host.OutboundAsync(tenant, id, "status"));
     }
 }
