@@ -80,7 +80,12 @@ public static partial class ReviewFields
     {
         if (!item.TryGetProperty(name, out var value) || value.ValueKind == JsonValueKind.Null) return null;
         if (value.ValueKind == JsonValueKind.String) return value.GetString();
-        if (name == "external_id" && value.ValueKind == JsonValueKind.Number) return value.GetRawText(); // platforms' numeric ids
+        if (name == "external_id" && value.ValueKind == JsonValueKind.Number)
+        {
+            if (value.TryGetInt64(out var id)) return id.ToString(CultureInfo.InvariantCulture); // platforms' numeric ids
+            errors.Add(name, "This field must be a string or a whole number.");
+            return null;
+        }
         errors.Add(name, "This field must be a string.");
         return null;
     }

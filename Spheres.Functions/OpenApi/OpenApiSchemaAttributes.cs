@@ -63,6 +63,10 @@ public sealed class ApiRequiredUnlessFalseAttribute(string flag, params string[]
     });
 }
 
+/// <summary>A string in a request that may also come as a whole number (a platform's numeric id), kept as its digits.</summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ApiAlsoIntegerAttribute : Attribute;
+
 /// <summary>In a request, null is a meaningful value of this property (it clears something), not just "not given".</summary>
 [AttributeUsage(AttributeTargets.Property)]
 public sealed class ApiNullableAttribute : Attribute;

@@ -110,6 +110,8 @@ internal sealed class OpenApiSchemas
             schema["type"] = IsNullable(schema) ? new JsonArray("integer", "string", "null") : new JsonArray("integer", "string");
             schema["pattern"] = "^[0-9]+$";
         }
+        if (request && Has<ApiAlsoIntegerAttribute>(property))
+            schema["type"] = IsNullable(schema) ? new JsonArray("string", "integer", "null") : new JsonArray("string", "integer");
         if (property.PropertyType == typeof(JsonObject) && property.Name is "settings" or "credentials")
         {
             // settings and credentials: names to text; a setting may be null (PATCH: clear it; stored as sent).

@@ -1,19 +1,23 @@
 using System.ComponentModel.DataAnnotations;
+using System.Text.Json.Serialization;
 using Spheres.Core.Reviews;
 using Spheres.Functions.OpenApi;
 
 namespace Spheres.Functions.Reviews;
 
-/// <summary>A review as sent (documentation only: bodies are read field by field so an import can name each row's errors).</summary>
-/// <summary>A review as POST and import take it (read by ReviewFields; this record is its schema). Unknown fields are refused.</summary>
+/// <summary>
+/// A review as POST and import take it. Documentation only: bodies are read field by field (ReviewFields) so an import can name
+/// each row's errors; this record is their schema, and says what ReviewFields takes. Unknown fields are refused.
+/// </summary>
 [ApiClosed]
 public sealed record ReviewRequest(
     [property: Required, StringLength(ReviewFields.MaxTextLength, MinimumLength = 1), RegularExpression(@"\S")] string? Text,
-    [property: ApiNullable, Range(1, 5)] int? Rating,
+    [property: ApiNullable, Range(1, 5), JsonNumberHandling(JsonNumberHandling.AllowReadingFromString), RegularExpression("^[1-5]$"),
+     ApiExamples("5", "1", "\"4\"", "null"), Description("1 to 5; also as its digit in a string, as a CSV cell or a form sends it.")] int? Rating,
     [property: ApiNullable, StringLength(ReviewFields.MaxAuthorLength)] string? Author,
     [property: ApiNullable, RegularExpression(@"^(\s*|[a-z0-9][a-z0-9_-]{0,31})$"), ApiExamples("\"google\"", "\"facebook\"", "\"booksy-2\"", "null"),
      Description("Lower-case letters, digits, '-' and '_'; null, blank or left out: manual (as a CSV's empty cell).")] string? Source,
-    [property: ApiNullable, StringLength(ReviewFields.MaxExternalIdLength)] string? ExternalId,
+    [property: ApiNullable, StringLength(ReviewFields.MaxExternalIdLength), ApiAlsoInteger] string? ExternalId,
     [property: ApiNullable, Description("An ISO 8601 instant with offset, or a date (midnight UTC).")] DateTimeOffset? CreatedAt);
 
 public sealed record SentimentJson(string Label, double Score);

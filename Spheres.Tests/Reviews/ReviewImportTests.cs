@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text;
+using System.Text.Json;
 using Spheres.Tests.Infrastructure;
 
 namespace Spheres.Tests.Reviews;
@@ -37,6 +38,34 @@ public sealed class ReviewImportTests(ReviewFixture fixture)
         var stored = await fixture.ListAllAsync(tenant);
         Assert.Equal(2, stored.Count);
         Assert.Equal(DateTimeOffset.Parse("2026-02-01T07:00:00Z"), stored.Single(r => r.GetProperty("external_id").GetString() == "a2").GetProperty("created_at").GetDateTimeOffset());
+    }
+
+    [Fact]
+    public async Task A_numeric_external_id_is_kept_as_its_digits_and_a_rating_may_be_its_digit_in_a_string_as_the_document_says()
+    {
+        var tenant = await fixture.ProfessionalAsync();
+        object[] rows =
+        [
+            new { text = "Booksy review", rating = "4", source = "booksy", external_id = 123456789012L },
+            new { text = "A fraction is no id", source = "booksy", external_id = 1.5 },     // 1
+            new { text = "An exponent is no id either", source = "booksy", external_id = 1e300 }, // 2
+            new { text = "Rating as a word", rating = "four" },                         // 3
+        ];
+        var result = await fixture.ImportJsonAsync(tenant, rows);
+
+        Assert.Equal(1, result.GetProperty("created").GetInt32());
+        var rejected = result.GetProperty("rejected").EnumerateArray().ToDictionary(r => r.GetProperty("index").GetInt32(), r => r.GetProperty("errors"));
+        Assert.Equal([1, 2, 3], rejected.Keys.Order());
+        Assert.True(rejected[1].TryGetProperty("external_id", out _));
+        Assert.True(rejected[3].TryGetProperty("rating", out _));
+        var stored = Assert.Single(await fixture.ListAllAsync(tenant));
+        Assert.Equal(("123456789012", 4), (stored.GetProperty("external_id").GetString(), stored.GetProperty("rating").GetInt32()));
+
+        // What the document says of the two fields, which typed clients are generated from.
+        var review = JsonDocument.Parse(await Host.Client.GetStringAsync("/api/openapi.json")).RootElement
+            .GetProperty("components").GetProperty("schemas").GetProperty("ReviewRequest").GetProperty("properties");
+        Assert.Equal(["string", "integer", "null"], review.GetProperty("external_id").GetProperty("type").EnumerateArray().Select(t => t.GetString()));
+        Assert.Equal("^[1-5]$", review.GetProperty("rating").GetProperty("pattern").GetString());
     }
 
     [Fact]

@@ -2261,7 +2261,14 @@ export interface components {
         };
         ReviewRequest: {
             text: string;
-            rating?: number | null;
+            /**
+             * @description 1 to 5; also as its digit in a string, as a CSV cell or a form sends it.
+             * @example 5
+             * @example 1
+             * @example 4
+             * @example null
+             */
+            rating?: number | string | null;
             author?: string | null;
             /**
              * @description Lower-case letters, digits, '-' and '_'; null, blank or left out: manual (as a CSV's empty cell).
@@ -2271,7 +2278,7 @@ export interface components {
              * @example null
              */
             source?: string | null;
-            external_id?: string | null;
+            external_id?: string | number | null;
             /**
              * Format: date-time
              * @description An ISO 8601 instant with offset, or a date (midnight UTC).
