@@ -159,7 +159,8 @@ public sealed class InboxService(
             }
             throw;
         }
-        await ClearNoteAsync(reply, cancellationToken).ConfigureAwait(false);
+        // Queued: the clear is not for the caller to cancel (a note left behind only costs a sweep a read).
+        await ClearNoteAsync(reply, CancellationToken.None).ConfigureAwait(false);
     }
 
     /// <summary>The reply as the conversation's newest activity (the conversation now <c>human</c>), then its <c>auto-replies</c> message.</summary>
