@@ -292,7 +292,7 @@ public sealed class OperationConformanceTests
             return invalid;
         }
 
-        /// <summary>Nested places of a body changed by at most this many shapes of a path each (a week's seven rows change as one).</summary>
+        /// <summary>How many nested places of a body are changed; places that differ only in an array index count as one (a week's seven rows).</summary>
         private const int MaxNestedPlaces = 16;
 
         /// <summary>
