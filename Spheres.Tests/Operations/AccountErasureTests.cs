@@ -255,6 +255,9 @@ public sealed class AccountErasureTests : IAsyncLifetime
         // The owner answered the customer from the inbox: a human reply row, and its message waiting in auto-replies.
         var conversation = Assert.Single(await _fx.Host.ConversationsAsync(tenant)).GetProperty("id").GetString()!;
         await (await _fx.Host.ReplyAsync(tenant, conversation, new { text = "Вітаю! Чим допомогти?" })).JsonAsync(HttpStatusCode.Accepted);
+        // A second reply whose request stopped before queueing it: its note in the global UnqueuedReplies names the tenant.
+        await _fx.Host.Services.GetRequiredService<Spheres.Core.Inbox.UnqueuedReplies>().NoteAsync(
+            new Spheres.Core.Inbox.UnqueuedReply(tenant.TenantId, conversation, "h" + Guid.NewGuid().ToString("N")[..23], _fx.Clock.GetUtcNow()), default);
         // A reset mail that could not be sent (an SMTP outage) waits in the poison queue, naming only the email's key.
         var poison = QueueTriggers.Queue(Storage, TableNames.PasswordResetMailQueue + "-poison");
         await poison.CreateIfNotExistsAsync();
