@@ -212,6 +212,7 @@ public sealed class InboxService(
                 {
                     await AddAndEnqueueAsync(note.TenantId, note.ConversationId, reply, cancellationToken).ConfigureAwait(false);
                     queued++;
+                    Telemetry.SpheresTelemetry.RepliesRequeued.Add(1);
                     logger.LogWarning("Human reply {ReplyId}: its request stopped before queueing it; queued now", reply.MessageId);
                 }
                 catch (ProblemException)

@@ -24,6 +24,10 @@ public static class SpheresTelemetry
     public static readonly Counter<long> Replies = Meter.CreateCounter<long>("spheres.replies", "{reply}",
         "Replies by provider and status: sent, failed (refused or given up), skipped, deferred (the provider asked to wait).");
 
+    /// <summary>Human replies a stopped request left written but unqueued, queued by the <c>RequeueUnqueuedReplies</c> sweep.</summary>
+    public static readonly Counter<long> RepliesRequeued = Meter.CreateCounter<long>("spheres.replies.requeued", "{reply}",
+        "Human replies whose request stopped between their row and their queue message, queued by the sweep.");
+
     /// <summary>Seconds from a queue message's insertion to its delivery to our function, by <c>queue</c>.</summary>
     public static readonly Histogram<double> QueueAge = Meter.CreateHistogram<double>("spheres.queue.age", "s",
         "Age of a queue message when its function starts: from insertion (a deferred reply's copy counts from its re-send).");

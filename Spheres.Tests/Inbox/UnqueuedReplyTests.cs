@@ -5,6 +5,7 @@ using Spheres.Core.Inbox;
 using Spheres.Core.Storage;
 using Spheres.Tests.Infrastructure;
 using Spheres.Tests.Outbound;
+using Spheres.Tests.Telemetry;
 
 namespace Spheres.Tests.Inbox;
 
@@ -13,11 +14,13 @@ namespace Spheres.Tests.Inbox;
 /// both the queue and the failed mark): it stays <c>pending</c>, and the <c>RequeueUnqueuedReplies</c> sweep sends it, once.
 /// Through DevHost with its queue triggers on, against the fake Telegram.
 /// </summary>
-public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<ReplyFixture>
+public sealed class UnqueuedReplyTests(TelemetryFixture fixture) : IClassFixture<TelemetryFixture>
 {
     private TestHost Host => fixture.Host;
 
     private static InboxService Inbox(TestHost host) => host.Services.GetRequiredService<InboxService>();
+
+    private long Requeued() => fixture.Telemetry.Sum(Host.Services, "spheres.replies.requeued");
 
     private Task<HttpResponseMessage> ReplyAsync(TenantSession tenant, string conversationId, string text) =>
         Host.Client.SendAsync(tenant.Request(HttpMethod.Post, $"/api/conversations/{conversationId}/messages/", new { text }));
@@ -53,8 +56,10 @@ public sealed class UnqueuedReplyTests(ReplyFixture fixture) : IClassFixture<Rep
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Empty(fixture.SendsOf(token));
 
+        var requeuedBefore = Requeued();
         fixture.Clock.Advance(InboxService.UnqueuedGrace + TimeSpan.FromSeconds(1));
         Assert.Equal(1, await Inbox(Host).RequeueUnqueuedAsync(default));
+        Assert.Equal(requeuedBefore + 1, Requeued()); // what ops see: spheres.replies.requeued
         await ReplyFixture.UntilAsync(() => Task.FromResult(fixture.SendsOf(token).Any()), "the swept reply reached Telegram");
         await fixture.IdleAsync(TableNames.AutoRepliesQueue);
         Assert.Equal("Так, о 10:00 є місце", Assert.Single(fixture.SendsOf(token)).Body.GetProperty("text").GetString());
