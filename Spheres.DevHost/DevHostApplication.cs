@@ -16,9 +16,14 @@ public static class DevHostApplication
     public const string DefaultUrl = "http://localhost:7071";
 
     /// <param name="readLocalSettings">False for tests and benchmarks: a developer's local.settings.json must not change what they see.</param>
-    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool readLocalSettings = true)
+    /// <param name="readEnvironment">
+    /// False for tests and benchmarks: no variable of the caller's environment (<c>Spheres__…</c> exported for ./run.sh) reaches the settings.
+    /// </param>
+    public static WebApplication Create(string[] args, Action<WebApplicationBuilder>? configure = null, bool readLocalSettings = true,
+        bool readEnvironment = true)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        if (!readEnvironment) RemoveEnvironmentVariables(builder.Configuration);
         if (readLocalSettings) AddLocalSettingsBelowEnvironment(builder.Configuration);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -59,6 +64,13 @@ public static class DevHostApplication
                 await FunctionInvoker.InvokeHttpAsync(function.Method, function.Name, context);
             }).WithName(function.Name);
         }
+    }
+
+    private static void RemoveEnvironmentVariables(ConfigurationManager configuration)
+    {
+        var sources = (IList<IConfigurationSource>)configuration.Sources;
+        foreach (var variables in sources.OfType<EnvironmentVariablesConfigurationSource>().Where(s => string.IsNullOrEmpty(s.Prefix)).ToList())
+            sources.Remove(variables);
     }
 
     private static void AddLocalSettingsBelowEnvironment(ConfigurationManager configuration)

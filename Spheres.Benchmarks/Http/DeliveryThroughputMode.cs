@@ -59,7 +59,7 @@ public static class DeliveryThroughputMode
         settings["Logging:LogLevel:Default"] = "Warning";
         // Intake only: the queue triggers would embed every professional tenant's message (the ONNX model) on the same cores.
         settings[FunctionQueues.EnabledSetting] = "off";
-        await using var devHost = DevHostApplication.Create(["--urls", url], builder => builder.Configuration.AddInMemoryCollection(settings), readLocalSettings: false);
+        await using var devHost = DevHostApplication.Create(["--urls", url], builder => builder.Configuration.AddInMemoryCollection(settings), readLocalSettings: false, readEnvironment: false);
         await devHost.StartAsync();
         using var client = LoadGenerator.CreateClient(options.Connections);
         client.BaseAddress = new Uri(url);

@@ -52,7 +52,7 @@ public static class HttpThroughputMode
         var devHostUrl = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
         var settings = DevHostSettings(azurite.ConnectionString).ToDictionary(s => s.Key, s => (string?)s.Value);
         if (options.DevHostLogLevel is { } level) settings["Logging:LogLevel:Default"] = level;
-        await using var devHost = DevHostApplication.Create(["--urls", devHostUrl], builder => builder.Configuration.AddInMemoryCollection(settings), readLocalSettings: false);
+        await using var devHost = DevHostApplication.Create(["--urls", devHostUrl], builder => builder.Configuration.AddInMemoryCollection(settings), readLocalSettings: false, readEnvironment: false);
         await devHost.StartAsync();
 
         using var devHostClient = LoadGenerator.CreateClient(options.Connections);

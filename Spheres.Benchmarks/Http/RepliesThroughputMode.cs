@@ -59,7 +59,7 @@ public static class RepliesThroughputMode
         var bots = new List<(string TenantId, int IntegrationId, string Token)>();
         settings[FunctionQueues.EnabledSetting] = "off";
         var url = $"http://127.0.0.1:{AzuriteServer.FreePort()}";
-        await using (var setup = DevHostApplication.Create(["--urls", url], b => b.Configuration.AddInMemoryCollection(settings), readLocalSettings: false))
+        await using (var setup = DevHostApplication.Create(["--urls", url], b => b.Configuration.AddInMemoryCollection(settings), readLocalSettings: false, readEnvironment: false))
         {
             await setup.StartAsync();
             using var client = new HttpClient { BaseAddress = new Uri(url) };
@@ -88,7 +88,7 @@ public static class RepliesThroughputMode
             var sentBefore = telegram.Calls.Count;
             var watch = Stopwatch.StartNew();
             var failed = 0;
-            await using (var devHost = DevHostApplication.Create(["--urls", $"http://127.0.0.1:{AzuriteServer.FreePort()}"], b => b.Configuration.AddInMemoryCollection(settings), readLocalSettings: false))
+            await using (var devHost = DevHostApplication.Create(["--urls", $"http://127.0.0.1:{AzuriteServer.FreePort()}"], b => b.Configuration.AddInMemoryCollection(settings), readLocalSettings: false, readEnvironment: false))
             {
                 await devHost.StartAsync();
                 var activity = devHost.Services.GetRequiredService<FunctionQueues>().Activity(TableNames.AutoRepliesQueue);

@@ -60,11 +60,6 @@ public sealed class TestHost : IAsyncDisposable
         {
             if (onKestrel) Microsoft.AspNetCore.Hosting.HostingAbstractionsWebHostBuilderExtensions.UseUrls(builder.WebHost, "http://127.0.0.1:0"); // a free port, for a client in another process
             else builder.WebHost.UseTestServer();
-            // Hermetic: no variable of the caller's environment (Spheres__…, AzureWebJobsStorage, …) reaches the app's settings.
-            var sources = (IList<Microsoft.Extensions.Configuration.IConfigurationSource>)builder.Configuration.Sources;
-            foreach (var variables in sources.OfType<Microsoft.Extensions.Configuration.EnvironmentVariables.EnvironmentVariablesConfigurationSource>()
-                         .Where(s => string.IsNullOrEmpty(s.Prefix)).ToList())
-                sources.Remove(variables);
             // Never the caller's ASPNETCORE_ENVIRONMENT: the startup checks depend on it.
             builder.Environment.EnvironmentName = environment;
             builder.Logging.ClearProviders();
@@ -114,7 +109,7 @@ public sealed class TestHost : IAsyncDisposable
             storage.AdditionalPolicies.Add(faults);
             builder.Services.AddSingleton(storage);
             services?.Invoke(builder.Services);
-        }, readLocalSettings: false);
+        }, readLocalSettings: false, readEnvironment: false); // hermetic: a test's settings are TestHost's and its own
         await app.StartAsync();
         return new TestHost(app, counter, faults);
     }
