@@ -8,6 +8,7 @@ using System.Text.Json;
 using Azure.Data.Tables;
 using Microsoft.Extensions.Configuration;
 using Spheres.Core.Configuration;
+using Spheres.Core.Messaging;
 using Spheres.Core.Storage;
 using Spheres.DevHost;
 
@@ -20,8 +21,9 @@ namespace Spheres.Benchmarks.Http;
 /// partition per tenant like the app's); each round has new tenants and new partitions. A delivery that arrives alone makes
 /// 3 storage requests, and a fourth (the embeddings queue) for these professional tenants (TelegramWebhookTests.A_warm_delivery_costs_three_storage_round_trips_and_a_fourth_with_analytics);
 /// deliveries that arrive together are stored, queued for embedding and marked in one request per batch (MessageGroupCommit),
-/// so only the agent queue send stays per message. <c>--tenants</c> spreads the deliveries over several. DevHost's queue
-/// triggers are off: only the intake is measured.
+/// so only the agent queue send stays per message. Two more direct phases store the largest batches the load allows
+/// (<see cref="BatchStorageAsync"/>): the app's requests, and only what the contracts ask for; what no pipeline on this storage could pass. <c>--tenants</c> spreads
+/// the deliveries over several. DevHost's queue triggers are off: only the intake is measured.
 /// </summary>
 public static class DeliveryThroughputMode
 {
@@ -73,25 +75,38 @@ public static class DeliveryThroughputMode
         var sends = new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, "benchmark-sends");
         await sends.CreateIfNotExistsAsync();
         long sequence = 0, delivered = 0;
-        var targets = new (string Name, Func<Task<bool>> Once)[]
+        // The largest batch this load can gather: each sender waits for its answer, so a tenant has at most this many messages waiting.
+        var batch = Math.Clamp(options.Connections / options.Tenants, 1, MessageGroupCommit.MaxBatch);
+        // Each target's operation stands for this many deliveries (the batched phases store a whole batch in one).
+        var targets = new (string Name, int Deliveries, Func<Task<bool>> Once)[]
         {
-            ("deliveries", async () =>
+            ("deliveries", 1, async () =>
             {
                 var n = Interlocked.Increment(ref sequence);
                 using var response = await client.SendAsync(Delivery(phoneNumberIds[(int)(n % phoneNumberIds.Count)], n));
                 if (response.IsSuccessStatusCode) Interlocked.Increment(ref delivered);
                 return response.IsSuccessStatusCode;
             }),
-            ("inserts", async () =>
+            ("inserts", 1, async () =>
             {
                 var n = Interlocked.Increment(ref sequence);
                 await table.AddEntityAsync(new TableEntity($"r{round}p{n % 64}", n.ToString(CultureInfo.InvariantCulture)) { ["Text"] = "Доброго дня! Запис на п’ятницю?" });
                 return true;
             }),
-            ("storage", () =>
+            ("storage", 1, () =>
             {
                 var n = Interlocked.Increment(ref sequence);
                 return LoneDeliveryStorageAsync(table, sends, $"r{round}t{n % options.Tenants}", n);
+            }),
+            ("batched", batch, () =>
+            {
+                var n = Interlocked.Add(ref sequence, batch);
+                return BatchStorageAsync(table, sends, $"r{round}b{n / batch % options.Tenants}", n, batch, asTheAppDoes: true);
+            }),
+            ("minimum", batch, () =>
+            {
+                var n = Interlocked.Add(ref sequence, batch);
+                return BatchStorageAsync(table, sends, $"r{round}c{n / batch % options.Tenants}", n, batch, asTheAppDoes: false);
             }),
         };
 
@@ -104,11 +119,12 @@ public static class DeliveryThroughputMode
         {
             phoneNumberIds.Clear();
             for (var t = 0; t < options.Tenants; t++) phoneNumberIds.Add(await ConnectWhatsAppAsync(client, graph));
-            foreach (var (name, once) in targets)
+            foreach (var (name, deliveries, once) in targets)
             {
                 await MeasureAsync(once, options.Connections, TimeSpan.FromSeconds(options.WarmupSeconds), interruption.Token);
-                var (operations, errors, elapsed, p50, p99) = await MeasureAsync(once, options.Connections, TimeSpan.FromSeconds(options.Seconds), interruption.Token);
+                var (batches, errors, elapsed, p50, p99) = await MeasureAsync(once, options.Connections, TimeSpan.FromSeconds(options.Seconds), interruption.Token);
                 if (interruption.Token.IsCancellationRequested) return 130;
+                var operations = batches * deliveries;
                 rates.Add((name, operations / elapsed.TotalSeconds));
                 if (operations == 0 || errors > 0) failedPhases.Add($"round {round} {name}: {operations} done, {errors} failed");
                 report.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -119,6 +135,8 @@ public static class DeliveryThroughputMode
         report.WriteLine();
         report.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"deliveries/s ÷ Azurite single inserts/s = {Rate("deliveries") / Rate("inserts"):F3}; deliveries/s ÷ a lone delivery's storage requests/s = {Rate("deliveries") / Rate("storage"):F3}"));
+        report.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"batches of {batch} with no app ÷ Azurite single inserts/s: the app's requests (batched) = {Rate("batched") / Rate("inserts"):F3}, the contracts' minimum = {Rate("minimum") / Rate("inserts"):F3}"));
         await devHost.StopAsync();
         // Every answered delivery was a routed, decided message: each one is waiting for the agent.
         var queued = (await new Azure.Storage.Queues.QueueClient(azurite.ConnectionString, TableNames.AgentRequestsQueue).GetPropertiesAsync()).Value.ApproximateMessagesCount;
@@ -145,6 +163,36 @@ public static class DeliveryThroughputMode
         await sends.SendMessageAsync("{\"kind\":\"message\"}");
         await sends.SendMessageAsync("{\"text\":\"Доброго дня! Запис на п’ятницю?\"}");
         await table.UpdateEntityAsync(new TableEntity(partition, "m-" + key) { ["Enqueued"] = true }, Azure.ETag.All, TableUpdateMode.Merge);
+        return true;
+    }
+
+    /// <summary>
+    /// The storage requests of a batch of <paramref name="size"/> deliveries of one customer (the most the load can gather for a
+    /// tenant, at most <see cref="MessageGroupCommit.MaxBatch"/>), made directly (no HTTP server, no app): what a pipeline that cost
+    /// nothing and always found that batch waiting would reach. With
+    /// <paramref name="asTheAppDoes"/>, the app's requests: one entity-group transaction (identity, message and timeline rows each;
+    /// the counter, the conversation and its list row once; the list row is an upsert here where the app moves it, one row fewer),
+    /// one embeddings send, an agent queue send each, one mark transaction. Without it, only what the contracts ask for: identity
+    /// and message rows with the counter in one transaction (insert-if-absent, counted when stored), and each message queued for
+    /// the agent (one queue message each, API.md); no inbox, no analytics, no mark.
+    /// </summary>
+    private static async Task<bool> BatchStorageAsync(TableClient table, Azure.Storage.Queues.QueueClient sends, string partition, long last,
+        int size, bool asTheAppDoes)
+    {
+        var keys = Enumerable.Range(0, size).Select(i => (last - i).ToString("D19", CultureInfo.InvariantCulture)).ToList();
+        TableEntity Row(string key) => new(partition, key) { ["Text"] = "Доброго дня! Запис на п’ятницю?", ["At"] = DateTimeOffset.UtcNow };
+        var rowsEach = asTheAppDoes ? new[] { "id-", "m-", "t-" } : ["id-", "m-"];
+        var onceEach = asTheAppDoes ? new[] { "usage", "c", "a" } : ["usage"];
+        var store = keys.SelectMany(key => rowsEach.Select(prefix => new TableTransactionAction(TableTransactionActionType.Add, Row(prefix + key))))
+            .Concat(onceEach.Select(key => new TableTransactionAction(TableTransactionActionType.UpsertReplace, Row(key)))).ToList();
+        await table.SubmitTransactionAsync(store);
+        if (asTheAppDoes) await sends.SendMessageAsync("{\"kind\":\"message\"}");
+        await Task.WhenAll(keys.Select(_ => sends.SendMessageAsync("{\"text\":\"Доброго дня! Запис на п’ятницю?\"}")));
+        if (asTheAppDoes)
+        {
+            await table.SubmitTransactionAsync(keys.Select(key => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
+                new TableEntity(partition, "m-" + key) { ["Enqueued"] = true }, Azure.ETag.All)).ToList());
+        }
         return true;
     }
 
