@@ -22,8 +22,9 @@ namespace Spheres.Benchmarks.Http;
 /// 3 storage requests, and a fourth (the embeddings queue) for these professional tenants (TelegramWebhookTests.A_warm_delivery_costs_three_storage_round_trips_and_a_fourth_with_analytics);
 /// deliveries that arrive together are stored, queued for embedding and marked in one request per batch (MessageGroupCommit),
 /// so only the agent queue send stays per message. Two more direct phases store the largest batches the load allows
-/// (<see cref="BatchStorageAsync"/>): the app's requests, and only what the contracts ask for; what no pipeline on this storage could pass. <c>--tenants</c> spreads
-/// the deliveries over several. DevHost's queue triggers are off: only the intake is measured.
+/// (<see cref="BatchStorageAsync"/>): with the app's requests, and with only what the contracts ask for, which no pipeline on
+/// this storage could pass. <c>--tenants</c> spreads the deliveries over several. DevHost's queue triggers are off: only the
+/// intake is measured.
 /// </summary>
 public static class DeliveryThroughputMode
 {
@@ -169,12 +170,12 @@ public static class DeliveryThroughputMode
     /// <summary>
     /// The storage requests of a batch of <paramref name="size"/> deliveries of one customer (the most the load can gather for a
     /// tenant, at most <see cref="MessageGroupCommit.MaxBatch"/>), made directly (no HTTP server, no app): what a pipeline that cost
-    /// nothing and always found that batch waiting would reach. With
-    /// <paramref name="asTheAppDoes"/>, the app's requests: one entity-group transaction (identity, message and timeline rows each;
-    /// the counter, the conversation and its list row once; the list row is an upsert here where the app moves it, one row fewer),
-    /// one embeddings send, an agent queue send each, one mark transaction. Without it, only what the contracts ask for: identity
-    /// and message rows with the counter in one transaction (insert-if-absent, counted when stored), and each message queued for
-    /// the agent (one queue message each, API.md); no inbox, no analytics, no mark.
+    /// nothing and always found that batch waiting would reach.
+    /// <para>With <paramref name="asTheAppDoes"/>, the app's requests: one entity-group transaction (identity, message and timeline
+    /// rows each; the counter, the conversation and its list row once; the list row is an upsert here where the app moves it, one
+    /// row fewer), one embeddings send, an agent queue send each, one mark transaction. Without it, only what the contracts ask
+    /// for: identity and message rows with the counter in one transaction (insert-if-absent, counted when stored), and each
+    /// message queued for the agent (one queue message each, API.md); no inbox, no analytics, no mark.</para>
     /// </summary>
     private static async Task<bool> BatchStorageAsync(TableClient table, Azure.Storage.Queues.QueueClient sends, string partition, long last,
         int size, bool asTheAppDoes)
