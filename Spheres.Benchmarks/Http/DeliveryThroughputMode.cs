@@ -173,9 +173,9 @@ public static class DeliveryThroughputMode
     /// nothing and always found that batch waiting would reach.
     /// <para>With <paramref name="asTheAppDoes"/>, the app's requests: one entity-group transaction (identity, message and timeline
     /// rows each; the counter, the conversation and its list row once; the list row is an upsert here where the app moves it, one
-    /// row fewer), one embeddings send, an agent queue send each, one mark transaction. Without it, only what the contracts ask
-    /// for: identity and message rows with the counter in one transaction (insert-if-absent, counted when stored), and each
-    /// message queued for the agent (one queue message each, API.md); no inbox, no analytics, no mark.</para>
+    /// row fewer), one embeddings send, an agent queue send each, the mark (one transaction for two or more). Without it, only
+    /// what the contracts ask for: identity and message rows with the counter in one transaction (insert-if-absent, counted when
+    /// stored), and each message queued for the agent (one queue message each, API.md); no inbox, no analytics, no mark.</para>
     /// </summary>
     private static async Task<bool> BatchStorageAsync(TableClient table, Azure.Storage.Queues.QueueClient sends, string partition, long last,
         int size, bool asTheAppDoes)
@@ -191,8 +191,10 @@ public static class DeliveryThroughputMode
         await Task.WhenAll(keys.Select(_ => sends.SendMessageAsync("{\"text\":\"Доброго дня! Запис на п’ятницю?\"}")));
         if (asTheAppDoes)
         {
-            await table.SubmitTransactionAsync(keys.Select(key => new TableTransactionAction(TableTransactionActionType.UpdateMerge,
-                new TableEntity(partition, "m-" + key) { ["Enqueued"] = true }, Azure.ETag.All)).ToList());
+            var marks = keys.Select(key => new TableEntity(partition, "m-" + key) { ["Enqueued"] = true }).ToList();
+            // As MessageStore marks them: a lone message with a plain merge, a batch in one transaction.
+            if (marks.Count == 1) await table.UpdateEntityAsync(marks[0], Azure.ETag.All, TableUpdateMode.Merge);
+            else await table.SubmitTransactionAsync(marks.Select(mark => new TableTransactionAction(TableTransactionActionType.UpdateMerge, mark, Azure.ETag.All)).ToList());
         }
         return true;
     }
